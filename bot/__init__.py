@@ -1,0 +1,1 @@
+"""Composition root of the association bot: settings, application, i18n, rendering."""

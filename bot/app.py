@@ -1,0 +1,129 @@
+"""Building the Application: the one place where everything is wired, in order."""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.commands import CommandSpec, publish
+from bot.context import BotContext, make_context_types
+from bot.errors import on_error
+from bot.inbox import InboxBot, unhandled
+from bot.processor import OrderedUpdateProcessor
+from bot.render import Renderer
+from bot.settings import Settings
+from handlers import admin, common, privacy, profile, registration
+from handlers import settings as settings_handlers
+from models.db import create_engine, create_session_factory
+from models.migrate import ensure_schema_current, upgrade_async
+from scheduler import jobs
+from scheduler.outbox import OutboxWorker, WorkerConfig
+
+log = logging.getLogger(__name__)
+
+# Order matters: commands and feature buttons first, the catch-all fallbacks last.
+FEATURES: list[ModuleType] = [common, profile, settings_handlers, privacy, admin]
+
+
+def all_commands() -> list[CommandSpec]:
+    specs: list[CommandSpec] = []
+    for feature in FEATURES:
+        specs.extend(getattr(feature, "COMMANDS", []))
+    return specs
+
+
+def build_application(settings: Settings, *, engine: AsyncEngine | None = None) -> Application:
+    """The bot, ready for run_polling/run_webhook or manual initialize/start in tests."""
+    engine = engine or create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
+    processor = OrderedUpdateProcessor(sessions, settings, in_flight=settings.concurrent_updates)
+    request = HTTPXRequest(
+        connection_pool_size=settings.http_pool_size,
+        http_version="1.1",
+        read_timeout=15,
+        write_timeout=30,
+        connect_timeout=10,
+        pool_timeout=10,
+    )
+    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    bot = InboxBot(
+        settings.bot_token,
+        base_url=settings.bot_api_base_url,
+        base_file_url=settings.bot_api_base_file_url,
+        request=request,
+        get_updates_request=updates_request,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+    bot.attach_inbox(sessions)
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(make_context_types())
+        .concurrent_updates(processor)
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data.update(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        renderer=Renderer(),
+        processor=processor,
+    )
+    worker = OutboxWorker(
+        bot,
+        sessions,
+        WorkerConfig(
+            rate=settings.outbox_rate_per_second,
+            private_interval=settings.outbox_private_interval,
+            group_per_minute=settings.outbox_group_per_minute,
+            max_attempts=settings.outbox_max_attempts,
+        ),
+    )
+    application.bot_data["outbox"] = worker
+    processor.after_commit_hooks.append(worker.wake)
+    _wire(application)
+    return application
+
+
+def _wire(application: Application) -> None:
+    common.set_command_registry(all_commands())
+    for feature in FEATURES:
+        feature.register(application)
+    common.register_fallbacks(application)
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
+
+
+async def _post_init(application: Application) -> None:
+    data: dict[str, Any] = application.bot_data
+    settings: Settings = data["settings"]
+    if settings.auto_migrate:
+        await upgrade_async(data["engine"])
+    await ensure_schema_current(data["engine"])
+    await publish(application.bot, all_commands(), settings.default_language)
+    for update in await unhandled(data["sessions"], application.bot):
+        await application.update_queue.put(update)
+    await data["outbox"].start()
+    jobs.schedule(application)
+
+
+async def _post_stop(application: Application) -> None:
+    await application.bot_data["outbox"].stop()
+
+
+async def _post_shutdown(application: Application) -> None:
+    await application.bot_data["engine"].dispose()
+
+
+__all__ = ["BotContext", "TypeHandler", "Update", "build_application"]

@@ -1,0 +1,208 @@
+"""Multi-step dialogs whose state lives in the database, in the update's transaction.
+
+Why not ConversationHandler with a persistence class: PTB writes persistence on an
+interval and in its own transaction, so a crash can lose an answer or record a step
+without the data it collected. Here the step, the answers and the update's "handled"
+mark are committed together (see docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.callbacks import Callback, parse
+from bot.context import BotContext
+from models import DialogState
+from services import dialogs as store
+
+log = logging.getLogger(__name__)
+
+Ask = Callable[["Turn"], Awaitable[None]]
+OnText = Callable[["Turn", str], Awaitable[None]]
+OnButton = Callable[["Turn", Callback], Awaitable[None]]
+OnFile = Callable[["Turn", Message], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: how to ask it and what input it accepts."""
+
+    ask: Ask
+    on_text: OnText | None = None
+    on_button: OnButton | None = None
+    on_file: OnFile | None = None
+
+
+@dataclass
+class Dialog:
+    """A named set of steps. Its name doubles as the prefix of its buttons' data."""
+
+    name: str
+    steps: dict[str, Step] = field(default_factory=dict)
+
+    def step(
+        self,
+        name: str,
+        *,
+        ask: Ask,
+        on_text: OnText | None = None,
+        on_button: OnButton | None = None,
+        on_file: OnFile | None = None,
+    ) -> None:
+        self.steps[name] = Step(ask=ask, on_text=on_text, on_button=on_button, on_file=on_file)
+
+    async def start(
+        self, update: Update, context: BotContext, step: str, data: dict[str, Any] | None = None
+    ) -> Turn:
+        """Open this dialog for the update's chat and user and ask the first question."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        state = await store.begin(
+            context.session,
+            chat_id=chat.id,
+            user_id=user.id,
+            dialog=self.name,
+            step=step,
+            data=data,
+        )
+        turn = Turn(update, context, state, self)
+        await self.steps[step].ask(turn)
+        return turn
+
+
+REGISTRY: dict[str, Dialog] = {}
+
+
+def register(dialog: Dialog) -> Dialog:
+    REGISTRY[dialog.name] = dialog
+    return dialog
+
+
+class Turn:
+    """One answer within a dialog: its input, its state, and ways to reply."""
+
+    def __init__(
+        self, update: Update, context: BotContext, state: DialogState, dialog: Dialog
+    ) -> None:
+        self.update = update
+        self.context = context
+        self.state = state
+        self.dialog = dialog
+        self.t = context.t
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+    def put(self, **values: Any) -> None:
+        """Remember answers (a new dict, so the JSON column is seen as changed)."""
+        self.state.data = {**self.state.data, **values}
+
+    def drop(self, *keys: str) -> None:
+        self.state.data = {k: v for k, v in self.state.data.items() if k not in keys}
+
+    async def goto(self, step: str) -> None:
+        self.state.step = step
+        await self.dialog.steps[step].ask(self)
+
+    async def repeat(self) -> None:
+        await self.dialog.steps[self.state.step].ask(self)
+
+    async def finish(self) -> None:
+        await store.end(
+            self.context.session, chat_id=self.state.chat_id, user_id=self.state.user_id
+        )
+
+    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send a new message into the dialog's chat."""
+        return await self.context.bot.send_message(
+            self.state.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+
+    async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """Edit the message whose button was pressed, or send a new one."""
+        query = self.update.callback_query
+        if query is not None and isinstance(query.message, Message):
+            try:
+                await query.message.edit_text(
+                    text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+                return
+            except BadRequest as error:
+                if "not modified" in error.message:
+                    return
+                log.info("could not edit dialog message (%s); sending anew", error.message)
+        await self.say(text, keyboard)
+
+
+async def active_turn(update: Update, context: BotContext) -> Turn | None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    state = await store.load(context.session, chat_id=chat.id, user_id=user.id)
+    if state is None:
+        return None
+    dialog = REGISTRY.get(state.dialog)
+    if dialog is None or state.step not in dialog.steps:
+        await store.end(context.session, chat_id=chat.id, user_id=user.id)
+        return None
+    return Turn(update, context, state, dialog)
+
+
+async def dispatch_text(update: Update, context: BotContext) -> bool:
+    """Give a typed message to the open dialog; False if there is none."""
+    turn = await active_turn(update, context)
+    if turn is None:
+        return False
+    step = turn.dialog.steps[turn.state.step]
+    message = update.effective_message
+    if step.on_text is None:
+        await turn.say(turn.t.gettext("Please use the buttons under the question."))
+        await turn.repeat()
+        return True
+    if message is None or not message.text:
+        await turn.say(turn.t.gettext("Please answer with a text message."))
+        await turn.repeat()
+        return True
+    await step.on_text(turn, message.text)
+    return True
+
+
+async def dispatch_file(update: Update, context: BotContext) -> bool:
+    turn = await active_turn(update, context)
+    if turn is None:
+        return False
+    step = turn.dialog.steps[turn.state.step]
+    message = update.effective_message
+    if step.on_file is None or message is None:
+        await turn.say(turn.t.gettext("A file is not expected here. Please answer the question."))
+        await turn.repeat()
+        return True
+    await step.on_file(turn, message)
+    return True
+
+
+async def dispatch_button(update: Update, context: BotContext) -> bool:
+    """Give a pressed dialog button to its dialog; False if it is stale or forged."""
+    query = update.callback_query
+    data = parse(query.data if query else None)
+    if data is None or data.prefix not in REGISTRY:
+        return False
+    turn = await active_turn(update, context)
+    if turn is None or turn.dialog.name != data.prefix:
+        return False
+    step = turn.dialog.steps[turn.state.step]
+    if step.on_button is None:
+        return False
+    await step.on_button(turn, data)
+    return True

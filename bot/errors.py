@@ -1,0 +1,83 @@
+"""One error handler: polite answers for rule violations, a report for real failures."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import time
+import traceback
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.replies import alert, reply
+from bot.scope import current_scope
+from services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+_last_alert_at: dict[str, float] = {}
+
+
+def explain(error: DomainError, context: BotContext) -> str:
+    """The translated, polite text for a domain error (plain text, parameters escaped)."""
+    return context.t.gettext(error.message, **error.params)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Roll the update back; tell the person; log and alert admins when it is our fault."""
+    scope = current_scope.get()
+    if scope is not None:
+        scope.failed = True
+    error = context.error
+    if isinstance(error, DomainError) and isinstance(update, Update):
+        await _tell(
+            update, context, explain(error, context), context.t.plain(error.message, **error.params)
+        )
+        return
+    log.error("error while handling %s", _describe(update), exc_info=error)
+    if isinstance(update, Update):
+        text = context.t.gettext(
+            "Sorry, something went wrong on our side. Nothing you sent is lost: please try "
+            "again in a minute. The administrators have been told."
+        )
+        await _tell(update, context, text, context.t.plain("Sorry, something went wrong."))
+    await _alert_admins(context, error)
+
+
+async def _tell(update: Update, context: BotContext, html_text: str, plain: str) -> None:
+    try:
+        if update.callback_query is not None:
+            await alert(update, plain)
+        elif _is_private(update) or (update.effective_message and update.effective_message.text):
+            await reply(update, context, html_text)
+    except Exception:
+        log.exception("could not tell the user about an error")
+
+
+def _is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == "private"
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        return json.dumps(update.to_dict(), ensure_ascii=False)[:2000]
+    return repr(update)[:500]
+
+
+async def _alert_admins(context: BotContext, error: BaseException | None) -> None:
+    """At most one alert per kind of error per `ADMIN_ALERT_INTERVAL` seconds."""
+    settings = context.settings
+    kind = type(error).__name__ if error else "Error"
+    moment = time.monotonic()
+    if moment - _last_alert_at.get(kind, -1e9) < settings.admin_alert_interval:
+        return
+    _last_alert_at[kind] = moment
+    tail = "".join(traceback.format_exception(error))[-1500:] if error else ""
+    text = f"⚠️ <b>{html.escape(kind)}</b>\n<pre>{html.escape(tail)}</pre>"
+    for admin_id in settings.admin_ids:
+        try:
+            await context.bot.send_message(admin_id, text, parse_mode="HTML")
+        except Exception:
+            log.warning("could not alert admin %s", admin_id)

@@ -1,0 +1,164 @@
+"""Update processing: concurrent across chats, strictly ordered within a chat and user.
+
+Each update is one unit of work: a session is opened before the handlers run, the
+update is recorded as handled in the same transaction as everything the handlers wrote,
+and a redelivered update (Telegram repeats what it had not seen confirmed) is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Hashable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+from bot.i18n import Translator, pick_language
+from bot.scope import UpdateScope, current_scope
+from bot.settings import Settings
+from models import ReceivedUpdate, User
+from services.access import Actor
+from services.clock import now
+from services.users import known_user
+
+log = logging.getLogger(__name__)
+
+# PTB's own semaphore only has to admit every waiting update; our limit is `in_flight`.
+_ADMIT_ALL = 100_000
+
+
+def ordering_key(update: object) -> Hashable | None:
+    """Updates with the same key are handled one after another, in arrival order."""
+    if not isinstance(update, Update):
+        return None
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None and user is None:
+        return None
+    return (chat.id if chat else None, user.id if user else None)
+
+
+class _KeyedLocks:
+    """One FIFO lock per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    async def acquire(self, key: Hashable) -> None:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        await lock.acquire()
+
+    def release(self, key: Hashable) -> None:
+        lock, users = self._locks[key]
+        lock.release()
+        if users == 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+
+class OrderedUpdateProcessor(BaseUpdateProcessor):
+    """Per-(chat, user) order, `in_flight` handlers at once overall, one session each."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        *,
+        in_flight: int = 16,
+        unit_of_work: bool = True,
+    ) -> None:
+        super().__init__(max_concurrent_updates=_ADMIT_ALL)
+        self.sessions = session_factory
+        self.settings = settings
+        self.unit_of_work = unit_of_work
+        self._running = asyncio.Semaphore(in_flight)
+        self._locks = _KeyedLocks()
+        self.after_commit_hooks: list[Any] = []
+
+    async def initialize(self) -> None:
+        """Nothing to prepare: the session factory is created by the application."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: the engine is disposed by the application."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = ordering_key(update)
+        if key is None:
+            await self._run(update, coroutine)
+            return
+        await self._locks.acquire(key)
+        try:
+            await self._run(update, coroutine)
+        finally:
+            self._locks.release(key)
+
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+        async with self._running:
+            if not self.unit_of_work or not isinstance(update, Update):
+                await coroutine
+                return
+            await self._in_unit_of_work(update, coroutine)
+
+    async def _in_unit_of_work(self, update: Update, coroutine: Awaitable[Any]) -> None:
+        async with self.sessions() as session:
+            if await _already_handled(session, update.update_id):
+                log.info("update %s was handled before; skipped", update.update_id)
+                coroutine.close()  # type: ignore[attr-defined]
+                return
+            scope = await self._open_scope(session, update)
+            token = current_scope.set(scope)
+            try:
+                await coroutine
+            finally:
+                current_scope.reset(token)
+            if scope.failed:
+                await session.rollback()
+            await _mark_handled(session, update.update_id)
+            await session.commit()
+        for hook in (*self.after_commit_hooks, *scope.after_commit):
+            hook()
+
+    async def _open_scope(self, session: AsyncSession, update: Update) -> UpdateScope:
+        person = update.effective_user
+        user: User | None = None
+        if person is not None and not person.is_bot:
+            user = await known_user(
+                session,
+                telegram_id=person.id,
+                username=person.username,
+                language_code=person.language_code,
+            )
+        language = pick_language(
+            user.language if user else None,
+            person.language_code if person else None,
+            self.settings.default_language,
+        )
+        actor = (
+            Actor(telegram_id=person.id, is_platform_admin=person.id in self.settings.admin_set)
+            if person is not None
+            else None
+        )
+        return UpdateScope(session=session, translator=Translator(language), actor=actor, user=user)
+
+
+async def _already_handled(session: AsyncSession, update_id: int) -> bool:
+    handled_at = await session.scalar(
+        select(ReceivedUpdate.handled_at).where(ReceivedUpdate.update_id == update_id)
+    )
+    return handled_at is not None
+
+
+async def _mark_handled(session: AsyncSession, update_id: int) -> None:
+    row = await session.get(ReceivedUpdate, update_id)
+    if row is None:
+        session.add(
+            ReceivedUpdate(update_id=update_id, payload=None, received_at=now(), handled_at=now())
+        )
+    else:
+        row.handled_at = now()
+        row.payload = None

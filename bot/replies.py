@@ -1,0 +1,59 @@
+"""Small ways to answer the person who sent the update."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+
+
+async def reply(
+    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the chat the update came from (HTML)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await context.bot.send_message(
+        chat.id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+        message_thread_id=_thread_of(update),
+    )
+
+
+def _thread_of(update: Update) -> int | None:
+    message = update.effective_message
+    if message is not None and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+async def show(
+    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message whose button was pressed (or send a new one)."""
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            return
+        except BadRequest as error:
+            if "not modified" in error.message:
+                return
+    await reply(update, context, text, keyboard)
+
+
+async def alert(update: Update, text: str) -> None:
+    """A pop-up answer to a button press (plain text, not HTML)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+
+
+async def ack(update: Update, text: str | None = None) -> None:
+    """Stop the button's spinner, optionally with a short toast."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200] if text else None)

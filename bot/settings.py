@@ -1,0 +1,88 @@
+"""Settings from the environment and `.env` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
+SUPPORTED_LANGUAGES = ("ru", "en")
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot. Names match the environment variables (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str = ""
+    database_url: str = DEFAULT_SQLITE_URL
+    bot_api_base_url: str = "https://api.telegram.org/bot"
+    bot_api_base_file_url: str = "https://api.telegram.org/file/bot"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "ru"
+    default_timezone: str = "Europe/Moscow"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    log_level: str = "INFO"
+    auto_migrate: bool = True
+    # Updates handled at once (different chats); see docs/ARCHITECTURE.md and bench/.
+    concurrent_updates: int = 32
+    http_pool_size: int = 64
+    # Outbox delivery limits (Telegram: ~30/s overall, ~1/s per private chat, 20/min per group).
+    outbox_rate_per_second: float = 25.0
+    outbox_private_interval: float = 1.0
+    outbox_group_per_minute: int = 20
+    outbox_max_attempts: int = 8
+    consent_version: str = "2026-09-01"
+    admin_alert_interval: int = 300
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @field_validator("outbox_rate_per_second")
+    @classmethod
+    def _telegram_cap(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("OUTBOX_RATE_PER_SECOND must be in (0, 30]: Telegram allows ~30/s")
+        return value
+
+    @cached_property
+    def admin_set(self) -> frozenset[int]:
+        return frozenset(self.admin_ids)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; keyword overrides win over the environment (used by tests)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Telegram adapters, one module per feature: parse the update, call a service, render."""

@@ -1,0 +1,197 @@
+"""/admin: platform administrators grant and revoke network roles; recent audit log."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import Callback, cb, parse, pattern
+from bot.commands import Audience, CommandSpec
+from bot.context import BotContext
+from bot.dialogs import Dialog, Turn
+from bot.dialogs import register as register_dialog
+from bot.keyboards import columns, inline
+from bot.replies import ack, alert, show
+from models import NetworkRole
+from services import audit, users
+from services.access import require_platform_admin, user_by_telegram_id
+from services.errors import DomainError
+from services.texts import N_, T_
+
+COMMANDS = [CommandSpec("admin", N_("Administration: network roles"), Audience.ADMIN)]
+
+ROLE_NAMES = {
+    NetworkRole.METHODIST: T_("network methodist"),
+    NetworkRole.APPROVER: T_("approver"),
+    NetworkRole.EXPERT: T_("expert"),
+}
+
+DIALOG = register_dialog(Dialog("adm"))
+
+
+async def admin_panel(update: Update, context: BotContext) -> None:
+    require_platform_admin(context.actor)
+    t = context.t
+    holders = await users.role_holders(context.session)
+    lines = [t.gettext("<b>Network roles</b>")]
+    buttons = []
+    for user, role in holders:
+        lines.append(
+            t.gettext(
+                "• {name} — {role}", name=user.full_name or "?", role=t.plain(ROLE_NAMES[role])
+            )
+        )
+        buttons.append(
+            [
+                (
+                    t.plain(
+                        "✖ {name}: {role}",
+                        name=user.full_name or "?",
+                        role=t.plain(ROLE_NAMES[role]),
+                    ),
+                    cb("admin", "revoke", user.telegram_id, role.value),
+                )
+            ]
+        )
+    if not holders:
+        lines.append(t.gettext("Nobody has a network role yet."))
+    buttons.append([(t.plain("➕ Grant a role"), cb("admin", "grant"))])
+    buttons.append([(t.plain("📜 Recent actions"), cb("admin", "audit"))])
+    await show(update, context, "\n".join(lines), inline(buttons))
+
+
+async def admin_button(update: Update, context: BotContext) -> None:
+    data = parse(update.callback_query.data if update.callback_query else None)
+    require_platform_admin(context.actor)
+    if data is None:
+        await alert(update, context.t.plain("This button is out of date."))
+        return
+    if data.action == "grant":
+        await ack(update)
+        await DIALOG.start(update, context, "who")
+    elif data.action == "revoke":
+        await _revoke(update, context, data)
+    elif data.action == "audit":
+        await ack(update)
+        await _show_audit(update, context)
+    elif data.action == "panel":
+        await ack(update)
+        await admin_panel(update, context)
+    else:
+        await alert(update, context.t.plain("This button is out of date."))
+
+
+async def _revoke(update: Update, context: BotContext, data: Callback) -> None:
+    try:
+        telegram_id, role = data.int_arg(0), NetworkRole(data.arg(1) or "")
+    except ValueError:
+        await alert(update, context.t.plain("This button is out of date."))
+        return
+    user = await users.revoke_role(
+        context.session, actor=context.actor, telegram_id=telegram_id, role=role
+    )
+    await ack(update, context.t.plain("Role revoked: {name}", name=user.full_name or ""))
+    await admin_panel(update, context)
+
+
+async def _show_audit(update: Update, context: BotContext) -> None:
+    t = context.t
+    entries = await audit.recent_audit(context.session, limit=15)
+    lines = [t.gettext("<b>Recent privileged actions</b>")]
+    for entry in entries:
+        lines.append(
+            t.gettext(
+                "{at} · {action} · by {actor}",
+                at=entry.at.strftime("%d.%m.%Y %H:%M UTC"),
+                action=entry.action,
+                actor=str(entry.actor_telegram_id or "—"),
+            )
+        )
+    await show(
+        update, context, "\n".join(lines), inline([[(t.plain("⬅️ Back"), cb("admin", "panel"))]])
+    )
+
+
+# grant dialog -------------------------------------------------------------------------------
+async def ask_who(turn: Turn) -> None:
+    await turn.say(
+        turn.t.gettext(
+            "Whom should I give a role? Send their Telegram id (a number) or a part of their name."
+        )
+    )
+
+
+async def on_who(turn: Turn, text: str) -> None:
+    session = turn.context.session
+    if text.strip().isdigit():
+        user = await user_by_telegram_id(session, int(text.strip()))
+        found = [user] if user is not None and user.is_registered else []
+    else:
+        found = await users.search_users(session, text, limit=8)
+    if not found:
+        await turn.say(
+            turn.t.gettext(
+                "No registered teacher matches this. They must register in the bot first."
+            )
+        )
+        await turn.repeat()
+        return
+    buttons = [
+        (f"{u.full_name} · {u.organisation}"[:60], cb("adm", "pick", u.telegram_id)) for u in found
+    ]
+    await turn.say(turn.t.gettext("Choose the person:"), inline(columns(buttons, 1)))
+
+
+async def on_pick(turn: Turn, data: Callback) -> None:
+    if data.action != "pick":
+        await turn.repeat()
+        return
+    try:
+        turn.put(telegram_id=data.int_arg(0))
+    except ValueError:
+        await turn.repeat()
+        return
+    await turn.goto("role")
+
+
+async def ask_role(turn: Turn) -> None:
+    t = turn.t
+    buttons = [
+        (t.plain(title), cb("adm", "role", role.value)) for role, title in ROLE_NAMES.items()
+    ]
+    await turn.show(t.gettext("Which role?"), inline(columns(buttons, 1)))
+
+
+async def on_role(turn: Turn, data: Callback) -> None:
+    try:
+        role = NetworkRole(data.arg(0) or "")
+    except ValueError:
+        await turn.repeat()
+        return
+    try:
+        user = await users.grant_role(
+            turn.context.session,
+            actor=turn.context.actor,
+            telegram_id=turn.data["telegram_id"],
+            role=role,
+        )
+    except DomainError as error:
+        await turn.finish()
+        await turn.show(turn.t.gettext(error.message, **error.params))
+        return
+    await turn.finish()
+    await turn.show(
+        turn.t.gettext(
+            "{name} is now {role}.", name=user.full_name or "", role=turn.t.plain(ROLE_NAMES[role])
+        )
+    )
+    await admin_panel(turn.update, turn.context)
+
+
+DIALOG.step("who", ask=ask_who, on_text=on_who, on_button=on_pick)
+DIALOG.step("role", ask=ask_role, on_button=on_role)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("admin", admin_panel, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(admin_button, pattern=pattern("admin")))

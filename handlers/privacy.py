@@ -1,0 +1,97 @@
+"""/privacy, /mydata (everything stored, as a file) and /forget (erase after confirmation)."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import cb, parse, pattern
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.keyboards import inline
+from bot.replies import ack, alert, reply, show
+from services import privacy as privacy_service
+from services.clock import now
+from services.texts import N_
+
+COMMANDS = [
+    CommandSpec("privacy", N_("How your data is handled")),
+    CommandSpec("mydata", N_("Download everything stored about you")),
+    CommandSpec("forget", N_("Erase your personal data")),
+]
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    text = context.render.render(
+        "privacy.html", context.t, version=context.settings.consent_version
+    )
+    await reply(update, context, text)
+
+
+async def my_data(update: Update, context: BotContext) -> None:
+    data = await privacy_service.export_personal_data(context.session, actor=context.actor)
+    data["exported_at"] = now().isoformat()
+    content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+    await context.bot.send_document(
+        update.effective_chat.id,  # type: ignore[union-attr]
+        InputFile(BytesIO(content), filename="my-data.json"),
+        caption=context.t.gettext("Everything the bot stores about you, as of now."),
+        parse_mode="HTML",
+    )
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    t = context.t
+    if context.user is None or context.user.forgotten_at is not None:
+        await reply(update, context, t.gettext("The bot stores no personal data about you."))
+        return
+    keyboard = inline(
+        [
+            [(t.plain("🗑 Yes, erase my data"), cb("forget", "yes"))],
+            [(t.plain("Keep my data"), cb("forget", "no"))],
+        ]
+    )
+    await reply(
+        update,
+        context,
+        t.gettext(
+            "<b>Erase your personal data?</b>\n\nYour profile will be deleted and you will leave "
+            "all associations. Anonymous statistics (for example, how many people attended a "
+            "meeting) stay; protocols and certificates already issued remain school records. "
+            "This cannot be undone."
+        ),
+        keyboard,
+    )
+
+
+async def forget_button(update: Update, context: BotContext) -> None:
+    data = parse(update.callback_query.data if update.callback_query else None)
+    t = context.t
+    if data is None or data.action not in ("yes", "no"):
+        await alert(update, t.plain("This button is out of date."))
+        return
+    await ack(update)
+    if data.action == "no":
+        await show(update, context, t.gettext("Nothing was erased."))
+        return
+    await privacy_service.forget(context.session, actor=context.actor)
+    context.scope.user = None
+    await show(
+        update,
+        context,
+        t.gettext(
+            "Your personal data has been erased. Thank you for your work with us! "
+            "Send /start if you ever want to come back."
+        ),
+    )
+
+
+def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("privacy", privacy, filters=private))
+    app.add_handler(CommandHandler("mydata", my_data, filters=private))
+    app.add_handler(CommandHandler("forget", forget, filters=private))
+    app.add_handler(CallbackQueryHandler(forget_button, pattern=pattern("forget")))

@@ -1,0 +1,39 @@
+"""Runtime state that must survive restarts: handled updates and open dialogs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class ReceivedUpdate(Base):
+    """An update from Telegram, stored before its offset is confirmed.
+
+    `payload` is kept only until the update is handled, so a crash replays it and a
+    redelivery is recognised by `update_id`.
+    """
+
+    __tablename__ = "received_updates"
+
+    update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class DialogState(Base):
+    """The step and the answers of an open dialog, per chat and user."""
+
+    __tablename__ = "dialog_states"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dialog: Mapped[str] = mapped_column(String(48))
+    step: Mapped[str] = mapped_column(String(48))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

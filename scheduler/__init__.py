@@ -1,0 +1,1 @@
+"""Time-driven work: the outbox delivery worker and the periodic sweeps."""

@@ -1,0 +1,47 @@
+"""Periodic sweeps. The database is the truth: each job selects what is due now."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes
+
+from bot.inbox import prune
+from models.db import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+async def prune_received_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async with unit_of_work(context.bot_data["sessions"]) as session:
+        removed = await prune(session)
+    if removed:
+        log.info("forgot %d handled update id(s)", removed)
+
+
+async def recover_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.bot_data["outbox"].recover_stale_claims()
+
+
+_extra: list = []
+
+
+def add_sweep(callback, *, every: timedelta, name: str, first: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    """Let a feature add a periodic sweep (reminders, deadlines, scheduled mailings)."""
+    _extra.append((callback, every, name, first))
+
+
+def schedule(application: Application) -> None:
+    """Start the sweeps (deterministic names, so a restart replaces rather than doubles)."""
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    queue.run_repeating(
+        prune_received_updates, interval=timedelta(hours=6), first=60, name="prune-received-updates"
+    )
+    queue.run_repeating(
+        recover_outbox, interval=timedelta(minutes=1), first=30, name="recover-outbox"
+    )
+    for callback, every, name, first in _extra:
+        queue.run_repeating(callback, interval=every, first=first, name=name)

@@ -1,0 +1,362 @@
+"""The outbox delivery worker: the only code that sends messages nobody directly asked for.
+
+Guarantees (see docs/ARCHITECTURE.md, "The outbox"):
+- at most once: a row is claimed (status SENDING, committed) before its request leaves and
+  is never picked again; a result is committed right after the answer;
+- after a crash, rows still SENDING whose claim is older than `stale_after` are marked
+  UNCONFIRMED — Telegram may or may not have shown them; they are reported, not re-sent.
+  At most `concurrency` rows can be in flight, so at most that many can end UNCONFIRMED;
+- 429 pauses every send for the whole `retry_after`; connection failures before the
+  request left and Telegram's 5xx are retried with exponential backoff; blocked people
+  and vanished chats are recorded and not retried; a migrated group is followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from models import OutboxMessage, OutboxStatus, StoredFile
+from models.db import unit_of_work
+from scheduler.ratelimit import SendLimits
+from services import chats
+from services.clock import now
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300
+CANDIDATES_PER_CLAIM = 200
+
+
+@dataclass
+class WorkerConfig:
+    rate: float = 25.0
+    private_interval: float = 1.0
+    group_per_minute: int = 20
+    max_attempts: int = 8
+    concurrency: int = 4
+    idle_poll: float = 1.0
+    stale_after: float = 120.0
+
+
+def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    """Plain button rows from the outbox payload as Telegram's inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(b["text"], callback_data=b["callback"])
+                for b in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+def _may_not_have_left(error: Exception) -> bool:
+    """True when the request certainly did not reach Telegram (safe to send again)."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    if isinstance(error, TimedOut):
+        return "Pool timeout" in str(error)
+    # NetworkError raised for an HTTP 5xx answer: Telegram failed to take the message.
+    return isinstance(error, NetworkError) and cause is None
+
+
+class OutboxWorker:
+    """Drains the outbox under Telegram's limits. Several may run against PostgreSQL."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        session_factory: async_sessionmaker[AsyncSession],
+        config: WorkerConfig | None = None,
+        *,
+        worker_id: str | None = None,
+    ) -> None:
+        self.bot = bot
+        self.sessions = session_factory
+        self.config = config or WorkerConfig()
+        self.limits = SendLimits(
+            rate=self.config.rate,
+            private_interval=self.config.private_interval,
+            group_per_minute=self.config.group_per_minute,
+        )
+        self.worker_id = worker_id or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.config.concurrency)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.stats = {"sent": 0, "retried": 0, "failed": 0, "blocked": 0, "rate_limited": 0}
+
+    # lifecycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.recover_stale_claims()
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name=f"outbox-{self.worker_id}")
+
+    async def stop(self) -> None:
+        """Stop claiming; let the requests in flight finish and record their results."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    def wake(self) -> None:
+        """Something was enqueued: look now rather than at the next idle poll."""
+        self._wake.set()
+
+    async def recover_stale_claims(self) -> int:
+        """Rows claimed by a worker that died mid-send become UNCONFIRMED (never re-sent)."""
+        cutoff = now() - timedelta(seconds=self.config.stale_after)
+        async with unit_of_work(self.sessions) as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff
+                )
+                .values(
+                    status=OutboxStatus.UNCONFIRMED,
+                    last_error="worker stopped while the message was in flight",
+                )
+            )
+        count = result.rowcount or 0  # type: ignore[attr-defined]
+        if count:
+            log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
+        return count
+
+    async def drain(self, within: float = 30.0) -> None:
+        """Send everything due now and return (tests, benchmarks, one-shot jobs)."""
+        async with asyncio.timeout(within):
+            while await self._step(block=False):
+                pass
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    # the loop ------------------------------------------------------------------------
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                progressed = await self._step(block=True)
+            except Exception:
+                log.exception("outbox worker step failed; retrying shortly")
+                progressed = False
+                await asyncio.sleep(1.0)
+            if not progressed and not self._stopping:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.config.idle_poll)
+                self._wake.clear()
+
+    async def _step(self, *, block: bool) -> bool:
+        """Claim what may leave now and start sending it; False when nothing was due."""
+        wait = self.limits.global_wait()
+        if wait > 0:
+            if not block and not self._in_flight and wait > 5:
+                return False
+            await asyncio.sleep(wait)
+        await self._slots.acquire()
+        try:
+            rows = await self._claim(limit=1)
+        except BaseException:
+            self._slots.release()
+            raise
+        if not rows:
+            self._slots.release()
+            if not block and self._in_flight:
+                await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+                return True
+            return False
+        self.limits.take_global_slot()
+        self.limits.record_chat_send(rows[0].chat_id)
+        task = asyncio.create_task(self._deliver(rows[0]))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return True
+
+    async def _claim(self, *, limit: int) -> list[OutboxMessage]:
+        async with unit_of_work(self.sessions) as session:
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now()
+                )
+                .order_by(OutboxMessage.priority, OutboxMessage.id)
+                .limit(CANDIDATES_PER_CLAIM)
+            )
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            chosen: list[OutboxMessage] = []
+            for row in (await session.scalars(query)).all():
+                chat_wait = self.limits.chat_wait(row.chat_id)
+                if chat_wait > 0:
+                    # Out of the due set until the chat may receive again: no starvation.
+                    row.not_before = now() + timedelta(seconds=chat_wait)
+                    continue
+                row.status = OutboxStatus.SENDING
+                row.claimed_by = self.worker_id
+                row.claimed_at = now()
+                row.attempts += 1
+                chosen.append(row)
+                if len(chosen) >= limit:
+                    break
+            return chosen
+
+    # one message ---------------------------------------------------------------------
+    async def _deliver(self, row: OutboxMessage) -> None:
+        try:
+            outcome = await self._send(row)
+        except Exception as error:
+            outcome = await self._classify(row, error)
+        finally:
+            self._slots.release()
+        try:
+            async with unit_of_work(self.sessions) as session:
+                await self._record(session, row, outcome)
+        except Exception:
+            log.exception("outbox: could not record the result of message %s", row.id)
+
+    async def _send(self, row: OutboxMessage) -> dict[str, Any]:
+        payload = row.payload
+        common: dict[str, Any] = {
+            "chat_id": row.chat_id,
+            "reply_markup": keyboard(payload.get("buttons")),
+            "message_thread_id": payload.get("thread_id"),
+        }
+        if row.kind == "text":
+            message = await self.bot.send_message(
+                text=payload["text"],
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True)
+                if payload.get("disable_preview", True)
+                else None,
+                **common,
+            )
+        elif row.kind in ("document", "photo"):
+            message = await self._send_file(row, common)
+        else:
+            raise ValueError(f"unknown outbox kind {row.kind!r}")
+        if payload.get("pin"):
+            with contextlib.suppress(BadRequest, Forbidden):
+                await self.bot.pin_chat_message(
+                    row.chat_id, message.message_id, disable_notification=True
+                )
+        file_id = None
+        if message.document is not None:
+            file_id = message.document.file_id
+        elif message.photo:
+            file_id = message.photo[-1].file_id
+        return {
+            "status": OutboxStatus.SENT,
+            "message_id": message.message_id,
+            "telegram_file_id": file_id,
+        }
+
+    async def _send_file(self, row: OutboxMessage, common: dict[str, Any]) -> Any:
+        async with self.sessions() as session:
+            stored = await session.get_one(StoredFile, row.file_id)
+        media: Any = stored.telegram_file_id or InputFile(stored.content, filename=stored.filename)
+        caption = row.payload.get("text")
+        if row.kind == "photo":
+            return await self.bot.send_photo(
+                photo=media, caption=caption, parse_mode=ParseMode.HTML, **common
+            )
+        return await self.bot.send_document(
+            document=media, caption=caption, parse_mode=ParseMode.HTML, **common
+        )
+
+    async def _classify(self, row: OutboxMessage, error: Exception) -> dict[str, Any]:
+        if isinstance(error, RetryAfter):
+            seconds = float(
+                error.retry_after
+                if isinstance(error.retry_after, int | float)
+                else error.retry_after.total_seconds()
+            )
+            self.limits.pause(seconds)
+            self.stats["rate_limited"] += 1
+            return {
+                "status": OutboxStatus.PENDING,
+                "delay": seconds,
+                "error": str(error),
+                "free_attempt": True,
+            }
+        if isinstance(error, Forbidden):
+            self.stats["blocked"] += 1
+            return {"status": OutboxStatus.BLOCKED, "error": error.message}
+        if isinstance(error, ChatMigrated):
+            return {
+                "status": OutboxStatus.PENDING,
+                "delay": 0.0,
+                "free_attempt": True,
+                "migrate_to": error.new_chat_id,
+                "error": str(error),
+            }
+        if isinstance(error, BadRequest):
+            self.stats["failed"] += 1
+            log.warning("outbox: message %s refused by Telegram: %s", row.id, error.message)
+            return {"status": OutboxStatus.FAILED, "error": error.message}
+        if isinstance(error, NetworkError) and _may_not_have_left(error):
+            if row.attempts >= self.config.max_attempts:
+                self.stats["failed"] += 1
+                return {"status": OutboxStatus.FAILED, "error": f"gave up: {error}"}
+            self.stats["retried"] += 1
+            backoff = min(2**row.attempts, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2)
+            return {"status": OutboxStatus.PENDING, "delay": backoff, "error": str(error)}
+        if isinstance(error, NetworkError):
+            # The request may have reached Telegram: sending again could duplicate it.
+            self.stats["failed"] += 1
+            return {"status": OutboxStatus.UNCONFIRMED, "error": str(error)}
+        log.exception("outbox: message %s failed unexpectedly", row.id, exc_info=error)
+        self.stats["failed"] += 1
+        return {"status": OutboxStatus.FAILED, "error": repr(error)}
+
+    async def _record(
+        self, session: AsyncSession, row: OutboxMessage, outcome: dict[str, Any]
+    ) -> None:
+        status: OutboxStatus = outcome["status"]
+        values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
+        if status is OutboxStatus.SENT:
+            self.stats["sent"] += 1
+            values.update(sent_at=now(), message_id=outcome["message_id"])
+            if outcome.get("telegram_file_id") and row.file_id is not None:
+                await session.execute(
+                    update(StoredFile)
+                    .where(StoredFile.id == row.file_id, StoredFile.telegram_file_id.is_(None))
+                    .values(telegram_file_id=outcome["telegram_file_id"])
+                )
+        elif status is OutboxStatus.PENDING:
+            values["not_before"] = now() + timedelta(seconds=outcome.get("delay", 0.0))
+            values["claimed_by"] = None
+            if outcome.get("free_attempt"):
+                values["attempts"] = max(row.attempts - 1, 0)
+            if outcome.get("migrate_to"):
+                values["chat_id"] = outcome["migrate_to"]
+                await chats.adopt_migrated_chat(session, row.chat_id, outcome["migrate_to"])
+        elif status is OutboxStatus.BLOCKED:
+            await chats.mark_unreachable(session, row.chat_id)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+            .values(**values)
+        )

@@ -1,0 +1,1 @@
+"""Use cases: rules, permissions, transactions. Messenger-agnostic: no Telegram here."""

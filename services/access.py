@@ -1,0 +1,75 @@
+"""Who may do what. Checked at the moment of the action, for commands and buttons alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import MemberRole, Membership, MembershipStatus, NetworkRole, NetworkRoleGrant, User
+from services.errors import NotRegistered, PermissionDenied
+from services.texts import T_
+
+ROLE_TITLES = {
+    NetworkRole.METHODIST: T_("network methodists"),
+    NetworkRole.APPROVER: T_("approvers"),
+    NetworkRole.EXPERT: T_("experts"),
+    "admin": T_("platform administrators"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person acting, as the messenger adapter knows them."""
+
+    telegram_id: int
+    is_platform_admin: bool = False
+
+
+async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+async def require_registered(session: AsyncSession, actor: Actor) -> User:
+    """The actor's profile, or NotRegistered."""
+    user = await user_by_telegram_id(session, actor.telegram_id)
+    if user is None or not user.is_registered:
+        raise NotRegistered()
+    return user
+
+
+async def network_roles(session: AsyncSession, user_id: int) -> set[NetworkRole]:
+    rows = await session.scalars(
+        select(NetworkRoleGrant.role).where(NetworkRoleGrant.user_id == user_id)
+    )
+    return set(rows.all())
+
+
+async def require_network_role(session: AsyncSession, actor: Actor, *roles: NetworkRole) -> User:
+    """The actor's profile if they hold one of `roles` (platform admins always pass)."""
+    user = await require_registered(session, actor)
+    if actor.is_platform_admin:
+        return user
+    if not roles or not (await network_roles(session, user.id)) & set(roles):
+        raise PermissionDenied(role=ROLE_TITLES[roles[0]] if roles else ROLE_TITLES["admin"])
+    return user
+
+
+def require_platform_admin(actor: Actor) -> None:
+    if not actor.is_platform_admin:
+        raise PermissionDenied(role=ROLE_TITLES["admin"])
+
+
+async def leads_any(session: AsyncSession, user_id: int) -> bool:
+    """Whether the person leads at least one association."""
+    found = await session.scalar(
+        select(Membership.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.role == MemberRole.LEADER,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -1,0 +1,54 @@
+"""Open dialogs (multi-step forms) stored per chat and user, in the update's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DialogState
+from services.clock import now
+
+
+async def load(session: AsyncSession, *, chat_id: int, user_id: int) -> DialogState | None:
+    return await session.get(DialogState, (chat_id, user_id))
+
+
+async def begin(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    dialog: str,
+    step: str,
+    data: dict[str, Any] | None = None,
+) -> DialogState:
+    """Start a dialog, replacing whatever dialog this chat and user had open."""
+    state = await load(session, chat_id=chat_id, user_id=user_id)
+    if state is None:
+        state = DialogState(
+            chat_id=chat_id,
+            user_id=user_id,
+            dialog=dialog,
+            step=step,
+            data=dict(data or {}),
+            updated_at=now(),
+        )
+        session.add(state)
+    else:
+        state.dialog, state.step, state.data, state.updated_at = (
+            dialog,
+            step,
+            dict(data or {}),
+            now(),
+        )
+    return state
+
+
+async def end(session: AsyncSession, *, chat_id: int, user_id: int) -> bool:
+    """Close the open dialog; False if there was none."""
+    result = await session.execute(
+        delete(DialogState).where(DialogState.chat_id == chat_id, DialogState.user_id == user_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,127 @@
+"""Formatting for humans: dates, times, names and the academic year.
+
+The one place that turns dates and names into text (ARCHITECTURE.md rules 4 and 11).
+No Telegram and no database imports here: bot messages and PDF documents both use it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+
+__all__ = [
+    "academic_year_bounds",
+    "academic_year_label",
+    "academic_year_of",
+    "format_date",
+    "format_date_short",
+    "format_datetime",
+    "format_month",
+    "format_time",
+    "initials_first",
+    "short_name",
+]
+
+# The academic year starts on 1 September and ends on 31 August.
+ACADEMIC_YEAR_START_MONTH = 9
+
+_DATE_PATTERNS = {"ru": "d MMMM y 'г.'", "en": "d MMMM y"}
+
+
+def _locale(lang: str) -> str:
+    """Babel locale for a language code; anything but English is Russian."""
+    return "en" if (lang or "").lower().startswith("en") else "ru"
+
+
+def _zone(tz: str | ZoneInfo) -> ZoneInfo:
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+
+
+def _local(dt: datetime, tz: str | ZoneInfo) -> datetime:
+    """``dt`` in zone ``tz``; a naive datetime is taken to be UTC (the database's zone)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ZoneInfo("UTC"))
+    return dt.astimezone(_zone(tz))
+
+
+def format_date(d: date | datetime, lang: str = "ru") -> str:
+    """Long date: «26 ноября 2026 г.» (ru, genitive month) or "26 November 2026" (en).
+
+    A datetime is formatted as is (convert it to the right zone first, or use
+    :func:`format_datetime`).
+    """
+    loc = _locale(lang)
+    day = d.date() if isinstance(d, datetime) else d
+    return _babel_date(day, _DATE_PATTERNS[loc], locale=loc)
+
+
+def format_date_short(d: date | datetime, lang: str = "ru") -> str:
+    """Numeric date: "26.11.2026" (the same in both languages, as Russian paperwork uses)."""
+    day = d.date() if isinstance(d, datetime) else d
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+def format_time(dt: datetime, tz: str | ZoneInfo, lang: str = "ru") -> str:
+    """Wall-clock time "15:00" of ``dt`` in zone ``tz`` (24-hour in both languages)."""
+    local = _local(dt, tz)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def format_datetime(dt: datetime, tz: str | ZoneInfo, lang: str = "ru") -> str:
+    """«26 ноября 2026 г., 15:00» / "26 November 2026, 15:00" in zone ``tz``."""
+    local = _local(dt, tz)
+    return f"{format_date(local.date(), lang)}, {format_time(local, local.tzinfo, lang)}"
+
+
+def format_month(year: int, month: int, lang: str = "ru") -> str:
+    """Nominative month and year, capitalised: «Декабрь 2026» / "December 2026"."""
+    loc = _locale(lang)
+    text = _babel_date(date(year, month, 1), "LLLL y", locale=loc)
+    return text[:1].upper() + text[1:]
+
+
+def _name_parts(full_name: str) -> list[str]:
+    return [p for p in (full_name or "").split() if p]
+
+
+def _initial(part: str) -> str:
+    # "Анна-Мария" -> "А.-М."
+    return "-".join(f"{piece[:1].upper()}." for piece in part.split("-") if piece)
+
+
+def short_name(full_name: str) -> str:
+    """«Иванова Анна Петровна» -> «Иванова А. П.»; one word stays as is."""
+    parts = _name_parts(full_name)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    initials = " ".join(_initial(p) for p in parts[1:3])
+    return f"{parts[0]} {initials}"
+
+
+def initials_first(full_name: str) -> str:
+    """«Иванова Анна Петровна» -> «А. П. Иванова» (the form used under signatures)."""
+    parts = _name_parts(full_name)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    initials = " ".join(_initial(p) for p in parts[1:3])
+    return f"{initials} {parts[0]}"
+
+
+def academic_year_of(d: date) -> tuple[int, int]:
+    """The academic year containing ``d``: 26.11.2026 -> (2026, 2027), 31.08.2027 -> same."""
+    if isinstance(d, datetime):
+        d = d.date()
+    start = d.year if d.month >= ACADEMIC_YEAR_START_MONTH else d.year - 1
+    return start, start + 1
+
+
+def academic_year_label(start: int) -> str:
+    """«2026/2027» for the academic year starting in September of ``start``."""
+    return f"{start}/{start + 1}"
+
+
+def academic_year_bounds(start: int) -> tuple[date, date]:
+    """First and last day of the academic year: (1 September start, 31 August start + 1)."""
+    return date(start, ACADEMIC_YEAR_START_MONTH, 1), date(start + 1, 8, 31)

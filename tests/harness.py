@@ -1,0 +1,105 @@
+"""Running the real Application against the fake Bot API server, as a person would use it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings, load_settings
+from tests.fakebot import FakeBotApi
+
+ADMIN_ID = 900_001
+
+
+def make_settings(api: FakeBotApi, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": api.token,
+        "database_url": database_url,
+        "bot_api_base_url": api.base_url,
+        "bot_api_base_file_url": api.base_file_url,
+        "admin_ids": [ADMIN_ID],
+        "default_language": "ru",
+        "outbox_rate_per_second": 30,
+        "outbox_private_interval": 0.0,
+        "admin_alert_interval": 0,
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+class BotHarness:
+    """Starts, stops and restarts the bot; drives it through the fake server."""
+
+    def __init__(self, api: FakeBotApi, settings: Settings) -> None:
+        self.api = api
+        self.settings = settings
+        self.app: Application | None = None
+
+    async def start(self) -> Application:
+        app = build_application(self.settings)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1,
+                                        allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        self.app = app
+        return app
+
+    async def stop(self) -> None:
+        app, self.app = self.app, None
+        if app is None:
+            return
+        assert app.updater is not None
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+    async def crash(self) -> None:
+        """Die without a clean stop: tasks cancelled, nothing flushed or confirmed."""
+        app, self.app = self.app, None
+        assert app is not None
+        worker = app.bot_data["outbox"]
+        for task in [worker._task, *worker._in_flight]:
+            if task is not None:
+                task.cancel()
+        assert app.updater is not None
+        app.updater._running = False  # noqa: SLF001 - simulate kill -9 of the polling loop
+        for task in asyncio.all_tasks():
+            name = task.get_name()
+            if "Updater" in name or "Application" in name:
+                task.cancel()
+        await asyncio.sleep(0.05)
+        await app.bot_data["engine"].dispose()
+
+    async def restart(self) -> Application:
+        await self.stop()
+        return await self.start()
+
+    async def idle(self, seconds: float = 0.3) -> None:
+        """Let the bot finish what it received (updates and outbox)."""
+        await asyncio.sleep(seconds)
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            if not self.api.pending_updates and self.app is not None and \
+                    self.app.update_queue.empty():
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
+
+    @property
+    def sessions(self):  # type: ignore[no-untyped-def]
+        assert self.app is not None
+        return self.app.bot_data["sessions"]
