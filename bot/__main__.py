@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (default)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
-    sub.add_parser("i18n", help="add new source strings to locales/*/LC_MESSAGES/new.po")
+    i18n = sub.add_parser("i18n", help="add untranslated strings to locales/*/LC_MESSAGES")
+    i18n.add_argument("--domain", default="new", help="the .po file to add to (default new)")
+    i18n.add_argument("paths", nargs="*", help="only strings from these files/folders")
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 
-        for language, count in add_missing().items():
+        for language, count in add_missing(args.domain, tuple(args.paths)).items():
             print(f"{language}: {count} string(s) without a translation")
     else:
         message = asyncio.run(

@@ -38,8 +38,11 @@ class Message:
     location: str
 
 
-def extract() -> dict[str, Message]:
-    """Every translatable string in the code and templates, keyed by msgid."""
+def extract(paths: tuple[str, ...] = ()) -> dict[str, Message]:
+    """Every translatable string in the code and templates, keyed by msgid.
+
+    With `paths` (project-relative files or folders), only strings found there.
+    """
     found: dict[str, Message] = {}
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
@@ -52,8 +55,9 @@ def extract() -> dict[str, Message]:
                 msgid, plural = message[0], message[1]
             else:
                 msgid, plural = message, None
-            if msgid:
-                found.setdefault(msgid, Message(msgid, plural, f"{folder}/{filename}:{lineno}"))
+            location = f"{folder}/{filename}"
+            if msgid and (not paths or location.startswith(paths)):
+                found.setdefault(msgid, Message(msgid, plural, f"{location}:{lineno}"))
     return found
 
 
@@ -70,11 +74,11 @@ def load_catalogs(language: str) -> dict[str, object]:
     return merged
 
 
-def missing(language: str) -> list[Message]:
+def missing(language: str, paths: tuple[str, ...] = ()) -> list[Message]:
     """Source strings with no (complete) translation in `language`."""
     have = load_catalogs(language)
     result = []
-    for msgid, message in extract().items():
+    for msgid, message in extract(paths).items():
         value = have.get(msgid)
         if message.plural:
             forms = value if isinstance(value, tuple | list) else ()
@@ -85,15 +89,18 @@ def missing(language: str) -> list[Message]:
     return result
 
 
-def add_missing() -> dict[str, int]:
-    """Append untranslated strings to each language's new.po (English: the source text)."""
+def add_missing(domain: str = "new", paths: tuple[str, ...] = ()) -> dict[str, int]:
+    """Append untranslated strings to each language's `<domain>.po` (English: the source).
+
+    Russian entries are added empty (or with empty plural forms) for a translator to fill.
+    """
     counts: dict[str, int] = {}
     for language in SUPPORTED_LANGUAGES:
-        todo = missing(language)
+        todo = missing(language, paths)
         counts[language] = len(todo)
         if not todo:
             continue
-        path = LOCALES_DIR / language / "LC_MESSAGES" / "new.po"
+        path = LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
         catalog = _open(path, language)
         for message in todo:
             catalog.delete(message.msgid)

@@ -1,4 +1,11 @@
-"""SQLAlchemy entities. Importing this package registers every table on `Base.metadata`."""
+"""SQLAlchemy entities. Importing this package registers every table on `Base.metadata`.
+
+Every module in this package is imported below, so a feature's new module is picked up
+by Alembic and by the models-versus-migrations test without editing this file.
+"""
+
+import importlib
+import pkgutil
 
 from models.association import (
     Association,
@@ -39,3 +46,7 @@ __all__ = [
     "User",
     "utcnow",
 ]
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in ("db", "migrate"):
+        importlib.import_module(f"{__name__}.{_module.name}")

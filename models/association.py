@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,6 +83,8 @@ class Association(Base):
     order_ref: Mapped[str | None] = mapped_column(String(200))
     chat_id: Mapped[int | None] = mapped_column(index=True)
     chat_is_forum: Mapped[bool] = mapped_column(default=False)
+    # Forum topic ids by purpose: "announcements", "meetings", "resources", "consultations".
+    forum_topics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

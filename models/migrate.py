@@ -16,10 +16,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class SchemaMismatch(RuntimeError):
     """The database is at a revision this code does not have, or behind it."""
 
-    def __init__(self, current: str | None, head: str) -> None:
-        super().__init__(f"database schema is at {current or 'nothing'}, the code needs {head}")
+    def __init__(self, current: set[str], heads: set[str]) -> None:
+        have = ", ".join(sorted(current)) or "nothing"
+        super().__init__(
+            f"the database schema is at {have}, this code needs {', '.join(sorted(heads))}. "
+            "Run `python -m bot migrate` (or start with AUTO_MIGRATE=true)."
+        )
         self.current = current
-        self.head = head
+        self.heads = heads
 
 
 def alembic_config(database_url: str) -> Config:
@@ -29,19 +33,17 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def head_revision() -> str:
-    script = ScriptDirectory.from_config(alembic_config(""))
-    head = script.get_current_head()
-    assert head is not None, "migrations/versions is empty"
-    return head
+def head_revisions() -> set[str]:
+    """The revisions the code expects the database to be at (one per branch)."""
+    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
     """Bring the schema to `revision` (blocking; run outside the event loop)."""
     command.upgrade(alembic_config(database_url), revision)
 
 
-async def upgrade_async(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade_async(engine: AsyncEngine, revision: str = "heads") -> None:
     """Upgrade using an existing engine (tests, start-up inside the running loop)."""
 
     def _run(connection) -> None:  # type: ignore[no-untyped-def]
@@ -53,15 +55,16 @@ async def upgrade_async(engine: AsyncEngine, revision: str = "head") -> None:
         await connection.run_sync(_run)
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
+async def current_revisions(engine: AsyncEngine) -> set[str]:
     async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        heads = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
         )
+    return set(heads)
 
 
 async def ensure_schema_current(engine: AsyncEngine) -> None:
-    """Raise SchemaMismatch unless the database is exactly at the code's head revision."""
-    current, head = await current_revision(engine), head_revision()
-    if current != head:
-        raise SchemaMismatch(current, head)
+    """Raise SchemaMismatch unless the database is exactly at the code's head revisions."""
+    current, heads = await current_revisions(engine), head_revisions()
+    if current != heads:
+        raise SchemaMismatch(current, heads)

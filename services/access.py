@@ -73,3 +73,43 @@ async def leads_any(session: AsyncSession, user_id: int) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+ASSOCIATION_ROLE_TITLES = {
+    MemberRole.LEADER: T_("the association's leader"),
+    MemberRole.SECRETARY: T_("the association's secretary"),
+    MemberRole.ADMINISTRATOR: T_("the association's administrator"),
+    MemberRole.EXPERT: T_("the association's experts"),
+    MemberRole.MEMBER: T_("members of the association"),
+}
+
+
+async def membership_of(
+    session: AsyncSession, user_id: int, association_id: int
+) -> Membership | None:
+    """The person's active membership in the association, if any."""
+    return await session.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id,
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+
+
+async def require_association_role(
+    session: AsyncSession, actor: Actor, association_id: int, *roles: MemberRole
+) -> User:
+    """The actor's profile if they hold one of `roles` in the association.
+
+    Platform admins and network methodists pass everywhere; with no `roles` given any
+    active member passes.
+    """
+    user = await require_registered(session, actor)
+    if actor.is_platform_admin or NetworkRole.METHODIST in await network_roles(session, user.id):
+        return user
+    membership = await membership_of(session, user.id, association_id)
+    if membership is None or (roles and membership.role not in roles):
+        wanted = roles[0] if roles else MemberRole.MEMBER
+        raise PermissionDenied(role=ASSOCIATION_ROLE_TITLES[wanted])
+    return user

@@ -12,6 +12,7 @@ from alembic import op
 
 import models.base
 
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -201,6 +202,7 @@ def upgrade() -> None:
         sa.Column("order_ref", sa.String(length=200), nullable=True),
         sa.Column("chat_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("chat_is_forum", sa.Boolean(), nullable=False),
+        sa.Column("forum_topics", sa.JSON(none_as_null=True), nullable=False),
         sa.Column(
             "created_by_user_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
