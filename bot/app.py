@@ -19,7 +19,7 @@ from bot.inbox import InboxBot, unhandled
 from bot.processor import OrderedUpdateProcessor
 from bot.render import Renderer
 from bot.settings import Settings
-from handlers import admin, common, privacy, profile, registration
+from handlers import admin, common, meetings, privacy, profile, registration
 from handlers import settings as settings_handlers
 from models.db import create_engine, create_session_factory
 from models.migrate import ensure_schema_current, upgrade_async
@@ -29,7 +29,7 @@ from scheduler.outbox import OutboxWorker, WorkerConfig
 log = logging.getLogger(__name__)
 
 # Order matters: commands and feature buttons first, the catch-all fallbacks last.
-FEATURES: list[ModuleType] = [common, profile, settings_handlers, privacy, admin]
+FEATURES: list[ModuleType] = [common, profile, settings_handlers, privacy, admin, meetings]
 
 
 def all_commands() -> list[CommandSpec]:

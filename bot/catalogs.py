@@ -121,8 +121,13 @@ def _open(path: Path, language: str) -> Catalog:
 def _add(catalog: Catalog, message: Message, language: str) -> None:
     if message.plural:
         ident = (message.msgid, message.plural)
-        string = (message.msgid, message.plural) if language == "en" else ("",) * PLURAL_FORMS[language]
+        string = (
+            (message.msgid, message.plural) if language == "en" else ("",) * PLURAL_FORMS[language]
+        )
         catalog.add(ident, string, locations=[(message.location, 0)])
     else:
-        catalog.add(message.msgid, message.msgid if language == "en" else "",
-                    locations=[(message.location, 0)])
+        catalog.add(
+            message.msgid,
+            message.msgid if language == "en" else "",
+            locations=[(message.location, 0)],
+        )

@@ -27,7 +27,11 @@ KEEP_HANDLED_FOR = timedelta(days=7)
 
 
 class InboxBot(ExtBot[None]):
-    """An ExtBot whose getUpdates stores new updates durably and drops known ones."""
+    """An ExtBot whose getUpdates stores new updates durably before they are confirmed.
+
+    Known updates are still returned, so the next getUpdates confirms them (otherwise
+    Telegram would offer them forever); the processor skips the ones already handled.
+    """
 
     _inbox_sessions: async_sessionmaker[AsyncSession] | None = None
 
@@ -38,8 +42,8 @@ class InboxBot(ExtBot[None]):
         updates = await super().get_updates(*args, **kwargs)
         if not updates or self._inbox_sessions is None:
             return updates
-        fresh = await store_new(self._inbox_sessions, updates)
-        return tuple(u for u in updates if u.update_id in fresh)
+        await store_new(self._inbox_sessions, updates)
+        return updates
 
 
 async def store_new(

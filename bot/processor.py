@@ -79,6 +79,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self._running = asyncio.Semaphore(in_flight)
         self._locks = _KeyedLocks()
         self.after_commit_hooks: list[Any] = []
+        # Updates received and not yet committed (tests and benchmarks wait for 0).
+        self.active = 0
 
     async def initialize(self) -> None:
         """Nothing to prepare: the session factory is created by the application."""
@@ -87,6 +89,13 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release: the engine is disposed by the application."""
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        self.active += 1
+        try:
+            await self._process_in_order(update, coroutine)
+        finally:
+            self.active -= 1
+
+    async def _process_in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:
             await self._run(update, coroutine)

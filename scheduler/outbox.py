@@ -28,7 +28,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
@@ -39,7 +47,7 @@ from services.clock import now
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300
-CANDIDATES_PER_CLAIM = 200
+CANDIDATES_PER_CLAIM = 50
 
 
 @dataclass
@@ -77,8 +85,9 @@ def _may_not_have_left(error: Exception) -> bool:
         return True
     if isinstance(error, TimedOut):
         return "Pool timeout" in str(error)
-    # NetworkError raised for an HTTP 5xx answer: Telegram failed to take the message.
-    return isinstance(error, NetworkError) and cause is None
+    # NetworkError raised for an HTTP 5xx answer (JSON, or nginx's HTML page that PTB fails
+    # to parse): Telegram answered, and did not take the message.
+    return isinstance(error, NetworkError) and (cause is None or isinstance(cause, TelegramError))
 
 
 class OutboxWorker:
@@ -157,7 +166,14 @@ class OutboxWorker:
 
     # the loop ------------------------------------------------------------------------
     async def _run(self) -> None:
+        recovery_every = max(self.config.stale_after / 2, 1.0)
+        next_recovery = asyncio.get_running_loop().time() + recovery_every
         while not self._stopping:
+            if asyncio.get_running_loop().time() >= next_recovery:
+                # A worker that died while others run: its claims expire here, not at restart.
+                with contextlib.suppress(Exception):
+                    await self.recover_stale_claims()
+                next_recovery = asyncio.get_running_loop().time() + recovery_every
             try:
                 progressed = await self._step(block=True)
             except Exception:
@@ -170,58 +186,105 @@ class OutboxWorker:
                 self._wake.clear()
 
     async def _step(self, *, block: bool) -> bool:
-        """Claim what may leave now and start sending it; False when nothing was due."""
-        wait = self.limits.global_wait()
-        if wait > 0:
-            if not block and not self._in_flight and wait > 5:
+        """Claim what may leave now and start sending it; False when nothing was due.
+
+        The claim (a database round trip) happens while the previous slot is still
+        running out, so the database's latency does not slow the pace down.
+        """
+        pause = self.limits.pause_wait()
+        if pause > 0:
+            if not block and not self._in_flight and pause > 5:
                 return False
-            await asyncio.sleep(wait)
+            await asyncio.sleep(pause)
         await self._slots.acquire()
         try:
-            rows = await self._claim(limit=1)
+            row = await self._claim()
         except BaseException:
             self._slots.release()
             raise
-        if not rows:
+        if row is None:
             self._slots.release()
             if not block and self._in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
                 return True
             return False
+        self.limits.record_chat_send(row.chat_id)
+        try:
+            if await self._wait_for_slot() > 1.0 and not await self._refresh_claim(row):
+                self._slots.release()
+                return True
+        except BaseException:
+            self._slots.release()
+            raise
         self.limits.take_global_slot()
-        self.limits.record_chat_send(rows[0].chat_id)
-        task = asyncio.create_task(self._deliver(rows[0]))
+        task = asyncio.create_task(self._deliver(row))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
 
-    async def _claim(self, *, limit: int) -> list[OutboxMessage]:
+    async def _wait_for_slot(self) -> float:
+        """Sleep until the overall pace (and any 429 pause) lets one more leave."""
+        waited = 0.0
+        while (wait := self.limits.global_wait()) > 0:
+            await asyncio.sleep(wait)
+            waited += wait
+        return waited
+
+    async def _refresh_claim(self, row: OutboxMessage) -> bool:
+        """After a long 429 pause, renew the claim so nobody takes it for a dead worker's.
+
+        False when it was already declared UNCONFIRMED meanwhile: it is not sent then.
+        """
         async with unit_of_work(self.sessions) as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(claimed_at=now())
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _claim(self) -> OutboxMessage | None:
+        """Mark the first due row whose chat may receive now as SENDING, committed."""
+        async with unit_of_work(self.sessions) as session:
+            moment = now()
             query = (
-                select(OutboxMessage)
+                select(OutboxMessage.id, OutboxMessage.chat_id)
                 .where(
-                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now()
+                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment
                 )
                 .order_by(OutboxMessage.priority, OutboxMessage.id)
                 .limit(CANDIDATES_PER_CLAIM)
             )
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            chosen: list[OutboxMessage] = []
-            for row in (await session.scalars(query)).all():
-                chat_wait = self.limits.chat_wait(row.chat_id)
+            for row_id, chat_id in (await session.execute(query)).all():
+                chat_wait = self.limits.chat_wait(chat_id)
                 if chat_wait > 0:
                     # Out of the due set until the chat may receive again: no starvation.
-                    row.not_before = now() + timedelta(seconds=chat_wait)
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == row_id)
+                        .values(not_before=moment + timedelta(seconds=chat_wait))
+                    )
                     continue
-                row.status = OutboxStatus.SENDING
-                row.claimed_by = self.worker_id
-                row.claimed_at = now()
-                row.attempts += 1
-                chosen.append(row)
-                if len(chosen) >= limit:
-                    break
-            return chosen
+                # Conditional: another worker (SQLite, or a row it locked between our read
+                # and this write) may have claimed it; then try the next candidate.
+                claimed = await session.scalars(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+                    .values(
+                        status=OutboxStatus.SENDING,
+                        claimed_by=self.worker_id,
+                        claimed_at=moment,
+                        attempts=OutboxMessage.attempts + 1,
+                    )
+                    .returning(OutboxMessage),
+                    execution_options={"synchronize_session": False},
+                )
+                row = claimed.one_or_none()
+                if row is not None:
+                    return row
+            return None
 
     # one message ---------------------------------------------------------------------
     async def _deliver(self, row: OutboxMessage) -> None:
@@ -355,6 +418,16 @@ class OutboxWorker:
                 await chats.adopt_migrated_chat(session, row.chat_id, outcome["migrate_to"])
         elif status is OutboxStatus.BLOCKED:
             await chats.mark_unreachable(session, row.chat_id)
+            # Stop writing to them: what else waits for this chat is recorded, not tried.
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.chat_id == row.chat_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.id != row.id,
+                )
+                .values(status=OutboxStatus.BLOCKED, last_error=outcome.get("error"))
+            )
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 class SendLimits:
     """Pacing for the whole bot plus per-chat spacing.
 
-    - overall: at most `rate` messages per second, evenly spaced (no bursts above it);
+    - overall: at most `rate` messages per second, evenly spaced; a slot missed by a few
+      milliseconds (event-loop jitter, a slow claim) may be caught up, but never more than
+      `catch_up` slots early, so any one second holds at most `rate + catch_up` sends, which
+      stays within Telegram's 30/s (`catch_up` shrinks to 0 as `rate` approaches 30);
     - a private chat: one message per `private_interval` seconds;
     - a group: at most `group_per_minute` messages in any 60 seconds.
     """
@@ -20,6 +23,7 @@ class SendLimits:
     private_interval: float = 1.0
     group_per_minute: int = 20
     clock: object = field(default=time.monotonic)
+    catch_up: int = 2
     _next_slot: float = 0.0
     _paused_until: float = 0.0
     _private_next: dict[int, float] = field(default_factory=dict)
@@ -37,9 +41,20 @@ class SendLimits:
         moment = self.now()
         return max(0.0, self._paused_until - moment, self._next_slot - moment)
 
+    def pause_wait(self) -> float:
+        """Seconds left of a 429 pause (0 when not paused)."""
+        return max(0.0, self._paused_until - self.now())
+
     def take_global_slot(self) -> None:
-        moment = self.now()
-        self._next_slot = max(self._next_slot, moment) + 1.0 / self.rate
+        """Spend the current slot: the next one is one interval after this one was due.
+
+        Scheduling from the due time (not from "now") keeps the average at `rate` even
+        when each send starts a little late; the lower bound keeps the catch-up bounded.
+        """
+        interval = 1.0 / self.rate
+        allowance = max(0, min(self.catch_up, int(29 - self.rate)))
+        earliest = self.now() - allowance * interval
+        self._next_slot = max(self._next_slot, earliest) + interval
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until this chat may get another message."""

@@ -30,8 +30,9 @@ async def say(api: FakeBotApi, user_id: int, text: str, expect: str | None = Non
     return await api.wait_for_message(user_id, expect)
 
 
-async def press(api: FakeBotApi, user_id: int, message: dict, label: str,
-                expect: str | None = None) -> dict:
+async def press(
+    api: FakeBotApi, user_id: int, message: dict, label: str, expect: str | None = None
+) -> dict:
     api.user_presses(user_id, message, button(message, label))
     return await api.wait_for_message(user_id, expect)
 
@@ -40,25 +41,42 @@ async def press_edit(api: FakeBotApi, user_id: int, message: dict, label: str) -
     """Press a button that edits its own message; returns the edited message."""
     before = len(api.calls)
     api.user_presses(user_id, message, button(message, label))
-    await api.wait_for(lambda: any(c.method.startswith(("editMessage", "answerCallbackQuery"))
-                                   for c in api.calls[before:]))
+    await api.wait_for(
+        lambda: any(
+            c.method.startswith(("editMessage", "answerCallbackQuery")) for c in api.calls[before:]
+        )
+    )
     await api.wait_for(lambda: any(c.method == "answerCallbackQuery" for c in api.calls[before:]))
     return api.world.chat(user_id).messages[message["message_id"]]
 
 
-async def register_teacher(harness: BotHarness, api: FakeBotApi, user_id: int,
-                           *, start: str = "/start", name: str = "Иванова Анна Петровна",
-                           language_code: str = "ru") -> User:
+async def register_teacher(
+    harness: BotHarness,
+    api: FakeBotApi,
+    user_id: int,
+    *,
+    start: str = "/start",
+    name: str = "Иванова Анна Петровна",
+    language_code: str = "ru",
+) -> User:
     """The whole registration as a teacher answers it; returns the saved profile."""
     if user_id not in api.world.users:
         api.add_user(user_id, first_name="Анна", language_code=language_code)
     consent = await say(api, user_id, start, "Согласие" if language_code == "ru" else "Consent")
-    await press(api, user_id, consent, "✅", "Как вас зовут" if language_code == "ru" else "full name")
+    await press(
+        api, user_id, consent, "✅", "Как вас зовут" if language_code == "ru" else "full name"
+    )
     await say(api, user_id, name)
     positions = await say(api, user_id, "МБОУ «СОШ № 5»")
-    subjects = await press(api, user_id, positions, "Учитель" if language_code == "ru" else "Teacher")
-    subjects = await press_edit(api, user_id, subjects, "Математ" if language_code == "ru" else "Math")
-    other = await press(api, user_id, subjects, "Другой" if language_code == "ru" else "Other")
+    subjects = await press(
+        api, user_id, positions, "Учитель" if language_code == "ru" else "Teacher"
+    )
+    subjects = await press_edit(
+        api, user_id, subjects, "Математ" if language_code == "ru" else "Math"
+    )
+    other = await press(
+        api, user_id, subjects, "Другой" if language_code == "ru" else "Other subject"
+    )
     subjects = await say(api, user_id, "Астрономия")
     await press(api, user_id, subjects, "Готово" if language_code == "ru" else "Done")
     categories = await say(api, user_id, "2")

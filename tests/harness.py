@@ -46,8 +46,9 @@ class BotHarness:
         if app.post_init:
             await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1,
-                                        allowed_updates=Update.ALL_TYPES)
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
         await app.start()
         self.app = app
         return app
@@ -88,16 +89,20 @@ class BotHarness:
         await self.stop()
         return await self.start()
 
-    async def idle(self, seconds: float = 0.3) -> None:
-        """Let the bot finish what it received (updates and outbox)."""
+    async def idle(self, seconds: float = 0.05) -> None:
+        """Wait until the bot has handled and committed everything it received."""
         await asyncio.sleep(seconds)
-        deadline = asyncio.get_running_loop().time() + 10
-        while asyncio.get_running_loop().time() < deadline:
-            if not self.api.pending_updates and self.app is not None and \
-                    self.app.update_queue.empty():
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.1)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while loop.time() < deadline:
+            app = self.app
+            busy = app is not None and (
+                not app.update_queue.empty() or app.bot_data["processor"].active
+            )
+            if not self.api.pending_updates and not busy:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the bot did not settle within 10 s\n" + self.api.dump())
 
     @property
     def sessions(self):  # type: ignore[no-untyped-def]

@@ -27,6 +27,10 @@ class UserActions:
         """Queue a raw update dict (``update_id`` is filled in) and return it."""
         return self.updates.push(raw)
 
+    def redeliver(self, update: Update) -> None:
+        """Offer an already delivered update again with the same ``update_id``."""
+        self.updates.redeliver(update)
+
     def _user_message(
         self, user_id: int, chat_id: int | None, content: dict[str, Any], **extra: Any
     ) -> Update:

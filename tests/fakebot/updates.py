@@ -66,6 +66,13 @@ class UpdateQueue:
         self._wake()
         return update
 
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """Queue ``update`` again with its own ``update_id``, as Telegram does when it never
+        saw the confirmation (a bot that starts afresh polls from offset 0 and gets it)."""
+        self._pending.append(dict(update))
+        self._pending = type(self._pending)(sorted(self._pending, key=lambda u: u["update_id"]))
+        self._wake()
+
     # --- getUpdates ------------------------------------------------------------------
     async def get(
         self,

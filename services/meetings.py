@@ -1,0 +1,578 @@
+"""Virtual meetings: scheduling, announcing, RSVPs, attendance, reschedule and cancel.
+
+Texts are composed by the caller (`MeetingTexts`), so this module stays free of the
+messenger and of translations: it decides who gets what and enqueues it in the outbox.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Association, MemberRole, Membership, MembershipStatus, User
+from models.meetings import (
+    Meeting,
+    MeetingAgendaItem,
+    MeetingAttendance,
+    MeetingRsvp,
+    MeetingSettings,
+    MeetingStatus,
+    RsvpAnswer,
+)
+from services.access import Actor, require_association_role, require_registered
+from services.clock import academic_year_start, now
+from services.dateparse import OutsidePeriod, TimeInPast
+from services.errors import DomainError, InvalidInput, NotFound
+from services.formatting import format_date, format_datetime
+from services.ics import meeting_ics
+from services.outbox import Buttons, Outgoing, enqueue, store_file
+from services.texts import N_
+
+FORMS = (
+    "webinar",
+    "master_class",
+    "exhibition",
+    "online_consultation",
+    "forum",
+    "interactive_lecture",
+    "seminar",
+    "creative_workshop",
+    "ring",
+    "chat_consultation",
+    "conference",
+    "pedagogical_council",
+    "other",
+)
+MANAGERS = (MemberRole.LEADER, MemberRole.SECRETARY)
+# The "I am here" button works from this long before the start until the end.
+ATTENDANCE_OPENS = timedelta(minutes=15)
+REMINDER_PRESETS: tuple[tuple[int, ...], ...] = ((24, 1), (24,), (1,), (48, 2), ())
+MAX_AGENDA_ITEMS = 15
+
+
+class BadLink(InvalidInput):
+    message = N_(
+        "This does not look like a link to an on-line platform. Please send a full address "
+        "starting with https://, for example: <i>https://meet.example.ru/vmo</i>."
+    )
+
+
+class BadTopic(InvalidInput):
+    message = N_("Please write the topic in 3 to 300 characters.")
+
+
+class BadDuration(InvalidInput):
+    message = N_("Please send the duration in minutes, a number from 15 to 480.")
+
+
+class BadAgendaItem(InvalidInput):
+    message = N_(
+        "Please write an agenda item in 3 to 300 characters, optionally with the speaker "
+        "after a dash: <i>On the results of the diagnostics — Smirnova E. V.</i>"
+    )
+
+
+class TooManyAgendaItems(InvalidInput):
+    message = N_("An agenda may have at most {limit} items.")
+
+
+class MeetingCancelled(DomainError):
+    message = N_("This meeting has been cancelled.")
+
+
+class MeetingOver(DomainError):
+    message = N_("This meeting is already over.")
+
+
+class AttendanceClosed(DomainError):
+    message = N_(
+        "Attendance can be marked from 15 minutes before the start until the end of the meeting."
+    )
+
+
+# cleaning input ------------------------------------------------------------------------
+def clean_topic(text: str) -> str:
+    value = " ".join(text.split())
+    if not 3 <= len(value) <= 300:
+        raise BadTopic()
+    return value
+
+
+def clean_duration(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or not 15 <= int(value) <= 480:
+        raise BadDuration()
+    return int(value)
+
+
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$|^xn--[a-z0-9-]+$", re.I)
+
+
+def clean_link(text: str) -> str:
+    value = text.strip()
+    if " " in value or len(value) > 500:
+        raise BadLink()
+    parts = urlsplit(value)
+    host = (parts.hostname or "").encode("idna").decode() if parts.hostname else ""
+    if parts.scheme not in ("http", "https") or not host or not _HOST.match(host):
+        raise BadLink()
+    return value
+
+
+def clean_agenda_item(text: str) -> tuple[str, str | None]:
+    """«Title — Speaker» (a dash with spaces around it separates them)."""
+    value = " ".join(text.split())
+    title, speaker = value, None
+    for dash in (" — ", " – ", " - "):
+        if dash in value:
+            title, speaker = (part.strip() for part in value.split(dash, 1))
+            break
+    if not 3 <= len(title) <= 300 or (speaker is not None and not 2 <= len(speaker) <= 200):
+        raise BadAgendaItem()
+    return title, speaker
+
+
+def check_time(association: Association, starts_at: datetime, lang: str = "ru") -> None:
+    """Refuse a start in the past or outside the association's period (checked again on save)."""
+    tz = association.timezone
+    if starts_at <= now():
+        raise TimeInPast(when=format_datetime(starts_at, tz, lang))
+    local_day = starts_at.astimezone(ZoneInfo(tz)).date()
+    if not association.period_start <= local_day <= association.period_end:
+        raise OutsidePeriod(
+            start=format_date(association.period_start, lang),
+            end=format_date(association.period_end, lang),
+        )
+
+
+# texts the caller supplies -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Counts:
+    going: int = 0
+    maybe: int = 0
+    declined: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """Everything a text needs about one meeting."""
+
+    meeting: Meeting
+    association: Association
+    agenda: Sequence[MeetingAgendaItem]
+    counts: Counts
+
+
+class MeetingTexts(Protocol):
+    def card(self, view: MeetingView) -> tuple[str, Buttons]: ...
+
+    def invitation(self, view: MeetingView, user: User) -> tuple[str, Buttons]: ...
+
+    def reminder(self, view: MeetingView, user: User, stage: str) -> tuple[str, Buttons]: ...
+
+    def changed(self, view: MeetingView, user: User, old_start: datetime) -> str: ...
+
+    def cancelled(self, view: MeetingView, user: User) -> str: ...
+
+
+# queries ------------------------------------------------------------------------------------
+async def managed_associations(session: AsyncSession, actor: Actor) -> list[Association]:
+    """Associations where the person is the leader or the secretary."""
+    user = await require_registered(session, actor)
+    rows = await session.scalars(
+        select(Association)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role.in_(MANAGERS),
+        )
+        .order_by(Association.name)
+    )
+    return list(rows.all())
+
+
+async def active_members(session: AsyncSession, association_id: int) -> list[User]:
+    rows = await session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            User.telegram_id.is_not(None),
+        )
+        .order_by(User.full_name)
+    )
+    return list(rows.all())
+
+
+async def counts(session: AsyncSession, meeting_id: int) -> Counts:
+    rows = await session.execute(
+        select(MeetingRsvp.answer, func.count())
+        .where(MeetingRsvp.meeting_id == meeting_id)
+        .group_by(MeetingRsvp.answer)
+    )
+    found = dict(rows.all())
+    return Counts(
+        going=found.get(RsvpAnswer.GOING, 0),
+        maybe=found.get(RsvpAnswer.MAYBE, 0),
+        declined=found.get(RsvpAnswer.NO, 0),
+    )
+
+
+async def view_of(session: AsyncSession, meeting: Meeting) -> MeetingView:
+    association = await session.get_one(Association, meeting.association_id)
+    agenda = await session.scalars(
+        select(MeetingAgendaItem)
+        .where(MeetingAgendaItem.meeting_id == meeting.id)
+        .order_by(MeetingAgendaItem.position)
+    )
+    return MeetingView(meeting, association, list(agenda.all()), await counts(session, meeting.id))
+
+
+async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+async def upcoming(session: AsyncSession, association_id: int, *, limit: int = 10) -> list[Meeting]:
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.association_id == association_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at >= now() - timedelta(days=1),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def settings_of(session: AsyncSession, association_id: int) -> MeetingSettings:
+    found = await session.get(MeetingSettings, association_id)
+    if found is None:
+        found = MeetingSettings(association_id=association_id, reminder_hours=[24, 1])
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def set_reminders(
+    session: AsyncSession, actor: Actor, *, association_id: int, preset: int
+) -> list[int]:
+    await require_association_role(session, actor, association_id, *MANAGERS)
+    if not 0 <= preset < len(REMINDER_PRESETS):
+        raise InvalidInput()
+    found = await settings_of(session, association_id)
+    found.reminder_hours = list(REMINDER_PRESETS[preset])
+    return found.reminder_hours
+
+
+# scheduling ---------------------------------------------------------------------------------
+async def _next_number(session: AsyncSession, association_id: int, year: int) -> int:
+    current = await session.scalar(
+        select(func.max(Meeting.number)).where(
+            Meeting.association_id == association_id, Meeting.academic_year == year
+        )
+    )
+    return (current or 0) + 1
+
+
+def _ics_for(view: MeetingView, *, cancelled: bool = False) -> bytes:
+    meeting = view.meeting
+    agenda = "\n".join(
+        f"{i}. {item.title}" + (f" ({item.speaker})" if item.speaker else "")
+        for i, item in enumerate(view.agenda, 1)
+    )
+    return meeting_ics(
+        uid=f"meeting-{meeting.id}@vmo-bot",
+        summary=f"{view.association.name}: {meeting.topic}",
+        description=agenda or meeting.topic,
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        url=meeting.link,
+        stamp=now(),
+        sequence=meeting.revision,
+        cancelled=cancelled,
+    )
+
+
+def _card_target(association: Association) -> tuple[int, int | None] | None:
+    if association.chat_id is None:
+        return None
+    thread = association.forum_topics.get("meetings") if association.chat_is_forum else None
+    return association.chat_id, thread
+
+
+async def schedule_meeting(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    association_id: int,
+    topic: str,
+    form: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    link: str,
+    agenda: Sequence[tuple[str, str | None]],
+    texts: MeetingTexts,
+) -> Meeting:
+    """Create the meeting and announce it: the group card and a private invitation each."""
+    user = await require_association_role(session, actor, association_id, *MANAGERS)
+    association = await session.get_one(Association, association_id)
+    if form not in FORMS:
+        raise InvalidInput()
+    if len(agenda) > MAX_AGENDA_ITEMS:
+        raise TooManyAgendaItems(limit=MAX_AGENDA_ITEMS)
+    check_time(association, starts_at)
+    local_day = starts_at.astimezone(ZoneInfo(association.timezone)).date()
+    year = academic_year_start(local_day)
+    meeting = Meeting(
+        association_id=association_id,
+        number=await _next_number(session, association_id, year),
+        academic_year=year,
+        topic=clean_topic(topic),
+        form=form,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        link=clean_link(link),
+        created_by_user_id=user.id,
+        announced_at=now(),
+        reminders_done=[],
+    )
+    session.add(meeting)
+    await session.flush()
+    for position, (title, speaker) in enumerate(agenda, 1):
+        session.add(
+            MeetingAgendaItem(
+                meeting_id=meeting.id, position=position, title=title, speaker=speaker
+            )
+        )
+    await session.flush()
+    await settings_of(session, association_id)
+    await _announce(session, meeting, texts)
+    return meeting
+
+
+async def _announce(session: AsyncSession, meeting: Meeting, texts: MeetingTexts) -> None:
+    view = await view_of(session, meeting)
+    target = _card_target(view.association)
+    if target is not None:
+        text, buttons = texts.card(view)
+        await enqueue(
+            session,
+            [
+                Outgoing(
+                    chat_id=target[0],
+                    thread_id=target[1],
+                    text=text,
+                    buttons=buttons,
+                    dedupe_key=card_key(meeting),
+                    pin=True,
+                )
+            ],
+            priority=3,
+        )
+    ics = await store_file(
+        session,
+        filename=f"meeting-{meeting.number}.ics",
+        mime_type="text/calendar",
+        content=_ics_for(view),
+    )
+    messages = []
+    for member in await active_members(session, meeting.association_id):
+        text, buttons = texts.invitation(view, member)
+        messages.append(
+            Outgoing(
+                chat_id=member.telegram_id or 0,
+                kind="document",
+                file_id=ics.id,
+                text=text,
+                buttons=buttons,
+                dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:inv:{member.id}",
+            )
+        )
+    await enqueue(session, messages, batch=f"mtg-inv-{meeting.id}")
+
+
+def card_key(meeting: Meeting) -> str:
+    """The outbox key of the meeting's group card (its row keeps the card's message id)."""
+    return f"mtg:{meeting.id}:card"
+
+
+async def reschedule(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    meeting_id: int,
+    starts_at: datetime,
+    texts: MeetingTexts,
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id)
+    await require_association_role(session, actor, meeting.association_id, *MANAGERS)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    association = await session.get_one(Association, meeting.association_id)
+    check_time(association, starts_at)
+    old_start = meeting.starts_at
+    meeting.starts_at = starts_at
+    meeting.revision += 1
+    meeting.reminders_done = []
+    meeting.card_dirty = True
+    await session.flush()
+    view = await view_of(session, meeting)
+    ics = await store_file(
+        session,
+        filename=f"meeting-{meeting.number}.ics",
+        mime_type="text/calendar",
+        content=_ics_for(view),
+    )
+    messages = [
+        Outgoing(
+            chat_id=member.telegram_id or 0,
+            kind="document",
+            file_id=ics.id,
+            text=texts.changed(view, member, old_start),
+            dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:moved:{member.id}",
+        )
+        for member in await active_members(session, meeting.association_id)
+    ]
+    await enqueue(session, messages, batch=f"mtg-moved-{meeting.id}")
+    return meeting
+
+
+async def cancel(
+    session: AsyncSession, actor: Actor, *, meeting_id: int, texts: MeetingTexts
+) -> Meeting:
+    meeting = await get_meeting(session, meeting_id)
+    await require_association_role(session, actor, meeting.association_id, *MANAGERS)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_at = now()
+    meeting.card_dirty = True
+    await session.flush()
+    view = await view_of(session, meeting)
+    messages = [
+        Outgoing(
+            chat_id=member.telegram_id or 0,
+            text=texts.cancelled(view, member),
+            dedupe_key=f"mtg:{meeting.id}:cancel:{member.id}",
+        )
+        for member in await active_members(session, meeting.association_id)
+    ]
+    await enqueue(session, messages, batch=f"mtg-cancel-{meeting.id}")
+    return meeting
+
+
+# RSVP and attendance --------------------------------------------------------------------------
+async def rsvp(
+    session: AsyncSession, actor: Actor, *, meeting_id: int, answer: RsvpAnswer
+) -> Counts:
+    """Record a member's answer; the card is marked for the next batched edit."""
+    meeting = await get_meeting(session, meeting_id)
+    user = await require_association_role(session, actor, meeting.association_id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    if now() >= meeting.starts_at + timedelta(minutes=meeting.duration_minutes):
+        raise MeetingOver()
+    found = await session.scalar(
+        select(MeetingRsvp).where(
+            MeetingRsvp.meeting_id == meeting_id, MeetingRsvp.user_id == user.id
+        )
+    )
+    if found is None:
+        session.add(
+            MeetingRsvp(meeting_id=meeting_id, user_id=user.id, answer=answer, answered_at=now())
+        )
+    else:
+        found.answer, found.answered_at = answer, now()
+    await session.execute(update(Meeting).where(Meeting.id == meeting_id).values(card_dirty=True))
+    await session.flush()
+    return await counts(session, meeting_id)
+
+
+async def mark_present(session: AsyncSession, actor: Actor, *, meeting_id: int) -> bool:
+    """The "I am here" button; False when the person was already marked."""
+    meeting = await get_meeting(session, meeting_id)
+    user = await require_association_role(session, actor, meeting.association_id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    moment = now()
+    end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    if not meeting.starts_at - ATTENDANCE_OPENS <= moment <= end:
+        raise AttendanceClosed()
+    return await _mark(session, meeting_id, user.id, "self")
+
+
+async def _mark(session: AsyncSession, meeting_id: int, user_id: int, source: str) -> bool:
+    found = await session.scalar(
+        select(MeetingAttendance.id).where(
+            MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.user_id == user_id
+        )
+    )
+    if found is not None:
+        return False
+    session.add(
+        MeetingAttendance(meeting_id=meeting_id, user_id=user_id, marked_at=now(), source=source)
+    )
+    await session.flush()
+    return True
+
+
+async def attendance(session: AsyncSession, meeting_id: int) -> list[tuple[User, bool]]:
+    """Every active member with whether they are marked present."""
+    meeting = await get_meeting(session, meeting_id)
+    present = set(
+        (
+            await session.scalars(
+                select(MeetingAttendance.user_id).where(MeetingAttendance.meeting_id == meeting_id)
+            )
+        ).all()
+    )
+    members = await active_members(session, meeting.association_id)
+    return [(member, member.id in present) for member in members]
+
+
+async def toggle_attendance(
+    session: AsyncSession, actor: Actor, *, meeting_id: int, user_id: int
+) -> bool:
+    """The leader or secretary corrects the list; returns whether the person is now present."""
+    meeting = await get_meeting(session, meeting_id)
+    await require_association_role(session, actor, meeting.association_id, *MANAGERS)
+    if now() < meeting.starts_at - ATTENDANCE_OPENS:
+        raise AttendanceClosed()
+    member = await session.scalar(
+        select(Membership.id).where(
+            Membership.association_id == meeting.association_id,
+            Membership.user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    if member is None:
+        raise NotFound()
+    found = await session.scalar(
+        select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.user_id == user_id
+        )
+    )
+    if found is not None:
+        await session.delete(found)
+        await session.flush()
+        return False
+    return await _mark(session, meeting_id, user_id, "corrected")
+
+
+def local_day(meeting: Meeting, association: Association) -> date:
+    return meeting.starts_at.astimezone(ZoneInfo(association.timezone)).date()

@@ -1,0 +1,83 @@
+"""Every user-visible string is translated into Russian and English, plurals included."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.catalogs import extract, missing
+from bot.i18n import Translator, pick_language
+from bot.render import Renderer
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_source_string_has_a_translation(language: str) -> None:
+    absent = missing(language)
+    listing = "\n".join(f"  {m.location}: {m.msgid!r}" for m in absent)
+    assert not absent, f"{len(absent)} string(s) lack a {language} translation:\n{listing}"
+
+
+def test_extraction_finds_strings_in_code_and_templates() -> None:
+    found = extract()
+    assert "Please register first: send /start." in found
+    assert "Consent to the processing of personal data" in found  # from a template
+
+
+def test_russian_plural_forms_follow_the_number() -> None:
+    t = Translator("ru")
+    forms = [
+        t.ngettext("%(num)d year of experience", "%(num)d years of experience", n)
+        for n in (1, 2, 5, 11, 21, 22)
+    ]
+    assert forms == [
+        "стаж %(num)d год",
+        "стаж %(num)d года",
+        "стаж %(num)d лет",
+        "стаж %(num)d лет",
+        "стаж %(num)d год",
+        "стаж %(num)d года",
+    ]
+
+
+def test_parameters_are_escaped_for_telegram_html() -> None:
+    t = Translator("ru")
+    assert t.gettext("Welcome back, {name}!", name="<b>Анна & Co</b>") == (
+        "С возвращением, &lt;b&gt;Анна &amp; Co&lt;/b&gt;!"
+    )
+    assert t.plain("Welcome back, {name}!", name="<b>") == "С возвращением, <b>!"
+
+
+def test_templates_render_in_both_languages_with_plurals() -> None:
+    renderer = Renderer()
+    values = dict(
+        heading="",
+        full_name="Иванова <Анна>",
+        organisation="СОШ",
+        position="Учитель",
+        subjects="Математика",
+        experience=3,
+        category="",
+        municipality=None,
+        email=None,
+        phone=None,
+    )
+    ru = renderer.render("profile.html", Translator("ru"), **values)
+    en = renderer.render("profile.html", Translator("en"), **values)
+    assert "стаж 3 года" in ru and "Иванова &lt;Анна&gt;" in ru
+    assert "3 years of experience" in en and "municipality not given" in en
+
+
+@pytest.mark.parametrize(
+    ("profile", "telegram", "expected"),
+    [("en", "ru", "en"), (None, "en-GB", "en"), (None, "de", "ru"), (None, None, "ru")],
+)
+def test_language_comes_from_profile_then_telegram_then_default(profile, telegram, expected):
+    assert pick_language(profile, telegram, "ru") == expected
+
+
+def test_dates_read_as_russian_paperwork() -> None:
+    from services.formatting import format_date
+
+    assert format_date(date(2026, 11, 26), "ru") == "26 ноября 2026 г."
+    assert format_date(date(2026, 11, 26), "en") == "26 November 2026"

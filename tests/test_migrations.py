@@ -1,0 +1,41 @@
+"""The schema comes from migrations, and migrations match the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+import models
+from models.db import create_engine
+from models.migrate import SchemaMismatch, ensure_schema_current, upgrade_async
+
+
+def _diff(connection):  # type: ignore[no-untyped-def]
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, models.Base.metadata)
+
+
+async def test_models_and_migrations_agree(engine) -> None:
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(_diff)
+    assert differences == [], f"models differ from migrations: {differences}"
+
+
+async def test_migrated_schema_is_accepted(engine) -> None:
+    await ensure_schema_current(engine)
+
+
+async def test_bot_refuses_a_schema_it_does_not_know(database_url) -> None:
+    engine = create_engine(database_url)
+    try:
+        with pytest.raises(SchemaMismatch, match="python -m bot migrate"):
+            await ensure_schema_current(engine)
+        await upgrade_async(engine)
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+        with pytest.raises(SchemaMismatch, match="f00d"):
+            await ensure_schema_current(engine)
+    finally:
+        await engine.dispose()
