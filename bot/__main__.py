@@ -38,6 +38,20 @@ def _settings() -> Settings:
         sys.exit(f"The settings are not valid: {problems}")
 
 
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """Where the webhook server listens and what Telegram is told (with the secret token)."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(settings.webhook_url).path.strip("/") or "telegram"
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+    }
+
+
 def run(settings: Settings) -> None:
     if not settings.bot_token.strip():
         sys.stderr.write(NO_TOKEN)
@@ -53,14 +67,7 @@ def run(settings: Settings) -> None:
                 "WEBHOOK_SECRET must be set with WEBHOOK_URL: Telegram sends it with every "
                 "update and the bot refuses requests without it."
             )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 

@@ -77,7 +77,7 @@ class BotHarness:
             if task is not None:
                 task.cancel()
         assert app.updater is not None
-        app.updater._running = False  # noqa: SLF001 - simulate kill -9 of the polling loop
+        app.updater._running = False
         for task in asyncio.all_tasks():
             name = task.get_name()
             if "Updater" in name or "Application" in name:
