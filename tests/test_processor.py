@@ -46,7 +46,7 @@ async def test_same_chat_and_user_are_strictly_sequential_and_in_order():
 
 async def test_different_chats_run_at_the_same_time():
     updates = [_update(i, 100 + i, 100 + i) for i in range(1, 9)]
-    log, elapsed = await _run(updates)
+    log, _ = await _run(updates)
     starts = [t for kind, _, t in log if kind == "start"]
     ends = [t for kind, _, t in log if kind == "end"]
     assert max(starts) < min(ends), "some chat waited for another chat's update"
