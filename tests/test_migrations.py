@@ -34,7 +34,8 @@ async def test_bot_refuses_a_schema_it_does_not_know(database_url) -> None:
             await ensure_schema_current(engine)
         await upgrade_async(engine)
         async with engine.begin() as connection:
-            await connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+            await connection.execute(text("DELETE FROM alembic_version"))
+            await connection.execute(text("INSERT INTO alembic_version VALUES ('f00d')"))
         with pytest.raises(SchemaMismatch, match="f00d"):
             await ensure_schema_current(engine)
     finally:
