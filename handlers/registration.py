@@ -6,6 +6,7 @@ The same steps edit single fields from /profile (mode "edit").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -112,44 +113,48 @@ async def on_consent(turn: Turn, data: Callback) -> None:
 
 
 # free-text steps ---------------------------------------------------------------------------
-def _text_step(key: str, question: str, clean: object) -> tuple:
+TEXT_STEPS: list[tuple[str, str, Callable[[str], object]]] = [
+    (
+        "name",
+        N_(
+            "What is your full name? Surname, first name and patronymic, for example: "
+            "<i>Ivanova Anna Petrovna</i>."
+        ),
+        users.clean_full_name,
+    ),
+    (
+        "org",
+        N_(
+            "Where do you work? Write the name of your school or organisation, for example: "
+            "<i>MBOU Secondary School No. 5</i>."
+        ),
+        users.clean_organisation,
+    ),
+    (
+        "experience",
+        N_(
+            "How many full years of teaching experience do you have? Send a number, for "
+            "example: <i>7</i>."
+        ),
+        users.clean_experience,
+    ),
+]
+
+
+def _add_text_step(key: str, question: str, clean: Callable[[str], object]) -> None:
     async def ask(turn: Turn) -> None:
         await turn.say(turn.t.gettext(question))
 
     async def on_text(turn: Turn, text: str) -> None:
         try:
-            value = clean(text)  # type: ignore[operator]
+            value = clean(text)
         except InvalidInput as error:
             await _reject(turn, error)
             return
         turn.put(**{key: value})
         await _advance(turn, key)
 
-    return ask, on_text
-
-
-def _setup_text_steps() -> None:
-    ask, on_text = _text_step(
-        "name",
-        N_("What is your full name? Surname, first name and patronymic, for example: "
-        "<i>Ivanova Anna Petrovna</i>."),
-        users.clean_full_name,
-    )
-    DIALOG.step("name", ask=ask, on_text=on_text)
-    ask, on_text = _text_step(
-        "org",
-        N_("Where do you work? Write the name of your school or organisation, for example: "
-        "<i>MBOU Secondary School No. 5</i>."),
-        users.clean_organisation,
-    )
-    DIALOG.step("org", ask=ask, on_text=on_text)
-    ask, on_text = _text_step(
-        "experience",
-        N_("How many full years of teaching experience do you have? Send a number, for example: "
-        "<i>7</i>."),
-        users.clean_experience,
-    )
-    DIALOG.step("experience", ask=ask, on_text=on_text)
+    DIALOG.step(key, ask=ask, on_text=on_text)
 
 
 # position ------------------------------------------------------------------------------------
@@ -406,7 +411,8 @@ async def _complete(turn: Turn) -> None:
 
 def _setup() -> None:
     DIALOG.step("consent", ask=ask_consent, on_button=on_consent)
-    _setup_text_steps()
+    for key, question, clean in TEXT_STEPS:
+        _add_text_step(key, question, clean)
     DIALOG.step("position", ask=ask_position, on_button=on_position)
     DIALOG.step("position_other", ask=ask_position_other, on_text=on_position_other)
     DIALOG.step("subjects", ask=ask_subjects, on_button=on_subject)
