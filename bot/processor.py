@@ -21,6 +21,7 @@ from bot.i18n import Translator, pick_language
 from bot.scope import UpdateScope, current_scope
 from bot.settings import Settings
 from models import ReceivedUpdate, User
+from models.db import commit
 from services.access import Actor
 from services.clock import now
 from services.users import known_user
@@ -128,7 +129,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             if scope.failed:
                 await session.rollback()
             await _mark_handled(session, update.update_id)
-            await session.commit()
+            await commit(session)
         for hook in (*self.after_commit_hooks, *scope.after_commit):
             hook()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -49,13 +51,44 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+# SQLite has one writer at a time. Writers that queue in SQLite's busy handler sleep in
+# growing steps (up to 100 ms) and time out under load; queueing them on an asyncio lock
+# instead keeps commits short and in order. Keyed by the sync engine, one per process.
+_write_gates: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+async def _holds_write_lock(session: AsyncSession) -> bool:
+    """Whether this SQLite session already wrote (so it holds the database's write lock)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    return bool(driver is not None and driver.in_transaction)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit; on SQLite, through the process's write gate.
+
+    A session that already wrote commits straight away: it holds SQLite's lock, and making
+    it wait behind the gate could deadlock with a gate holder waiting for that lock.
+    """
+    bind = session.bind
+    if bind is None or bind.dialect.name != "sqlite" or await _holds_write_lock(session):
+        await session.commit()
+        return
+    gate = _write_gates.setdefault(
+        bind.sync_engine if hasattr(bind, "sync_engine") else bind, asyncio.Lock()
+    )
+    async with gate:
+        await session.commit()
+
+
 @asynccontextmanager
 async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session that commits once at the end, or rolls back on an exception."""
     async with factory() as session:
         try:
             yield session
-            await session.commit()
+            await commit(session)
         except BaseException:
             await session.rollback()
             raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DialogState
@@ -47,8 +46,13 @@ async def begin(
 
 
 async def end(session: AsyncSession, *, chat_id: int, user_id: int) -> bool:
-    """Close the open dialog; False if there was none."""
-    result = await session.execute(
-        delete(DialogState).where(DialogState.chat_id == chat_id, DialogState.user_id == user_id)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    """Close the open dialog; False if there was none.
+
+    An ORM delete, not a DELETE statement: it is written at commit, so the update does not
+    hold SQLite's write lock while it talks to Telegram.
+    """
+    state = await load(session, chat_id=chat_id, user_id=user_id)
+    if state is None:
+        return False
+    await session.delete(state)
+    return True

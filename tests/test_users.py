@@ -12,14 +12,23 @@ from services.privacy import export_personal_data, forget
 from tests.factories import make_association, make_teacher
 
 
-@pytest.mark.parametrize("name", ["Иванова Анна Петровна", "Jane Smith", "Салтыков-Щедрин Михаил",
-                                  "O'Neil Mary", "Иванова   Анна"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Иванова Анна Петровна",
+        "Jane Smith",
+        "Салтыков-Щедрин Михаил",
+        "O'Neil Mary",
+        "Иванова   Анна",
+    ],
+)
 def test_real_names_are_accepted(name):
     assert users.clean_full_name(name) == " ".join(name.split())
 
 
-@pytest.mark.parametrize("name", ["Анна", "Анна1 Петрова", "<b>Иванова</b> Анна", "a b c d e f",
-                                  "Иванова " + "а" * 200])
+@pytest.mark.parametrize(
+    "name", ["Анна", "Анна1 Петрова", "<b>Иванова</b> Анна", "a b c d e f", "Иванова " + "а" * 200]
+)
 def test_names_that_are_not_names_are_refused(name):
     with pytest.raises(users.BadFullName):
         users.clean_full_name(name)
@@ -40,8 +49,9 @@ async def test_granting_a_role_needs_an_admin_and_is_audited(session):
     teacher = await make_teacher(session, 501)
     admin = Actor(telegram_id=1, is_platform_admin=True)
     with pytest.raises(PermissionDenied):
-        await users.grant_role(session, actor=Actor(telegram_id=501), telegram_id=501,
-                               role=NetworkRole.METHODIST)
+        await users.grant_role(
+            session, actor=Actor(telegram_id=501), telegram_id=501, role=NetworkRole.METHODIST
+        )
     await users.grant_role(session, actor=admin, telegram_id=501, role=NetworkRole.METHODIST)
     with pytest.raises(AlreadyHasRole):
         await users.grant_role(session, actor=admin, telegram_id=501, role=NetworkRole.METHODIST)
@@ -58,7 +68,8 @@ async def test_search_finds_cyrillic_names_case_insensitively(session):
     found = await users.search_users(session, "КУЗНЕЦ")
     assert [u.full_name for u in found] == ["Кузнецова Ольга Игоревна"]
     assert [u.full_name for u in await users.search_users(session, "лицей")] == [
-        "Кузнецова Ольга Игоревна"]
+        "Кузнецова Ольга Игоревна"
+    ]
     assert await users.search_users(session, "%") == []
 
 
@@ -66,22 +77,27 @@ async def test_activity_is_counted_without_content(session):
     teacher = await make_teacher(session)
     association = await make_association(session, leader=teacher)
     for kind in ("group_message", "group_message", "poll_answered"):
-        await audit.record_activity(session, kind=kind, user_id=teacher.id,
-                                    association_id=association.id)
+        await audit.record_activity(
+            session, kind=kind, user_id=teacher.id, association_id=association.id
+        )
     await session.flush()
     assert await audit.activity_counts(session, association_id=association.id) == {
-        "group_message": 2, "poll_answered": 1}
+        "group_message": 2,
+        "poll_answered": 1,
+    }
 
 
 async def test_forget_keeps_anonymous_counts(session):
     teacher = await make_teacher(session, 777)
     association = await make_association(session, leader=teacher)
-    await audit.record_activity(session, kind="group_message", user_id=teacher.id,
-                                association_id=association.id)
+    await audit.record_activity(
+        session, kind="group_message", user_id=teacher.id, association_id=association.id
+    )
     exported = await export_personal_data(session, actor=Actor(777))
     assert exported["memberships"][0]["role"] == "leader"
     await forget(session, actor=Actor(777))
     await session.flush()
     assert teacher.telegram_id is None and teacher.full_name is None
     assert await audit.activity_counts(session, association_id=association.id) == {
-        "group_message": 1}
+        "group_message": 1
+    }

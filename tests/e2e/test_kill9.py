@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import DialogState
 from models.db import create_engine, create_session_factory
-from tests.flows import press, say
+from tests.flows import button, press, say
 
 USER = 730_001
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,9 @@ async def test_kill_9_mid_registration_loses_no_answer(fake_api, database_url):
     fake_api.add_user(USER, language_code="ru")
     process = await _spawn(fake_api, database_url)
     try:
-        consent = await say(fake_api, USER, "/start", "Согласие")
+        fake_api.user_sends(USER, "/start")
+        # A cold start (imports, migrations) may take a while on a busy machine.
+        consent = await fake_api.wait_for_message(USER, "Согласие", timeout=60)
         await press(fake_api, USER, consent, "✅", "Как вас зовут")
         await say(fake_api, USER, "Кузнецова Мария Ивановна", "Где вы работаете")
         fake_api.user_sends(USER, "СОШ № 12")
@@ -55,7 +57,8 @@ async def test_kill_9_mid_registration_loses_no_answer(fake_api, database_url):
         await process.wait()
         process = await _spawn(fake_api, database_url)
         positions = fake_api.last_message(USER)
-        await press(fake_api, USER, positions, "Учитель", "предметы")
+        fake_api.user_presses(USER, positions, button(positions, "Учитель"))
+        await fake_api.wait_for_message(USER, "предметы", timeout=60)
     finally:
         if process.returncode is None:
             process.terminate()

@@ -1,0 +1,651 @@
+"""Update throughput and latency: ``python bench/bench_updates.py [--users 200] [--rounds 1]``.
+
+Runs the real Application (``bot.app.build_application``) against the fake Bot API server with
+50 ms added to every API call, a fresh database (SQLite in a temp dir, or ``--database-url``)
+and N simulated users who all act at once:
+
+- ~80 % are registered teachers (created directly in the database) using the menu: a burst of
+  ``/menu``, ``/help``, ``/profile``, then the menu's buttons (Settings, back to the menu, Help);
+- ~20 % are new people registering: ``/start``, consent, name and organisation sent together,
+  position, subject, «Done», experience, category, municipality, «Save».
+
+Each user waits for the bot's answer to their previous step (a burst of updates counts as one
+step), so updates of one chat are in flight together and order matters (the organisation sent
+right after the name must not be taken for the name). Latency of an update = from pushing it
+into the fake server to the bot's answer to it (the last visible reply its handler makes,
+recorded by the fake server). Per-chat order is checked on those answers: each answer must come
+after the answer to the same user's previous update.
+
+Two modes, same workload, same process:
+  (a) sequential: one update at a time (``CONCURRENT_UPDATES=1``), which is what PTB's default
+      ``concurrent_updates(False)`` does to throughput; our unit of work still runs (the
+      handlers need its session), so the difference is only concurrency;
+  (b) ours: ``OrderedUpdateProcessor`` with ``CONCURRENT_UPDATES`` from settings.
+
+Prints a Markdown table. The target for (b): >= 250 updates/s, p95 < 300 ms, order kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from bot.settings import load_settings  # noqa: E402
+from models import ReceivedUpdate  # noqa: E402
+from models.db import create_engine, create_session_factory  # noqa: E402
+from models.migrate import upgrade_async  # noqa: E402
+from tests.factories import make_teacher  # noqa: E402
+from tests.fakebot import FakeBotApi  # noqa: E402
+from tests.fakebot.server import Call  # noqa: E402
+from tests.flows import button  # noqa: E402
+from tests.harness import ADMIN_ID, BotHarness  # noqa: E402
+
+LATENCY = 0.05
+ANSWER_METHODS = frozenset({"sendMessage", "editMessageText"})
+TEACHER_BASE = 500_000
+NEWCOMER_BASE = 600_000
+
+
+# --- the fake server, recording answers per chat -------------------------------------------
+class BenchApi(FakeBotApi):
+    """The fake server, also filing each answer (sendMessage / editMessageText) by chat."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.answers: dict[int, list[Call]] = defaultdict(list)
+        self._answer_events: dict[int, asyncio.Event] = {}
+
+    def _record(self, call: Call, response: dict[str, Any], status: int) -> None:
+        super()._record(call, response, status)
+        chat_id = call.params.get("chat_id")
+        if call.method in ANSWER_METHODS and isinstance(chat_id, int):
+            self.answers[chat_id].append(call)
+            event = self._answer_events.pop(chat_id, None)
+            if event is not None:
+                event.set()
+
+    async def next_answer(self, chat_id: int, deadline: float) -> bool:
+        """Wait until a new answer is filed for ``chat_id``; False when the deadline passed."""
+        event = self._answer_events.setdefault(chat_id, asyncio.Event())
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            await asyncio.wait_for(event.wait(), remaining)
+        except TimeoutError:
+            return False
+        return True
+
+
+# --- the workload ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    """What the user does, and the text of the bot's answer that completes it."""
+
+    name: str
+    expect: str  # substring of the answer (sendMessage / editMessageText) ending the update
+    text: str | None = None  # the user writes this...
+    press: tuple[str, str] | None = None  # ...or presses (answer of action `name`, label)
+
+
+Step = list[Action]  # pushed at once; the user waits for all answers before the next step
+
+MENU_ROUND: list[Step] = [
+    [
+        Action("menu", "Main menu", text="/menu"),
+        Action("help", "What you can do here", text="/help"),
+        Action("profile", "Your profile", text="/profile"),
+    ],
+    [Action("settings", "Newsletters are", press=("menu", "Settings"))],
+    [Action("home", "Main menu", press=("settings", "Menu"))],
+    [Action("help2", "What you can do here", press=("home", "Help"))],
+]
+
+REGISTRATION: list[Step] = [
+    [Action("start", "Consent to the processing", text="/start")],
+    [Action("consent", "full name", press=("start", "I agree"))],
+    [
+        Action("name", "Where do you work", text="Ivanova Anna Petrovna"),
+        Action("org", "What is your position", text="MBOU Secondary School No. 5"),
+    ],
+    [Action("position", "Which subjects", press=("org", "Teacher"))],
+    [Action("subject", "Chosen:", press=("position", "Mathematics"))],
+    [Action("done", "How many full years", press=("subject", "Done"))],
+    [Action("experience", "qualification category", text="7")],
+    [Action("category", "Which municipality", press=("experience", "First category"))],
+    [Action("municipality", "Please check your details", text="Tver")],
+    [Action("save", "Main menu", press=("municipality", "Save"))],
+]
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    pushed: int = 0
+    order_violations: int = 0
+    missing: int = 0
+    missing_examples: list[str] = field(default_factory=list)
+    first_push: float = float("inf")
+    last_answer: float = 0.0
+
+
+async def run_user(
+    api: BenchApi, user_id: int, steps: list[Step], stats: Stats, wait_seconds: float
+) -> None:
+    answers: dict[str, dict[str, Any]] = {}  # action name -> the bot's answer (a message)
+    chat = api.world.chat(user_id)
+    last_index = -1  # position in api.answers[user_id] of this user's previous answer
+    for step in steps:
+        pushed: list[tuple[Action, float]] = []
+        for action in step:
+            if action.press is not None:
+                source, label = action.press
+                if source not in answers:
+                    stats.missing += 1  # nothing to press: an earlier answer never came
+                    return
+                message = chat.messages[answers[source]["message_id"]]
+                started = time.monotonic()
+                update = api.user_presses(user_id, message, button(message, label))
+            else:
+                started = time.monotonic()
+                update = api.user_sends(user_id, action.text or "")
+            if TRACE is not None:
+                TRACE.marks[update["update_id"]]["push"] = started
+            stats.pushed += 1
+            stats.first_push = min(stats.first_push, started)
+            pushed.append((action, started))
+        claimed: set[int] = set()
+        scan_from = last_index + 1
+        for action, started in pushed:
+            deadline = time.monotonic() + wait_seconds
+            found: int | None = None
+            while found is None:
+                log = api.answers[user_id]
+                for index in range(scan_from, len(log)):
+                    call = log[index]
+                    if index in claimed or call.time < started or not call.ok:
+                        continue
+                    if action.expect in (call.result or {}).get("text", ""):
+                        found = index
+                        break
+                if found is None and not await api.next_answer(user_id, deadline):
+                    break
+            if found is None:
+                stats.missing += 1
+                if len(stats.missing_examples) < 3:
+                    seen = [(c.method, (c.result or {}).get("text", "")[:60]) for c in log]
+                    stats.missing_examples.append(f"{user_id} {action.name}: {seen}")
+                return
+            claimed.add(found)
+            call = api.answers[user_id][found]
+            if found < last_index:
+                stats.order_violations += 1
+            last_index = max(last_index, found)
+            answers[action.name] = call.result
+            stats.latencies.append(call.time - started)
+            stats.last_answer = max(stats.last_answer, call.time)
+
+
+# --- optional trace: where an update's time goes --------------------------------------------
+class Trace:
+    """Timestamps per update id along the flow (push, fetched, processor, unit of work)."""
+
+    def __init__(self) -> None:
+        self.marks: dict[int, dict[str, float]] = defaultdict(dict)
+        self.commits: list[float] = []
+        self.http: list[float] = []
+        self.connects: list[float] = []
+        self._undo: list[Callable[[], None]] = []
+
+    def mark(self, update_id: int, what: str) -> None:
+        self.marks[update_id].setdefault(what, time.monotonic())
+
+    def install(self) -> None:
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from bot import processor
+        from bot.inbox import InboxBot
+
+        trace = self
+        get_updates = InboxBot.get_updates
+        do_process = processor.OrderedUpdateProcessor.do_process_update
+        unit = processor.OrderedUpdateProcessor._in_unit_of_work
+        commit = AsyncSession.commit
+
+        async def traced_get_updates(bot: Any, *a: Any, **kw: Any) -> Any:
+            updates = await get_updates(bot, *a, **kw)
+            for update in updates:
+                trace.mark(update.update_id, "fetched")
+            return updates
+
+        async def traced_do_process(proc: Any, update: Any, coroutine: Any) -> None:
+            trace.mark(update.update_id, "processor")
+            await do_process(proc, update, coroutine)
+            trace.mark(update.update_id, "done")
+
+        async def traced_unit(proc: Any, update: Any, coroutine: Any) -> None:
+            trace.mark(update.update_id, "unit")
+            await unit(proc, update, coroutine)
+
+        async def traced_commit(session: Any) -> None:
+            started = time.monotonic()
+            await commit(session)
+            trace.commits.append(time.monotonic() - started)
+
+        from telegram.request import HTTPXRequest
+
+        do_request = HTTPXRequest.do_request
+        connection = AsyncSession.connection
+
+        async def traced_do_request(request: Any, url: str, *a: Any, **kw: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return await do_request(request, url, *a, **kw)
+            finally:
+                if not url.endswith("getUpdates"):
+                    trace.http.append(time.monotonic() - started)
+
+        async def traced_connection(session: Any, *a: Any, **kw: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return await connection(session, *a, **kw)
+            finally:
+                trace.connects.append(time.monotonic() - started)
+
+        HTTPXRequest.do_request = traced_do_request  # type: ignore[method-assign]
+        AsyncSession.connection = traced_connection  # type: ignore[method-assign]
+        InboxBot.get_updates = traced_get_updates  # type: ignore[method-assign]
+        processor.OrderedUpdateProcessor.do_process_update = traced_do_process  # type: ignore[method-assign]
+        processor.OrderedUpdateProcessor._in_unit_of_work = traced_unit  # type: ignore[method-assign]
+        AsyncSession.commit = traced_commit  # type: ignore[method-assign]
+        self._undo = [
+            lambda: setattr(InboxBot, "get_updates", get_updates),
+            lambda: setattr(processor.OrderedUpdateProcessor, "do_process_update", do_process),
+            lambda: setattr(processor.OrderedUpdateProcessor, "_in_unit_of_work", unit),
+            lambda: setattr(AsyncSession, "commit", commit),
+            lambda: setattr(HTTPXRequest, "do_request", do_request),
+            lambda: setattr(AsyncSession, "connection", connection),
+        ]
+
+    def uninstall(self) -> None:
+        for undo in self._undo:
+            undo()
+
+    def summary(self) -> str:
+        stages = [
+            ("push->fetched", "push", "fetched"),
+            ("fetched->processor", "fetched", "processor"),
+            ("order lock+slot wait", "processor", "unit"),
+            ("unit of work", "unit", "done"),
+        ]
+        parts = []
+        for label, a, b in stages:
+            values = sorted(m[b] - m[a] for m in self.marks.values() if a in m and b in m)
+            if values:
+                parts.append(
+                    f"{label}: p50 {statistics.median(values) * 1000:.0f} ms, "
+                    f"p95 {values[int(0.95 * len(values))] * 1000:.0f} ms"
+                )
+        for label, values in (
+            ("commit", self.commits),
+            ("API call", self.http),
+            ("session.connection()", self.connects),
+        ):
+            if values:
+                values = sorted(values)
+                parts.append(
+                    f"{label}: p50 {statistics.median(values) * 1000:.1f} ms, "
+                    f"p95 {values[int(0.95 * len(values))] * 1000:.1f} ms"
+                )
+        return "; ".join(parts)
+
+
+TRACE: Trace | None = None
+
+
+class _Harness(BotHarness):
+    """BotHarness, optionally with an engine of our own (to try database pool sizes)."""
+
+    def __init__(self, api: FakeBotApi, settings: Any, engine_kwargs: dict[str, Any]) -> None:
+        super().__init__(api, settings)
+        self.engine_kwargs = engine_kwargs
+
+    async def start(self) -> Any:
+        if not self.engine_kwargs:
+            return await super().start()
+        from telegram import Update
+
+        from bot.app import build_application
+
+        engine = create_engine(self.settings.database_url, **self.engine_kwargs)
+        app = build_application(self.settings, engine=engine)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        await app.start()
+        self.app = app
+        return app
+
+
+def _stub_sniffio() -> None:
+    """Experiment: what installing `sniffio` would do (httpcore imports it on every request and
+    a failed import scans sys.path each time)."""
+    import types
+
+    module = types.ModuleType("sniffio")
+    module.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
+    sys.modules.setdefault("sniffio", module)
+
+
+async def child_main(args: argparse.Namespace) -> None:
+    """The bot alone in this process (the fake server and the users run in the parent)."""
+    global TRACE
+    if args.sniffio_stub:
+        _stub_sniffio()
+    settings = load_settings(_env_file=None, **json.loads(args.child))
+    errors = _ErrorCounter()
+    logging.getLogger().addHandler(errors)
+    if args.trace:
+        TRACE = Trace()
+        TRACE.install()
+    engine_kwargs = {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
+    harness = _Harness(None, settings, engine_kwargs)  # type: ignore[arg-type]
+    await harness.start()
+    print("READY", flush=True)
+    cpu_start = time.process_time()
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    report = {
+        "cpu": time.process_time() - cpu_start,
+        "errors": errors.count,
+        "first_error": errors.first,
+        "trace": TRACE.summary() if TRACE else "",
+    }
+    await harness.stop()
+    print("REPORT " + json.dumps(report), flush=True)
+
+
+class BotProcess:
+    """The real Application in a child process: it gets its own core, as against Telegram."""
+
+    def __init__(self, values: dict[str, Any], args: argparse.Namespace) -> None:
+        self.values = values
+        self.args = args
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        command = [sys.executable, __file__, "--child", json.dumps(self.values)]
+        command += ["--db-pool", str(self.args.db_pool)]
+        command += ["--trace"] if self.args.trace else []
+        command += ["--sniffio-stub"] if self.args.sniffio_stub else []
+        self.proc = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        assert self.proc.stdout is not None
+        while (line := await self.proc.stdout.readline()) and not line.startswith(b"READY"):
+            pass
+        if not line:
+            raise RuntimeError("the bot process did not start")
+
+    async def stop(self) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(b"stop\n")
+        await self.proc.stdin.drain()
+        report: dict[str, Any] = {}
+        while line := await self.proc.stdout.readline():
+            if line.startswith(b"REPORT "):
+                report = json.loads(line[len(b"REPORT ") :])
+        await self.proc.wait()
+        return report
+
+
+# --- one mode --------------------------------------------------------------------------------
+@dataclass
+class Result:
+    mode: str
+    updates: int
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    order_violations: int
+    errors: int
+    notes: str
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.first: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if self.first is None:
+            self.first = record.getMessage()[:120]
+            if record.exc_info and record.exc_info[1] is not None:
+                self.first += f" -> {record.exc_info[1]!r}"[:300]
+
+
+async def _prepare_database(url: str, teachers: list[int]) -> None:
+    engine = create_engine(url)
+    try:
+        if not url.startswith("sqlite"):
+            async with engine.begin() as connection:  # a clean schema for each mode
+                await connection.execute(text("DROP SCHEMA public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
+        await upgrade_async(engine)
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            for telegram_id in teachers:
+                await make_teacher(session, telegram_id, language="en", telegram_language="en")
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _handled_count(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int(
+                await connection.scalar(
+                    select(func.count()).where(ReceivedUpdate.handled_at.is_not(None))
+                )
+                or 0
+            )
+    finally:
+        await engine.dispose()
+
+
+async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -> Result:
+    global TRACE
+    users = args.users
+    newcomers = max(1, round(users * args.newcomers)) if args.newcomers > 0 else 0
+    teachers = [TEACHER_BASE + i for i in range(users - newcomers)]
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        await _prepare_database(url, teachers)
+        api = BenchApi(latency=args.latency)
+        await api.start()
+        values: dict[str, Any] = {
+            "bot_token": api.token,
+            "database_url": url,
+            "bot_api_base_url": api.base_url,
+            "bot_api_base_file_url": api.base_file_url,
+            "admin_ids": [ADMIN_ID],
+            "default_language": "ru",
+            "outbox_rate_per_second": 30,
+            "outbox_private_interval": 0.0,
+            "admin_alert_interval": 0,
+            "log_level": "WARNING",
+        }
+        if in_flight is not None:
+            values["concurrent_updates"] = in_flight
+        for telegram_id in teachers:
+            api.add_user(telegram_id, first_name="Anna", language_code="en")
+        errors = _ErrorCounter()
+        logging.getLogger().addHandler(errors)
+        bot_report: dict[str, Any] = {}
+        harness: _Harness | None = None
+        process: BotProcess | None = None
+        try:
+            if args.in_process:
+                if args.sniffio_stub:
+                    _stub_sniffio()
+                engine_kwargs = (
+                    {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
+                )
+                harness = _Harness(api, load_settings(_env_file=None, **values), engine_kwargs)
+                await harness.start()
+            else:
+                process = BotProcess(values, args)
+                await process.start()
+            await asyncio.sleep(0.5)
+            calls_before, errors_before = len(api.calls), api.stats["errors"]
+            if args.trace and args.in_process:
+                TRACE = Trace()
+                TRACE.install()
+            stats = Stats()
+            cpu_before = time.process_time()
+            scripts: dict[int, list[Step]] = {t: MENU_ROUND * args.rounds for t in teachers}
+            for n in range(newcomers):
+                telegram_id = NEWCOMER_BASE + n
+                api.add_user(telegram_id, first_name="Olga", language_code="en")
+                scripts[telegram_id] = REGISTRATION
+            await asyncio.gather(
+                *(run_user(api, uid, steps, stats, args.timeout) for uid, steps in scripts.items())
+            )
+            cpu = time.process_time() - cpu_before
+            await asyncio.sleep(0.5)  # the last commits
+            calls = len(api.calls) - calls_before
+            api_errors = api.stats["errors"] - errors_before
+        finally:
+            if TRACE is not None:
+                TRACE.uninstall()
+            if harness is not None:
+                await harness.stop()
+            if process is not None:
+                bot_report = await process.stop()
+            await api.stop()
+            logging.getLogger().removeHandler(errors)
+        handled = await _handled_count(url)
+    elapsed = max(stats.last_answer - stats.first_push, 1e-9)
+    unhandled = stats.pushed - handled
+    latencies = sorted(stats.latencies) or [0.0]
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+    logged = errors.count + int(bot_report.get("errors", 0))
+    total_errors = api_errors + len(api.violations) + logged + stats.missing + unhandled
+    where = "bot+fake+users" if args.in_process else "fake+users"
+    notes = (
+        f"{elapsed:.1f} s, {calls} API calls ({calls / elapsed:.0f}/s), "
+        f"CPU: {where} {cpu / elapsed:.0%} of a core"
+    )
+    if bot_report:
+        notes += f", bot process {bot_report['cpu'] / elapsed:.0%}"
+    notes += (
+        f"; errors: API {api_errors}, spec {len(api.violations)}, logged {logged}, "
+        f"unanswered {stats.missing}, not marked handled {unhandled}"
+    )
+    if bot_report.get("trace"):
+        notes += f"\n  trace: {bot_report['trace']}"
+    if bot_report.get("first_error"):
+        notes += f"; first logged error: {bot_report['first_error']!r}"
+    if TRACE is not None:
+        notes += f"\n  trace: {TRACE.summary()}"
+        TRACE = None
+    if stats.missing_examples:
+        notes += f"; unanswered: {stats.missing_examples}"
+    if errors.first:
+        notes += f"; first logged error: {errors.first!r}"
+    return Result(
+        mode=mode,
+        updates=stats.pushed,
+        per_second=stats.pushed / elapsed,
+        p50_ms=statistics.median(latencies) * 1000,
+        p95_ms=p95 * 1000,
+        order_violations=stats.order_violations,
+        errors=total_errors,
+        notes=notes,
+    )
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| mode | updates | updates/s | p50 ms | p95 ms | order violations | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.mode} | {r.updates} | {r.per_second:.1f} | {r.p50_ms:.0f} | "
+            f"{r.p95_ms:.0f} | {r.order_violations} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+async def main(args: argparse.Namespace) -> None:
+    ours = args.concurrent or load_settings(_env_file=None).concurrent_updates
+    modes: list[tuple[str, Callable[[], int | None]]] = []
+    if "sequential" in args.modes:
+        modes.append(("(a) sequential (1 at a time)", lambda: 1))
+    if "ours" in args.modes:
+        modes.append((f"(b) ours (OrderedUpdateProcessor, {ours} in flight)", lambda: ours))
+    results = []
+    for name, in_flight in modes:
+        result = await run_mode(name, in_flight(), args)
+        print(f"{name}: {result.notes}", file=sys.stderr, flush=True)
+        results.append(result)
+    newcomers = max(1, round(args.users * args.newcomers)) if args.newcomers > 0 else 0
+    print(
+        f"\n{args.users} users ({args.users - newcomers} on the menu x {args.rounds} round(s), "
+        f"{newcomers} registering), {args.latency * 1000:.0f} ms per API call, "
+        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}\n"
+    )
+    print(table(results))
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1, help="menu rounds per teacher")
+    parser.add_argument("--newcomers", type=float, default=0.2, help="share registering")
+    parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per API call")
+    parser.add_argument("--database-url", default="", help="e.g. postgresql+asyncpg://...")
+    parser.add_argument("--concurrent", type=int, default=0, help="override CONCURRENT_UPDATES")
+    parser.add_argument("--modes", default="sequential,ours", help="sequential,ours")
+    parser.add_argument("--db-pool", type=int, default=0, help="try this engine pool size")
+    parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
+    parser.add_argument("--sniffio-stub", action="store_true", help="as if sniffio installed")
+    parser.add_argument("--child", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help="print where the time goes")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.child:  # the bot's errors are counted and the first one is reported
+        logging.getLogger().setLevel(logging.WARNING)
+    else:
+        logging.basicConfig(level=logging.WARNING)
+    asyncio.run(child_main(arguments) if arguments.child else main(arguments))
