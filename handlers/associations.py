@@ -17,6 +17,7 @@ from bot.dialogs import register as register_dialog
 from bot.i18n import Translator, pick_language
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, reply, show
+from handlers.common import extend_menu
 from models import (
     Association,
     AssociationKind,
@@ -165,7 +166,7 @@ def _card_text(context: BotContext, info: associations.Card) -> str:
     return context.render.render(
         "associations/card.html",
         t,
-        name=a.name,
+        title=a.name,
         kind=t.plain(associations.KIND_TITLES[a.kind]),
         topic=a.topic or "",
         leader=info.leader.full_name if info.leader else None,
@@ -213,6 +214,7 @@ def _card_keyboard(context: BotContext, info: associations.Card) -> InlineKeyboa
                 (t.plain("📜 Rules"), cb("as", "rules", a.id)),
             ]
         )
+        rows.append([(t.plain("📣 Announcement"), cb("an", "new", a.id))])
     rows.append([(t.plain("⬅️ Catalogue"), cb("as", "ls", 0, "_", "_"))])
     return inline(rows)
 
@@ -236,7 +238,14 @@ async def join_command(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    await join_by_code(update, context, context.args[0], via="code")
+    code = context.args[0]
+    user = context.user
+    if (user is None or not user.is_registered) and deeplinks.clean(code):
+        from handlers.registration import start_registration
+
+        await start_registration(update, context, f"join_{code}")
+        return
+    await join_by_code(update, context, code, via="code")
 
 
 async def join_deep_link(update: Update, context: BotContext, rest: str) -> None:
@@ -562,6 +571,7 @@ async def catalogue_button(update: Update, context: BotContext) -> None:
         return
     try:
         await _route(update, context, data)
+        await ack(update)
     except ValueError:
         await alert(update, context.t.plain(STALE))
     except DomainError as error:
@@ -576,7 +586,6 @@ async def _route(update: Update, context: BotContext, data: Callback) -> None:
             raise ValueError(kind)
         if subject != "_" and subject not in SUBJECTS:
             raise ValueError(subject)
-        await ack(update)
         await show_catalogue(
             update,
             context,
@@ -585,21 +594,27 @@ async def _route(update: Update, context: BotContext, data: Callback) -> None:
             subject=None if subject == "_" else subject,
         )
     elif action == "subj":
-        await ack(update)
         await show_subject_filter(update, context, data.arg(0, "_") or "_")
     elif action == "card":
-        await ack(update)
         await show_card(update, context, data.int_arg(0))
     elif action == "join":
-        association = await associations.get(context.session, data.int_arg(0))
-        await ack(update)
-        await join_by_code(update, context, association.join_code, via="catalogue")
+        result = await memberships.join(
+            context.session, actor=context.actor, association_id=data.int_arg(0), via="catalogue"
+        )
+        await render_join(update, context, result)
     elif action == "wait":
+        association_id = data.int_arg(0)
         entry = await memberships.wait_for_place(
-            context.session, actor=context.actor, association_id=data.int_arg(0)
+            context.session, actor=context.actor, association_id=association_id
         )
         position = await memberships.waiting_position(context.session, entry)
-        await ack(update)
+        # A place may have freed up since the "full" answer: offer it at once.
+        await offer_places(
+            context,
+            await memberships.offer_free_places(
+                context.session, await associations.get(context.session, association_id)
+            ),
+        )
         await show(
             update,
             context,
@@ -610,26 +625,21 @@ async def _route(update: Update, context: BotContext, data: Callback) -> None:
             ),
         )
     elif action == "leave":
-        await ack(update)
         await confirm_leave(update, context, data.int_arg(0))
     elif action == "bye":
-        await ack(update)
         await do_leave(update, context, data.int_arg(0))
     elif action == "req":
-        await ack(update)
         await show_requests(update, context, data.int_arg(0))
     elif action == "inv":
-        await ack(update)
         await issue_invitation(update, context, data.int_arg(0))
     elif action == "rules":
         association_id = data.int_arg(0)
         await associations.require_leader(
             context.session, actor=context.actor, association_id=association_id
         )
-        await ack(update)
         await RULES.start(update, context, "text", {"association_id": association_id})
     else:
-        await alert(update, context.t.plain(STALE))
+        raise ValueError(action)
 
 
 # rules dialog ---------------------------------------------------------------------------------
@@ -1061,7 +1071,7 @@ async def ask_summary(turn: Turn) -> None:
         "associations/summary.html",
         t,
         kind=t.plain(associations.KIND_TITLES[kind]),
-        name=d["name"],
+        title=d["name"],
         topic=d["topic"],
         scope=t.plain(associations.SCOPE_TITLES[SubjectScope(d["scope"])]),
         subjects=", ".join(t.plain(subject_title(s)) for s in d.get("subjects", [])),
@@ -1077,12 +1087,12 @@ async def ask_summary(turn: Turn) -> None:
         ),
     )
     edits = [
-        (t.plain("✏️ Name"), cb("asc", "edit", "name")),
+        (t.plain("✏️ Title"), cb("asc", "edit", "name")),
         (t.plain("✏️ Topic"), cb("asc", "edit", "topic")),
         (t.plain("✏️ Limit"), cb("asc", "edit", "cap")),
         (t.plain("✏️ Order"), cb("asc", "edit", "order")),
     ]
-    label = "✅ Create" if d.get("mode") == "create" else "📨 Send the proposal"
+    label = N_("✅ Create") if d.get("mode") == "create" else N_("📨 Send the proposal")
     rows = columns(edits, 2)
     rows.append([(t.plain(label), cb("asc", "save"))])
     await turn.say(text, inline(rows))
@@ -1192,13 +1202,19 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("new_association", new_association, filters=private))
     app.add_handler(CommandHandler("propose", propose, filters=private))
     deeplinks.on_payload("join_", join_deep_link)
-    _schedule_once()
+    _once()
 
 
 _scheduled: list[bool] = []
 
 
-def _schedule_once() -> None:
+def _menu_rows(context: BotContext) -> list[list[tuple[str, str]]]:
+    return [[(context.t.plain("🏛 Associations"), cb("as", "ls", 0, "_", "_"))]]
+
+
+def _once() -> None:
+    """Process-wide hooks: registered once even when the application is built again."""
     if not _scheduled:
         _scheduled.append(True)
         jobs.add_sweep(expire_offers_sweep, every=timedelta(minutes=10), name="waiting-list-offers")
+        extend_menu(_menu_rows)

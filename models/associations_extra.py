@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -78,3 +78,31 @@ class ChatMemberSeen(Base):
     telegram_id: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnnouncementStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    REPORTED = "reported"
+
+
+class Announcement(Base):
+    """An announcement of an association: to its group and/or privately to every member."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id", ondelete="SET NULL"))
+    file_kind: Mapped[str | None] = mapped_column(String(16))
+    to_group: Mapped[bool] = mapped_column(default=False)
+    pin: Mapped[bool] = mapped_column(default=False)
+    to_members: Mapped[bool] = mapped_column(default=False)
+    send_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    status: Mapped[AnnouncementStatus] = mapped_column(
+        default=AnnouncementStatus.SCHEDULED, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -289,12 +289,10 @@ async def approvers(session: AsyncSession) -> list[User]:
     """Whom to ask about a proposal: network methodists and approvers."""
     from models import NetworkRoleGrant
 
-    rows = await session.scalars(
-        select(User)
-        .join(NetworkRoleGrant, NetworkRoleGrant.user_id == User.id)
-        .where(NetworkRoleGrant.role.in_([NetworkRole.METHODIST, NetworkRole.APPROVER]))
-        .distinct()
+    holders = select(NetworkRoleGrant.user_id).where(
+        NetworkRoleGrant.role.in_([NetworkRole.METHODIST, NetworkRole.APPROVER])
     )
+    rows = await session.scalars(select(User).where(User.id.in_(holders)).order_by(User.id))
     return list(rows.all())
 
 

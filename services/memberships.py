@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -173,8 +174,10 @@ async def join(
             )
         )
         return JoinResult(Outcome.WAITING if waiting else Outcome.FULL, association, own, user, [])
+    # A person the leader removed comes back only with the leader's consent (or an invitation).
+    was_removed = own is not None and own.status == MembershipStatus.REMOVED
     approval = (
-        association.join_policy == JoinPolicy.APPROVAL
+        (association.join_policy == JoinPolicy.APPROVAL or was_removed)
         and invitation is None
         and waiting_entry is None
     )
@@ -673,3 +676,82 @@ async def adopt_migrated(session: AsyncSession, *, old_chat_id: int, new_chat_id
     )
     for link in links.all():
         link.chat_id = new_chat_id
+
+
+# the card file (картотека) ----------------------------------------------------------------------
+def roster_document(
+    association: Association, entries: list[RosterEntry], ru: Callable[[str], str]
+) -> bytes:
+    """The member card file as a PDF; `ru` turns catalogue keys into Russian words."""
+    from documents import AssociationInfo, Person, RosterData, RosterMember, build_roster
+    from services.catalogs import position_title, subject_title
+    from services.formatting import academic_year_of
+
+    leader = next((e.user for e in entries if e.membership.role == MemberRole.LEADER), None)
+    members = [
+        RosterMember(
+            full_name=e.user.full_name or "",
+            organisation=e.user.organisation or "",
+            position=ru(position_title(e.user.position or "")),
+            subjects=[ru(subject_title(s)) for s in e.user.subjects or []],
+            category=e.user.category.value if e.user.category else "",
+            experience_years=e.user.experience_years,
+            joined_on=e.membership.joined_at.date() if e.membership.joined_at else None,
+            role=e.membership.role.value,
+        )
+        for e in entries
+    ]
+    data = RosterData(
+        association=AssociationInfo(
+            name=association.name,
+            kind=association.kind.value,
+            organisation=association.organisation or "",
+        ),
+        academic_year=academic_year_of(association.period_start)[0],
+        compiled_on=now().date(),
+        members=members,
+        leader=Person(full_name=leader.full_name or "", position="") if leader else None,
+    )
+    return build_roster(data)
+
+
+CSV_HEADERS = (
+    "№",
+    "ФИО",
+    "Организация",
+    "Должность",
+    "Предметы",
+    "Категория",
+    "Стаж, лет",
+    "Дата вступления",
+    "Роль",
+)
+
+
+def roster_csv(entries: list[RosterEntry], ru: Callable[[str], str]) -> bytes:
+    """The card file as CSV (UTF-8 with BOM and «;» so Excel opens Cyrillic correctly)."""
+    import csv
+    import io
+
+    from documents.data import member_role, qualification_category
+    from services.catalogs import position_title, subject_title
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(CSV_HEADERS)
+    for number, e in enumerate(entries, 1):
+        user = e.user
+        writer.writerow(
+            [
+                number,
+                user.full_name or "",
+                user.organisation or "",
+                ru(position_title(user.position or "")),
+                ", ".join(ru(subject_title(s)) for s in user.subjects or []),
+                qualification_category(user.category.value) if user.category else "",
+                user.experience_years if user.experience_years is not None else "",
+                e.membership.joined_at.strftime("%d.%m.%Y") if e.membership.joined_at else "",
+                member_role(e.membership.role.value),
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode()

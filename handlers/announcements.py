@@ -1,0 +1,337 @@
+"""/announce: text (with formatting) and an optional photo or file → where → when → preview →
+sent through the outbox; the author gets a delivery summary."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import Callback, cb, parse, pattern
+from bot.commands import Audience, CommandSpec
+from bot.context import BotContext
+from bot.dialogs import Dialog, Turn
+from bot.dialogs import register as register_dialog
+from bot.i18n import Translator, pick_language
+from bot.keyboards import inline
+from bot.replies import ack, alert, reply
+from handlers.associations import STALE, explain
+from models import MemberRole
+from models.db import unit_of_work
+from scheduler import jobs
+from services import announcements, associations
+from services import outbox as outbox_service
+from services.errors import DomainError, InvalidInput
+from services.formatting import format_datetime
+from services.texts import N_
+
+COMMANDS = [
+    CommandSpec("announce", N_("Send an announcement to your association"), Audience.LEADER)
+]
+
+DIALOG = register_dialog(Dialog("ann"))
+
+
+async def announce_command(update: Update, context: BotContext) -> None:
+    user = context.user
+    t = context.t
+    if user is None or not user.is_registered:
+        await reply(update, context, t.gettext("Please register first: send /start."))
+        return
+    managed = [
+        a
+        for a, m in await associations.mine(context.session, user.id)
+        if m.role in (MemberRole.LEADER, MemberRole.ADMINISTRATOR)
+    ]
+    if not managed:
+        await reply(
+            update,
+            context,
+            t.gettext("Announcements are sent by the leader or administrator of an association."),
+        )
+        return
+    if len(managed) == 1:
+        await start(update, context, managed[0].id)
+        return
+    rows = [[(a.name[:60], cb("an", "new", a.id))] for a in managed]
+    await reply(
+        update, context, t.gettext("Which association is the announcement for?"), inline(rows)
+    )
+
+
+async def start(update: Update, context: BotContext, association_id: int) -> None:
+    await announcements.check_author(
+        context.session, actor=context.actor, association_id=association_id
+    )
+    association = await associations.get(context.session, association_id)
+    await DIALOG.start(
+        update,
+        context,
+        "content",
+        {
+            "association_id": association_id,
+            "name": association.name,
+            "has_group": association.chat_id is not None,
+            "to_group": association.chat_id is not None,
+            "to_members": association.chat_id is None,
+            "pin": False,
+        },
+    )
+
+
+async def announce_button(update: Update, context: BotContext) -> None:
+    data = parse(update.callback_query.data if update.callback_query else None)
+    try:
+        association_id = data.int_arg(0) if data and data.action == "new" else None
+    except ValueError:
+        association_id = None
+    if association_id is None:
+        await alert(update, context.t.plain(STALE))
+        return
+    try:
+        await start(update, context, association_id)
+    except DomainError as error:
+        await explain(update, context, error)
+        return
+    await ack(update)
+
+
+# content ---------------------------------------------------------------------------------------
+async def ask_content(turn: Turn) -> None:
+    await turn.say(
+        turn.t.gettext(
+            "Send the announcement for «{name}»: a text (bold, italics and links are kept), or a "
+            "photo or file with a caption.",
+            name=turn.data["name"],
+        )
+    )
+
+
+async def on_content_text(turn: Turn, text: str) -> None:
+    message = turn.update.effective_message
+    html = message.text_html if message is not None else text
+    try:
+        turn.put(text=announcements.clean_text(html, with_file=False), file=None)
+    except InvalidInput as error:
+        await _reject(turn, error)
+        return
+    await turn.goto("where")
+
+
+async def on_content_file(turn: Turn, message: Message) -> None:
+    if message.photo:
+        file_id, kind, name = message.photo[-1].file_id, "photo", "photo.jpg"
+    elif message.document:
+        file_id, kind = message.document.file_id, "document"
+        name = message.document.file_name or "file"
+    else:
+        await turn.say("⚠️ " + turn.t.gettext("Please send a text, a photo or a file."))
+        await turn.repeat()
+        return
+    caption = message.caption_html or ""
+    try:
+        text = announcements.clean_text(caption, with_file=True)
+    except InvalidInput as error:
+        await _reject(turn, error)
+        return
+    turn.put(text=text, file={"id": file_id, "kind": kind, "name": name})
+    await turn.goto("where")
+
+
+async def _reject(turn: Turn, error: DomainError) -> None:
+    await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+    await turn.repeat()
+
+
+# where -----------------------------------------------------------------------------------------
+def _mark(on: bool) -> str:
+    return "✅ " if on else "▫️ "
+
+
+async def ask_where(turn: Turn) -> None:
+    t, d = turn.t, turn.data
+    rows = []
+    if d["has_group"]:
+        rows.append([(_mark(d["to_group"]) + t.plain("To the group"), cb("ann", "grp"))])
+        rows.append([(_mark(d["pin"]) + t.plain("Pin in the group"), cb("ann", "pin"))])
+    rows.append([(_mark(d["to_members"]) + t.plain("Privately to every member"), cb("ann", "mem"))])
+    rows.append([(t.plain("Next ➡️"), cb("ann", "next"))])
+    text = t.gettext("Where should it go?")
+    if not d["has_group"]:
+        text += "\n" + t.gettext("(The association has no group chat yet, so only privately.)")
+    await turn.show(text, inline(rows))
+
+
+async def on_where(turn: Turn, data: Callback) -> None:
+    d = turn.data
+    if data.action == "grp" and d["has_group"]:
+        turn.put(to_group=not d["to_group"], pin=d["pin"] and not d["to_group"])
+    elif data.action == "pin" and d["has_group"]:
+        turn.put(pin=not d["pin"], to_group=d["to_group"] or not d["pin"])
+    elif data.action == "mem":
+        turn.put(to_members=not d["to_members"])
+    elif data.action == "next":
+        if not d["to_group"] and not d["to_members"]:
+            error = announcements.NowhereToSend()
+            await turn.say("⚠️ " + turn.t.gettext(error.message))
+            await turn.goto("where")
+            return
+        await turn.goto("when")
+        return
+    await ask_where(turn)
+
+
+# when ------------------------------------------------------------------------------------------
+async def ask_when(turn: Turn) -> None:
+    association = await associations.get(turn.context.session, turn.data["association_id"])
+    await turn.say(
+        turn.t.gettext(
+            "When? Send the date and time (DD.MM.YYYY HH:MM, time zone {zone}) or press «Now».",
+            zone=association.timezone,
+        ),
+        inline([[(turn.t.plain("⚡ Now"), cb("ann", "now"))]]),
+    )
+
+
+async def on_when_text(turn: Turn, text: str) -> None:
+    association = await associations.get(turn.context.session, turn.data["association_id"])
+    try:
+        moment = announcements.parse_when(text, association.timezone)
+    except InvalidInput as error:
+        await _reject(turn, error)
+        return
+    turn.put(send_at=moment.isoformat())
+    await turn.goto("preview")
+
+
+async def on_when_now(turn: Turn, data: Callback) -> None:
+    if data.action != "now":
+        await turn.repeat()
+        return
+    turn.put(send_at=None)
+    await turn.goto("preview")
+
+
+# preview ---------------------------------------------------------------------------------------
+async def ask_preview(turn: Turn) -> None:
+    t, d = turn.t, turn.data
+    bot, chat_id = turn.context.bot, turn.state.chat_id
+    await turn.say(t.gettext("Preview:"))
+    file = d.get("file")
+    if file and file["kind"] == "photo":
+        await bot.send_photo(chat_id, file["id"], caption=d["text"])
+    elif file:
+        await bot.send_document(chat_id, file["id"], caption=d["text"])
+    else:
+        await turn.say(d["text"])
+    association = await associations.get(turn.context.session, d["association_id"])
+    where = []
+    if d["to_group"]:
+        where.append(t.plain("the group, pinned") if d["pin"] else t.plain("the group"))
+    if d["to_members"]:
+        where.append(t.plain("every member privately"))
+    when = (
+        format_datetime(datetime.fromisoformat(d["send_at"]), association.timezone, t.language)
+        if d.get("send_at")
+        else t.plain("now")
+    )
+    await turn.say(
+        t.gettext("Where: {where}\nWhen: {when}", where=", ".join(where), when=when),
+        inline(
+            [
+                [(t.plain("📣 Send"), cb("ann", "send"))],
+                [(t.plain("✏️ Change the text"), cb("ann", "redo"))],
+            ]
+        ),
+    )
+
+
+async def on_preview(turn: Turn, data: Callback) -> None:
+    if data.action == "redo":
+        await turn.goto("content")
+        return
+    if data.action != "send":
+        await turn.repeat()
+        return
+    d = turn.data
+    file = d.get("file") or {}
+    draft = announcements.Draft(
+        text=d["text"],
+        to_group=d["to_group"],
+        to_members=d["to_members"],
+        pin=d["pin"],
+        send_at=datetime.fromisoformat(d["send_at"]) if d.get("send_at") else None,
+        telegram_file_id=file.get("id"),
+        file_kind=file.get("kind"),
+        file_name=file.get("name"),
+    )
+    try:
+        _, count = await announcements.publish(
+            turn.context.session,
+            actor=turn.context.actor,
+            association_id=d["association_id"],
+            draft=draft,
+        )
+    except DomainError as error:
+        await turn.finish()
+        await turn.show("⚠️ " + turn.t.gettext(error.message, **error.params))
+        return
+    await turn.finish()
+    await turn.show(
+        turn.t.ngettext(
+            "📣 The announcement is on its way: {n} message. I will send you a delivery summary.",
+            "📣 The announcement is on its way: {n} messages. I will send you a delivery summary.",
+            count,
+        )
+    )
+
+
+DIALOG.step("content", ask=ask_content, on_text=on_content_text, on_file=on_content_file)
+DIALOG.step("where", ask=ask_where, on_button=on_where)
+DIALOG.step("when", ask=ask_when, on_text=on_when_text, on_button=on_when_now)
+DIALOG.step("preview", ask=ask_preview, on_button=on_preview)
+
+
+# delivery summaries ----------------------------------------------------------------------------
+async def summary_sweep(context: BotContext) -> None:
+    """Periodic: tell authors how their finished announcements were delivered."""
+    default = context.bot_data["settings"].default_language
+    async with unit_of_work(context.bot_data["sessions"]) as session:
+        summaries = await announcements.finished_unreported(session)
+        messages = []
+        for summary in summaries:
+            author = summary.author
+            if author is None or author.telegram_id is None:
+                continue
+            t = Translator(pick_language(author.language, author.telegram_language, default))
+            p = summary.progress
+            messages.append(
+                outbox_service.Outgoing(
+                    chat_id=author.telegram_id,
+                    text=t.gettext(
+                        "📊 The announcement to «{name}» is delivered: {sent} of {total}. "
+                        "Blocked the bot: {blocked}. Not delivered: {failed}.",
+                        name=summary.association_name,
+                        sent=p.sent,
+                        total=p.total,
+                        blocked=p.blocked,
+                        failed=p.failed + p.unconfirmed + p.cancelled,
+                    ),
+                    dedupe_key=f"ann-summary:{summary.announcement.id}",
+                )
+            )
+        await outbox_service.enqueue(session, messages)
+    if messages:
+        context.bot_data["outbox"].wake()
+
+
+_scheduled: list[bool] = []
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("announce", announce_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(announce_button, pattern=pattern("an")))
+    if not _scheduled:
+        _scheduled.append(True)
+        jobs.add_sweep(summary_sweep, every=timedelta(seconds=30), name="announcement-summaries")

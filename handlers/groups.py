@@ -1,0 +1,260 @@
+"""The association's group chat: binding, join requests, members, migration, activity."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, ChatMemberAdministrator, InlineKeyboardButton, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ChatJoinRequestHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import Audience, CommandSpec
+from bot.context import BotContext
+from bot.replies import reply
+from handlers.associations import join_link, translator_for
+from services import associations, memberships
+from services import outbox as outbox_service
+from services.errors import DomainError
+from services.texts import N_
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    CommandSpec(
+        "bind",
+        N_("Bind this group to an association (leader)"),
+        Audience.LEADER,
+        private=False,
+        group=True,
+    ),
+]
+
+ACTIVITY_GROUP = 7  # a handler group of its own: counting never steals a message from features
+PRESENT = {"member", "administrator", "creator", "restricted"}
+
+
+def _rights(member: ChatMember) -> tuple[bool, dict[str, bool]]:
+    if member.status == ChatMemberStatus.OWNER:
+        return True, {
+            key: True for key in (*associations.REQUIRED_RIGHTS, *associations.FORUM_RIGHTS)
+        }
+    if isinstance(member, ChatMemberAdministrator):
+        return True, {
+            "can_invite_users": bool(member.can_invite_users),
+            "can_pin_messages": bool(member.can_pin_messages),
+            "can_delete_messages": bool(member.can_delete_messages),
+            "can_restrict_members": bool(member.can_restrict_members),
+            "can_manage_topics": bool(member.can_manage_topics),
+        }
+    return False, {}
+
+
+def _bind_help(context: BotContext) -> str:
+    t = context.t
+    needed = [t.plain(title) for title in associations.REQUIRED_RIGHTS.values()]
+    return t.gettext(
+        "Hello! I keep this group for a methodological association. Its leader binds it by "
+        "sending <code>/bind CODE</code> here (the code is on the association's card). Please "
+        "make me an administrator with these rights: {rights} (and «manage topics» in a forum).",
+        rights=", ".join(needed),
+    )
+
+
+async def bot_membership(update: Update, context: BotContext) -> None:
+    """The bot was added to a group (or its rights changed): explain how to bind it."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in ("group", "supergroup"):
+        return
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    if old in ("left", "kicked") and new in ("member", "administrator"):
+        await reply(update, context, _bind_help(context))
+
+
+async def bind(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    t = context.t
+    if not context.args:
+        await reply(update, context, _bind_help(context))
+        return
+    member = await context.bot.get_chat_member(chat.id, context.bot.id)
+    is_admin, rights = _rights(member)
+    is_forum = bool(chat.is_forum)
+    try:
+        check = await associations.bind_chat(
+            context.session,
+            actor=context.actor,
+            code=context.args[0],
+            chat_id=chat.id,
+            is_forum=is_forum,
+            bot_rights=rights,
+            bot_is_admin=is_admin,
+        )
+    except DomainError as error:
+        await reply(update, context, "⚠️ " + t.gettext(error.message, **error.params))
+        return
+    if check.missing:
+        await reply(
+            update,
+            context,
+            t.gettext(
+                "I cannot keep this group yet: please make me an administrator and give me "
+                "these rights:\n{missing}\nThen send /bind again.",
+                missing="\n".join("• " + t.plain(title) for title in check.missing),
+            ),
+        )
+        return
+    association = check.association
+    link = await context.bot.create_chat_invite_link(
+        chat.id, name=association.name[:32], creates_join_request=True
+    )
+    await associations.save_chat_link(
+        context.session,
+        association_id=association.id,
+        chat_id=chat.id,
+        invite_link=link.invite_link,
+    )
+    text = t.gettext(
+        "✅ This group now belongs to «{name}». Members get the link {link} and I let in "
+        "only the association's members.",
+        name=association.name,
+        link=link.invite_link,
+    )
+    if is_forum:
+        topics = {}
+        for purpose, title in associations.FORUM_TOPICS.items():
+            if purpose in (association.forum_topics or {}):
+                continue
+            topic = await context.bot.create_forum_topic(chat.id, t.plain(title))
+            topics[purpose] = topic.message_thread_id
+        await associations.save_forum_topics(
+            context.session, association_id=association.id, topics=topics
+        )
+        text += "\n" + t.gettext(
+            "I created the topics: {topics}.",
+            topics=", ".join(t.plain(title) for title in associations.FORUM_TOPICS.values()),
+        )
+    await reply(update, context, text)
+
+
+async def join_request(update: Update, context: BotContext) -> None:
+    """Let in the association's members; decline others with a private explanation."""
+    request = update.chat_join_request
+    if request is None:
+        return
+    decision = await memberships.decide_chat_join(
+        context.session, chat_id=request.chat.id, telegram_id=request.from_user.id
+    )
+    if decision.verdict == memberships.ChatVerdict.UNKNOWN_CHAT:
+        return
+    association = decision.association
+    assert association is not None
+    t = translator_for(context, decision.user) if decision.user else context.t
+    if decision.verdict == memberships.ChatVerdict.APPROVE:
+        await request.approve()
+        return
+    await request.decline()
+    link = join_link(context, association)
+    if decision.verdict == memberships.ChatVerdict.UNREGISTERED:
+        text = t.gettext(
+            "Hello! The group «{name}» is only for members of the association. Please register "
+            "in the bot and join the association with this link: {link} — then ask to join the "
+            "group again.",
+            name=association.name,
+            link=link,
+        )
+    else:
+        text = t.gettext(
+            "Hello! The group «{name}» is only for members of the association, and you are not "
+            "a member yet. Join with this link: {link} — then ask to join the group again.",
+            name=association.name,
+            link=link,
+        )
+    try:
+        await context.bot.send_message(request.user_chat_id, text)
+    except TelegramError as error:
+        log.info("could not explain a declined join request: %s", error)
+
+
+async def member_changed(update: Update, context: BotContext) -> None:
+    """Track who is in a bound chat; greet newcomers with the rules and a button to the bot."""
+    change = update.chat_member
+    if change is None:
+        return
+    person = change.new_chat_member.user
+    status = change.new_chat_member.status
+    known = await memberships.record_chat_member(
+        context.session, chat_id=change.chat.id, telegram_id=person.id, status=status
+    )
+    if not known or person.is_bot:
+        return
+    was_in = change.old_chat_member.status in PRESENT
+    if status in PRESENT and not was_in:
+        association = await associations.by_chat(context.session, change.chat.id)
+        assert association is not None
+        t = context.t
+        text = t.gettext("👋 Welcome, {name}!", name=person.full_name)
+        if association.rules_text:
+            text += "\n\n" + t.gettext("<b>Rules</b>\n{rules}", rules=association.rules_text)
+        button = InlineKeyboardButton(
+            t.plain("🤖 Open the bot"), url=f"https://t.me/{context.bot.username}"
+        )
+        await outbox_service.enqueue(
+            context.session,
+            [
+                outbox_service.Outgoing(
+                    chat_id=change.chat.id,
+                    text=text,
+                    buttons=[[{"text": button.text, "url": button.url or ""}]],
+                    thread_id=(association.forum_topics or {}).get("announcements"),
+                )
+            ],
+        )
+
+
+async def migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: adopt the new chat id."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    await memberships.adopt_migrated(context.session, old_chat_id=old, new_chat_id=new)
+
+
+async def count_activity(update: Update, context: BotContext) -> None:
+    """A member wrote in the group: one activity event, the text is not kept."""
+    message = update.effective_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    await memberships.group_message(
+        context.session, chat_id=message.chat.id, telegram_id=message.from_user.id
+    )
+
+
+def register(app: Application) -> None:
+    groups = filters.ChatType.GROUPS
+    app.add_handler(ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER))
+    app.add_handler(ChatJoinRequestHandler(join_request))
+    app.add_handler(CommandHandler("bind", bind, filters=groups))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    app.add_handler(
+        MessageHandler(
+            groups & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL & ~filters.COMMAND,
+            count_activity,
+        ),
+        group=ACTIVITY_GROUP,
+    )

@@ -1,0 +1,273 @@
+"""Service-level rules of associations and memberships."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import (
+    AssociationKind,
+    AssociationStatus,
+    JoinPolicy,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    NetworkRole,
+    SubjectScope,
+)
+from models.associations_extra import WaitingStatus
+from services import associations, memberships
+from services.access import Actor
+from services.clock import now, set_clock
+from services.errors import PermissionDenied
+from tests.factories import add_member, make_association, make_teacher
+
+
+def _draft(**extra):  # type: ignore[no-untyped-def]
+    values = dict(
+        kind=AssociationKind.COMMUNITY,
+        name="Сообщество учителей физики",
+        topic="Цифровая лаборатория на уроках физики",
+        subject_scope=SubjectScope.MONO,
+        subjects=["physics"],
+        join_policy=JoinPolicy.OPEN,
+    )
+    values.update(extra)
+    return associations.Draft(**values)
+
+
+async def test_methodist_creates_community_with_default_cap_and_code(session):
+    methodist = await make_teacher(session, roles=(NetworkRole.METHODIST,))
+    leader = await make_teacher(session)
+    created = await associations.create_association(
+        session,
+        actor=Actor(methodist.telegram_id),
+        draft=_draft(leader_user_id=leader.id),
+    )
+    assert created.member_cap == 150
+    assert created.status == AssociationStatus.ACTIVE
+    assert len(created.join_code) == 6
+    assert (await associations.leader_of(session, created.id)).id == leader.id
+    assert created.period_start.month == 9 and created.period_end.month == 8
+
+
+async def test_teacher_cannot_create_but_may_propose(session):
+    teacher = await make_teacher(session)
+    with pytest.raises(PermissionDenied):
+        await associations.create_association(
+            session, actor=Actor(teacher.telegram_id), draft=_draft(leader_user_id=teacher.id)
+        )
+    proposal = await associations.propose_association(
+        session, actor=Actor(teacher.telegram_id), draft=_draft()
+    )
+    assert proposal.status == AssociationStatus.PROPOSED
+    approver = await make_teacher(session, roles=(NetworkRole.APPROVER,))
+    decision = await associations.decide_proposal(
+        session, actor=Actor(approver.telegram_id), association_id=proposal.id, approve=True
+    )
+    assert decision.initiator.id == teacher.id
+    assert proposal.status == AssociationStatus.ACTIVE
+    assert (await associations.leader_of(session, proposal.id)).id == teacher.id
+    with pytest.raises(associations.NotProposal):
+        await associations.decide_proposal(
+            session, actor=Actor(approver.telegram_id), association_id=proposal.id, approve=False
+        )
+
+
+def test_order_and_cap_validation():
+    assert associations.clean_order("15 от 01.09.2026") == "№ 15 от 01.09.2026"
+    with pytest.raises(associations.BadOrder):
+        associations.clean_order("15 от 31.02.2026")
+    with pytest.raises(associations.BadCap):
+        associations.clean_cap("1")
+    assert associations.clean_cap(" 25 ") == 25
+
+
+async def test_cap_waiting_list_and_offer_on_leave(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, member_cap=2)
+    first, second = await make_teacher(session), await make_teacher(session)
+    joined = await memberships.join(
+        session, actor=Actor(first.telegram_id), association_id=club.id, via="code"
+    )
+    assert joined.outcome == memberships.Outcome.JOINED
+    full = await memberships.join(
+        session, actor=Actor(second.telegram_id), association_id=club.id, via="code"
+    )
+    assert full.outcome == memberships.Outcome.FULL
+    entry = await memberships.wait_for_place(
+        session, actor=Actor(second.telegram_id), association_id=club.id
+    )
+    assert await memberships.waiting_position(session, entry) == 1
+    departure = await memberships.leave(
+        session, actor=Actor(first.telegram_id), association_id=club.id
+    )
+    assert [o.user.id for o in departure.offers] == [second.id]
+    assert entry.status == WaitingStatus.OFFERED
+    result = await memberships.accept_offer(
+        session, actor=Actor(second.telegram_id), entry_id=entry.id
+    )
+    assert result.outcome == memberships.Outcome.JOINED
+
+
+async def test_offer_expires_and_passes_on(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, member_cap=2)
+    one, two, three = [await make_teacher(session) for _ in range(3)]
+    await add_member(session, club, one)
+    e2 = await memberships.wait_for_place(
+        session, actor=Actor(two.telegram_id), association_id=club.id
+    )
+    e3 = await memberships.wait_for_place(
+        session, actor=Actor(three.telegram_id), association_id=club.id
+    )
+    await memberships.leave(session, actor=Actor(one.telegram_id), association_id=club.id)
+    assert e2.status == WaitingStatus.OFFERED and e3.status == WaitingStatus.WAITING
+    later = now() + timedelta(hours=49)
+    set_clock(lambda: later)
+    offers = await memberships.expire_offers(session)
+    assert [o.user.id for o in offers] == [three.id]
+    with pytest.raises(memberships.OfferGone):
+        await memberships.accept_offer(session, actor=Actor(two.telegram_id), entry_id=e2.id)
+
+
+async def test_approval_policy_and_decisions(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, join_policy=JoinPolicy.APPROVAL)
+    applicant = await make_teacher(session)
+    result = await memberships.join(
+        session, actor=Actor(applicant.telegram_id), association_id=club.id, via="code"
+    )
+    assert result.outcome == memberships.Outcome.REQUESTED
+    assert [m.id for m in result.managers] == [leader.id]
+    outsider = await make_teacher(session)
+    with pytest.raises(PermissionDenied):
+        await memberships.decide_request(
+            session,
+            actor=Actor(outsider.telegram_id),
+            membership_id=result.membership.id,
+            approve=True,
+        )
+    decision = await memberships.decide_request(
+        session, actor=Actor(leader.telegram_id), membership_id=result.membership.id, approve=True
+    )
+    assert decision.membership.status == MembershipStatus.ACTIVE
+    with pytest.raises(memberships.RequestDecided):
+        await memberships.decide_request(
+            session,
+            actor=Actor(leader.telegram_id),
+            membership_id=result.membership.id,
+            approve=False,
+        )
+
+
+async def test_invitation_policy_needs_a_link(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, join_policy=JoinPolicy.INVITATION)
+    guest = await make_teacher(session)
+    with pytest.raises(memberships.InvitationOnly):
+        await memberships.join(
+            session, actor=Actor(guest.telegram_id), association_id=club.id, via="code"
+        )
+    invitation = await memberships.create_invitation(
+        session, actor=Actor(leader.telegram_id), association_id=club.id
+    )
+    result = await memberships.join(
+        session,
+        actor=Actor(guest.telegram_id),
+        association_id=club.id,
+        via="link",
+        token=invitation.token,
+    )
+    assert result.outcome == memberships.Outcome.JOINED and invitation.uses == 1
+
+
+async def test_roles_hand_over_and_removal(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader)
+    member = await make_teacher(session)
+    await add_member(session, club, member)
+    await memberships.set_role(
+        session,
+        actor=Actor(leader.telegram_id),
+        association_id=club.id,
+        user_id=member.id,
+        role=MemberRole.SECRETARY,
+    )
+    with pytest.raises(memberships.LeaderCannotLeave):
+        await memberships.leave(session, actor=Actor(leader.telegram_id), association_id=club.id)
+    await memberships.hand_over(
+        session, actor=Actor(leader.telegram_id), association_id=club.id, user_id=member.id
+    )
+    assert (await associations.leader_of(session, club.id)).id == member.id
+    with pytest.raises(memberships.BadReason):
+        await memberships.remove_member(
+            session,
+            actor=Actor(member.telegram_id),
+            association_id=club.id,
+            user_id=leader.id,
+            reason="x",
+        )
+    departure = await memberships.remove_member(
+        session,
+        actor=Actor(member.telegram_id),
+        association_id=club.id,
+        user_id=leader.id,
+        reason="Не участвует в работе",
+    )
+    assert departure.user.id == leader.id
+    row = await session.scalar(
+        select(Membership).where(
+            Membership.user_id == leader.id, Membership.association_id == club.id
+        )
+    )
+    assert row.status == MembershipStatus.REMOVED
+
+
+async def test_chat_join_decisions(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, chat_id=-100500)
+    stranger = await make_teacher(session)
+    ok = await memberships.decide_chat_join(
+        session, chat_id=-100500, telegram_id=leader.telegram_id
+    )
+    assert ok.verdict == memberships.ChatVerdict.APPROVE
+    no = await memberships.decide_chat_join(
+        session, chat_id=-100500, telegram_id=stranger.telegram_id
+    )
+    assert no.verdict == memberships.ChatVerdict.NOT_MEMBER
+    unknown = await memberships.decide_chat_join(session, chat_id=-100500, telegram_id=5)
+    assert unknown.verdict == memberships.ChatVerdict.UNREGISTERED
+    assert club.id == ok.association.id
+
+
+async def test_catalogue_filters_and_pages(session):
+    leader = await make_teacher(session)
+    for n in range(7):
+        await make_association(
+            session, leader=leader, name=f"ВМО {n}", subjects=["math"] if n % 2 else ["physics"]
+        )
+    page = await associations.catalogue(session, subject="math", per_page=2)
+    assert page.total == 3 and page.pages == 2 and all(c == 1 for _, c in page.items)
+    kinds = await associations.catalogue(session, kind=AssociationKind.COMMUNITY)
+    assert kinds.total == 0
+
+
+async def test_a_removed_member_comes_back_only_with_approval(session):
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader)
+    member = await make_teacher(session)
+    await add_member(session, club, member)
+    await memberships.remove_member(
+        session,
+        actor=Actor(leader.telegram_id),
+        association_id=club.id,
+        user_id=member.id,
+        reason="Нарушение правил",
+    )
+    again = await memberships.join(
+        session, actor=Actor(member.telegram_id), association_id=club.id, via="code"
+    )
+    assert again.outcome == memberships.Outcome.REQUESTED
