@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Callback, cb, parse, pattern
@@ -23,12 +23,13 @@ from bot.replies import ack, alert, reply, show
 from models import Association, User
 from models.db import unit_of_work
 from models.meetings import MeetingStatus, RsvpAnswer
+from models.plans import PlanEntry
 from scheduler import jobs, reminders
 from services import meetings as service
 from services.clock import now
 from services.dateparse import parse_meeting_time
 from services.errors import DomainError, InvalidInput
-from services.formatting import format_datetime
+from services.formatting import format_datetime, format_month
 from services.outbox import Buttons
 from services.texts import N_, T_
 
@@ -58,6 +59,7 @@ ANSWER_TOASTS = {
 
 NEW = register_dialog(Dialog("meetd"))
 MOVE = register_dialog(Dialog("meetm"))
+FILES = register_dialog(Dialog("meetf"))
 
 
 # texts for the outbox (each reader in their own language) ------------------------------------
@@ -67,10 +69,13 @@ class Texts:
     def __init__(self, default_language: str = "ru") -> None:
         self.default_language = default_language
         self.renderer = Renderer()
+        self._translators: dict[str, Translator] = {}
 
     def _t(self, user: User | None = None) -> Translator:
         language = (user.language if user is not None else None) or self.default_language
-        return Translator(language)
+        if language not in self._translators:  # a sweep composes hundreds of texts
+            self._translators[language] = Translator(language)
+        return self._translators[language]
 
     def body(self, view: service.MeetingView, t: Translator, *, show_counts: bool) -> str:
         zone = view.association.timezone
@@ -110,7 +115,13 @@ class Texts:
         text += self.body(view, t, show_counts=False)
         text += "\n\n" + t.gettext("The calendar file adds it to your calendar. Will you come?")
         buttons = self.rsvp_buttons(t, view.meeting.id)
-        return text[:1024], [buttons[0]]
+        return text[:1024], [buttons[0], *self.material_buttons(t, view)]
+
+    def material_buttons(self, t: Translator, view: service.MeetingView) -> Buttons:
+        if not view.materials:
+            return []
+        label = t.nplain("📎 Materials ({n} file)", "📎 Materials ({n} files)", view.materials)
+        return [[{"text": label, "callback": cb("rsvp", "mat", view.meeting.id)}]]
 
     def reminder(self, view: service.MeetingView, user: User, stage: str) -> tuple[str, Buttons]:
         t = self._t(user)
@@ -124,7 +135,7 @@ class Texts:
                 link=meeting.link,
             )
             here = {"text": t.plain("✋ I am here"), "callback": cb("rsvp", "here", meeting.id)}
-            return text, [link, [here]]
+            return text, [link, [here], *self.material_buttons(t, view)]
         hours = int(stage[1:])
         text = t.ngettext(
             "⏰ In {n} hour: «{topic}» ({when}).",
@@ -133,7 +144,43 @@ class Texts:
             topic=meeting.topic,
             when=when,
         )
-        return text, [link]
+        return text, [link, *self.material_buttons(t, view)]
+
+    def protocol_request(self, view: service.MeetingView, user: User) -> tuple[str, Buttons]:
+        t = self._t(user)
+        meeting = view.meeting
+        text = t.gettext(
+            "📝 The meeting No. {number} «{topic}» of {name} has ended. Please fill in its "
+            "protocol: the attendance and the agenda are already filled in.",
+            number=meeting.number,
+            topic=meeting.topic,
+            name=view.association.name,
+        )
+        button = {
+            "text": t.plain("✍️ Fill in the protocol"),
+            "callback": cb("prot", "new", meeting.id),
+        }
+        return text, [[button]]
+
+    def norm_warning(self, association: Association, user: User, status: service.NormStatus) -> str:
+        t = self._t(user)
+        lines = [
+            t.gettext("⚠️ <b>{name}</b>: the year's meetings are behind.", name=association.name),
+            norm_line(t, status),
+        ]
+        if status.needed:
+            lines.append(
+                t.ngettext(
+                    "To reach the norm, {n} more meeting is needed before the end of the year.",
+                    "To reach the norm, {n} more meetings are needed before the end of the year.",
+                    status.needed,
+                )
+            )
+        if status.overdue:
+            lines.append(t.gettext("Plan items whose month has passed:"))
+            lines += [plan_item_line(t, item) for item in status.overdue[:15]]
+        lines.append(t.gettext("Schedule them with /meeting."))
+        return "\n".join(lines)
 
     def changed(self, view: service.MeetingView, user: User, old_start: datetime) -> str:
         t = self._t(user)
@@ -153,6 +200,42 @@ class Texts:
             topic=view.meeting.topic,
             when=format_datetime(view.meeting.starts_at, view.association.timezone, t.language),
         )
+
+
+def norm_line(t: Translator, status: service.NormStatus) -> str:
+    if status.held >= status.target:
+        text = t.ngettext(
+            "Held {n} meeting this academic year: the norm is met.",
+            "Held {n} meetings this academic year: the norm is met.",
+            status.held,
+        )
+    else:
+        text = t.ngettext(
+            "Held {held} of {n} meeting this academic year.",
+            "Held {held} of {n} meetings this academic year.",
+            status.target,
+            held=status.held,
+        )
+    if status.plan_items:
+        text += " " + t.ngettext(
+            "Plan: {done} of {n} item done.",
+            "Plan: {done} of {n} items done.",
+            status.plan_items,
+            done=status.plan_done,
+        )
+    if status.overdue:
+        text += " " + t.ngettext(
+            "{n} item is overdue.", "{n} items are overdue.", len(status.overdue)
+        )
+    return text
+
+
+def plan_item_line(t: Translator, item: PlanEntry) -> str:
+    return t.gettext(
+        "• {month}: {topic}",
+        month=format_month(item.year, item.month, t.language),
+        topic=item.topic,
+    )
 
 
 def texts_for(context: BotContext) -> Texts:
@@ -191,7 +274,8 @@ async def _show_association(update: Update, context: BotContext, association: As
     )
     found = await service.upcoming(context.session, association.id)
     settings = await service.settings_of(context.session, association.id)
-    lines = [t.gettext("<b>Meetings of {name}</b>", name=association.name)]
+    norm = await service.norm_status(context.session, association)
+    lines = [t.gettext("<b>Meetings of {name}</b>", name=association.name), norm_line(t, norm)]
     buttons = []
     for meeting in found:
         when = format_datetime(meeting.starts_at, association.timezone, t.language)
@@ -248,7 +332,10 @@ async def meeting_button(update: Update, context: BotContext) -> None:
     elif action == "new":
         await service.require_association_role(session, context.actor, number, *service.MANAGERS)
         await ack(update)
-        await NEW.start(update, context, "topic", {"association_id": number, "agenda": []})
+        items = await service.plan_items_to_schedule(session, number)
+        await NEW.start(
+            update, context, "plan" if items else "topic", {"association_id": number, "agenda": []}
+        )
     elif action == "rem":
         await _show_reminder_presets(update, context, number)
     elif action == "remset":
@@ -259,6 +346,15 @@ async def meeting_button(update: Update, context: BotContext) -> None:
     elif action == "att":
         await ack(update)
         await _show_attendance(update, context, number)
+    elif action == "mat":
+        meeting = await service.get_meeting(session, number)
+        await service.require_association_role(
+            session, context.actor, meeting.association_id, *service.MANAGERS
+        )
+        if meeting.status is MeetingStatus.CANCELLED:
+            raise service.MeetingCancelled()
+        await ack(update)
+        await FILES.start(update, context, "files", {"meeting_id": number})
     elif action == "tog":
         await _toggle(update, context, number, data)
     elif action == "move":
@@ -337,6 +433,13 @@ async def _show_meeting(update: Update, context: BotContext, meeting_id: int) ->
     view = await service.view_of(context.session, meeting)
     text = texts_for(context).body(view, t, show_counts=True)
     rows = [[(t.plain("✋ Attendance"), cb("meet", "att", meeting.id))]]
+    if meeting.status is not MeetingStatus.CANCELLED:
+        label = (
+            t.nplain("📎 Materials ({n} file)", "📎 Materials ({n} files)", view.materials)
+            if view.materials
+            else t.plain("📎 Materials")
+        )
+        rows.append([(label, cb("meet", "mat", meeting.id))])
     if meeting.status is MeetingStatus.SCHEDULED:
         rows.append([(t.plain("🕒 Reschedule"), cb("meet", "move", meeting.id))])
         rows.append([(t.plain("✖ Cancel the meeting"), cb("meet", "cancel", meeting.id))])
@@ -387,11 +490,14 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
     t = context.t
     data = parse(update.callback_query.data if update.callback_query else None)
     try:
-        if data is None or data.action not in (*ANSWERS, "here"):
+        if data is None or data.action not in (*ANSWERS, "here", "mat"):
             raise ValueError
         meeting_id = data.int_arg(0)
     except ValueError:
         await alert(update, t.plain("This button is out of date."))
+        return
+    if data.action == "mat":
+        await _send_materials(update, context, meeting_id)
         return
     if data.action == "here":
         fresh = await service.mark_present(context.session, context.actor, meeting_id=meeting_id)
@@ -407,6 +513,91 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
     await ack(update, t.plain(ANSWER_TOASTS[answer]))
 
 
+async def _send_materials(update: Update, context: BotContext, meeting_id: int) -> None:
+    """The meeting's files, sent privately to the member who pressed the button."""
+    t = context.t
+    found = await service.materials_for_member(
+        context.session, context.actor, meeting_id=meeting_id
+    )
+    person = update.effective_user
+    if not found or person is None:
+        await alert(update, t.plain("There are no materials for this meeting yet."))
+        return
+    await ack(update, t.plain("Sending the materials in a private message."))
+    for material in found:
+        await context.bot.send_document(person.id, material.telegram_file_id)
+
+
+# the materials dialog --------------------------------------------------------------------------
+async def ask_files(turn: Turn) -> None:
+    t = turn.t
+    found = await service.materials_of(turn.context.session, turn.data["meeting_id"])
+    lines = [t.gettext("<b>Materials</b>")]
+    lines += [
+        t.gettext("{index}. {name}", index=i, name=m.file_name) for i, m in enumerate(found, 1)
+    ]
+    lines.append(
+        t.gettext(
+            "Send files (as documents) one by one; members get them with the reminders and "
+            "by the button under the invitation."
+        )
+    )
+    rows = [[(t.plain("✅ Done"), cb("meetf", "done"))]]
+    if found:
+        rows.append([(t.plain("🗑 Remove all files"), cb("meetf", "clear"))])
+    await turn.say("\n".join(lines), inline(rows))
+
+
+async def on_file(turn: Turn, message: Message) -> None:
+    document = message.document
+    if document is None:
+        await turn.say("⚠️ " + turn.t.gettext("Please send the material as a file (a document)."))
+        await turn.repeat()
+        return
+    try:
+        added = await service.add_material(
+            turn.context.session,
+            turn.context.actor,
+            meeting_id=turn.data["meeting_id"],
+            telegram_file_id=document.file_id,
+            file_unique_id=document.file_unique_id,
+            file_name=document.file_name or "file",
+        )
+    except DomainError as error:
+        await turn.say(_error(turn.t, error))
+        await turn.repeat()
+        return
+    if not added:
+        await turn.say(turn.t.gettext("This file is already attached."))
+    await turn.repeat()
+
+
+async def on_files_button(turn: Turn, data: Callback) -> None:
+    t = turn.t
+    if data.action == "clear":
+        await service.remove_materials(
+            turn.context.session, turn.context.actor, meeting_id=turn.data["meeting_id"]
+        )
+        await turn.repeat()
+        return
+    if data.action != "done":
+        await turn.repeat()
+        return
+    count = len(await service.materials_of(turn.context.session, turn.data["meeting_id"]))
+    await turn.finish()
+    await turn.show(t.ngettext("Materials saved: {n} file.", "Materials saved: {n} files.", count))
+
+
+async def on_files_text(turn: Turn, text: str) -> None:
+    await turn.say("⚠️ " + turn.t.gettext("Please send the material as a file (a document)."))
+    await turn.repeat()
+
+
+FILES.step(
+    "files", ask=ask_files, on_text=on_files_text, on_button=on_files_button, on_file=on_file
+)
+
+
 # the new meeting dialog ----------------------------------------------------------------------
 async def _association(turn: Turn) -> Association:
     return await turn.context.session.get_one(Association, turn.data["association_id"])
@@ -415,6 +606,57 @@ async def _association(turn: Turn) -> Association:
 async def _reject(turn: Turn, error: DomainError) -> None:
     await turn.say(_error(turn.t, error))
     await turn.repeat()
+
+
+async def ask_plan(turn: Turn) -> None:
+    t = turn.t
+    items = await service.plan_items_to_schedule(turn.context.session, turn.data["association_id"])
+    rows = [
+        [
+            (
+                f"{format_month(item.year, item.month, t.language)} · {item.topic}"[:60],
+                cb("meetd", "item", item.id),
+            )
+        ]
+        for item in items[:20]
+    ]
+    rows.append([(t.plain("✏️ A meeting outside the plan"), cb("meetd", "scratch"))])
+    await turn.say(
+        t.gettext(
+            "New meeting. Which item of the approved plan does it fulfil? The topic and the "
+            "form are taken from the plan. /cancel stops."
+        ),
+        inline(rows),
+    )
+
+
+async def on_plan(turn: Turn, data: Callback) -> None:
+    t = turn.t
+    if data.action == "scratch":
+        await turn.goto("topic")
+        return
+    items = {
+        item.id: item
+        for item in await service.plan_items_to_schedule(
+            turn.context.session, turn.data["association_id"]
+        )
+    }
+    try:
+        item = items.get(data.int_arg(0)) if data.action == "item" else None
+    except ValueError:
+        item = None
+    if item is None:
+        await turn.say(_error(t, service.PlanItemUnavailable()))
+        await turn.repeat()
+        return
+    form = item.form if item.form in FORM_TITLES else "other"
+    turn.put(topic=" ".join(item.topic.split())[:300], form=form, plan_item_id=item.id)
+    await turn.show(
+        t.gettext("Topic: {topic}", topic=item.topic)
+        + "\n"
+        + t.gettext("Form: <b>{form}</b>", form=t.plain(FORM_TITLES[form]))
+    )
+    await turn.goto("when")
 
 
 async def ask_topic(turn: Turn) -> None:
@@ -595,6 +837,8 @@ async def ask_confirm(turn: Turn) -> None:
         t.gettext("Link: {link}", link=turn.data["link"]),
         t.ngettext("{n} agenda item", "{n} agenda items", len(turn.data["agenda"])),
     ]
+    if turn.data.get("plan_item_id"):
+        lines.append(t.gettext("Fulfils an item of the approved plan."))
     keyboard = inline(
         [
             [(t.plain("📣 Schedule and announce"), cb("meetd", "announce"))],
@@ -625,7 +869,14 @@ async def on_confirm(turn: Turn, data: Callback) -> None:
             link=turn.data["link"],
             agenda=[tuple(item) for item in turn.data["agenda"]],
             texts=texts_for(turn.context),
+            plan_item_id=turn.data.get("plan_item_id"),
         )
+    except service.PlanItemUnavailable as error:
+        # Another meeting took the item meanwhile: keep everything, schedule it outside the plan.
+        turn.drop("plan_item_id")
+        await turn.say(_error(t, error))
+        await turn.repeat()
+        return
     except InvalidInput as error:
         # The time passed while the leader was typing: ask for it again, keep the rest.
         await turn.say(_error(t, error))
@@ -649,6 +900,7 @@ async def on_confirm(turn: Turn, data: Callback) -> None:
     )
 
 
+NEW.step("plan", ask=ask_plan, on_button=on_plan)
 NEW.step("topic", ask=ask_topic, on_text=on_topic)
 NEW.step("form", ask=ask_form, on_button=on_form)
 NEW.step("when", ask=ask_when, on_text=on_when)
@@ -714,6 +966,20 @@ async def reminder_job(context: BotContext) -> None:
         context.bot_data["outbox"].wake()
 
 
+async def after_meeting_job(context: BotContext) -> None:
+    async with unit_of_work(context.bot_data["sessions"]) as session:
+        added = await reminders.sweep_after_meetings(session, texts_for(context))
+    if added:
+        context.bot_data["outbox"].wake()
+
+
+async def norm_job(context: BotContext) -> None:
+    async with unit_of_work(context.bot_data["sessions"]) as session:
+        added = await reminders.sweep_norms(session, texts_for(context))
+    if added:
+        context.bot_data["outbox"].wake()
+
+
 async def card_job(context: BotContext) -> None:
     await reminders.edit_dirty_cards(context.bot, context.bot_data["sessions"], texts_for(context))
 
@@ -729,6 +995,8 @@ def register(app: Application) -> None:
     if not _sweeps_added:  # register() runs for every Application; the sweeps are global
         _sweeps_added = True
         jobs.add_sweep(reminder_job, every=timedelta(minutes=1), name="meeting-reminders")
+        jobs.add_sweep(after_meeting_job, every=timedelta(minutes=5), name="meeting-after")
+        jobs.add_sweep(norm_job, every=timedelta(hours=1), name="meeting-norms")
         jobs.add_sweep(
             card_job, every=reminders.CARD_EDIT_INTERVAL, name="meeting-cards", first=1.0
         )

@@ -14,6 +14,8 @@ from models.base import Base, utcnow
 class MeetingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+    # Held, and its protocol approved (set by services.protocols.finalise).
+    PROTOCOL_APPROVED = "protocol_approved"
 
 
 class RsvpAnswer(enum.StrEnum):
@@ -54,6 +56,12 @@ class Meeting(Base):
     # The group card's counts changed since it was last edited (edits are batched).
     card_dirty: Mapped[bool] = mapped_column(default=False, index=True)
     card_edited_at: Mapped[datetime | None]
+    # When the secretary (or leader) was asked to fill the protocol (the after-meeting sweep).
+    protocol_requested_at: Mapped[datetime | None]
+    # The plan item (plans.plan_items.id) this meeting fulfils; marked done once it is held.
+    # No foreign key: plan_items.meeting_id already points back here, and a cycle of keys
+    # would complicate creating and dropping the tables.
+    plan_item_id: Mapped[int | None]
 
 
 class MeetingAgendaItem(Base):
@@ -104,3 +112,21 @@ class MeetingSettings(Base):
         ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True
     )
     reminder_hours: Mapped[list[int]] = mapped_column(default=lambda: [24, 1])
+
+
+class MeetingMaterial(Base):
+    """A file attached to a meeting, kept as Telegram's file_id (nothing is downloaded)."""
+
+    __tablename__ = "meeting_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    telegram_file_id: Mapped[str] = mapped_column(String(300))
+    file_unique_id: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(255))
+    added_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

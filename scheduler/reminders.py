@@ -6,6 +6,14 @@ bot that was down catches up, and a stage missed by more than that is skipped ra
 sent late. Every message has a dedupe key (meeting, revision, stage, person), so running
 the sweep twice, or after a restart, sends nothing twice.
 
+Only meetings with a stage inside its sendable window are read (one range per reminder
+offset), so the sweep's cost follows the reminders due now, not the meetings ahead.
+
+After a meeting: the secretary (or the leader) is asked once to fill the protocol, and the
+plan item the meeting fulfils is marked done. Decisions' follow-ups remind the responsible
+member 3 days and 1 day before the deadline. From 1 March the leader is warned once per
+academic year when fewer than two meetings are held or the plan is two items behind.
+
 Cards: an RSVP only marks the card dirty; this sweep edits each dirty card at most once
 per `CARD_EDIT_INTERVAL`, which keeps a busy card far below Telegram's 20 per minute.
 """
@@ -14,28 +22,38 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from typing import Protocol as Interface
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from models import Membership, MembershipStatus, OutboxMessage, User
+from models import Association, MemberRole, Membership, MembershipStatus, OutboxMessage, User
 from models.db import unit_of_work
 from models.meetings import Meeting, MeetingRsvp, MeetingSettings, MeetingStatus, RsvpAnswer
+from models.plans import PlanEntry, PlanItemStatus
+from models.protocols import FollowUp, Protocol
 from scheduler.outbox import keyboard
 from services import meetings as service
-from services.clock import now
+from services.clock import academic_year_start, now
 from services.outbox import Outgoing, enqueue
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=2)
 START_GRACE = timedelta(minutes=15)
-HORIZON = timedelta(hours=max(max(p, default=0) for p in service.REMINDER_PRESETS) + 1)
+# Every offset a reminder can have (the presets and the default).
+OFFSETS = sorted({h for preset in service.REMINDER_PRESETS for h in preset} | {24, 1})
+# After the end, the secretary is asked for the protocol if the bot notices within this window.
+PROTOCOL_REQUEST_WINDOW = timedelta(days=7)
+# Follow-ups: reminded this many days before the deadline, from this local hour.
+FOLLOWUP_STAGES = (("d3", 3), ("d1", 1))
+FOLLOWUP_HOUR = 9
 CARD_EDIT_INTERVAL = timedelta(seconds=4)
 
 
@@ -58,6 +76,17 @@ def _state(stage: str, offset: timedelta, starts_at: datetime, moment: datetime)
 async def sweep_reminders(session: AsyncSession, texts: service.MeetingTexts) -> int:
     """Enqueue every reminder due now; returns how many messages were added."""
     moment = now()
+    # A stage of offset h is sendable while starts_at - h <= moment < starts_at - h + GRACE.
+    windows = [
+        and_(
+            Meeting.starts_at > moment + timedelta(hours=h) - GRACE,
+            Meeting.starts_at <= moment + timedelta(hours=h),
+        )
+        for h in OFFSETS
+    ]
+    windows.append(
+        and_(Meeting.starts_at > moment - START_GRACE, Meeting.starts_at <= moment + START_GRACE)
+    )
     meetings = list(
         (
             await session.scalars(
@@ -65,7 +94,7 @@ async def sweep_reminders(session: AsyncSession, texts: service.MeetingTexts) ->
                     Meeting.status == MeetingStatus.SCHEDULED,
                     Meeting.announced_at.is_not(None),
                     Meeting.starts_at > moment - START_GRACE,
-                    Meeting.starts_at <= moment + HORIZON,
+                    or_(*windows),
                 )
             )
         ).all()
@@ -118,14 +147,17 @@ async def sweep_reminders(session: AsyncSession, texts: service.MeetingTexts) ->
     )
     declined = {(meeting_id, user_id) for meeting_id, user_id in declined_rows.all()}
     messages: list[Outgoing] = []
-    views: dict[int, service.MeetingView] = {}
+    views = await service.views_of(session, list({m.id: m for m, _ in due}.values()))
+    # A reminder's text depends on the meeting, the stage and the reader's language only.
+    composed: dict[tuple[int, str, str | None], tuple[str, Any]] = {}
     for meeting, stage in due:
-        if meeting.id not in views:
-            views[meeting.id] = await service.view_of(session, meeting)
         for user in members[meeting.association_id]:
             if (meeting.id, user.id) in declined:
                 continue
-            text, buttons = texts.reminder(views[meeting.id], user, stage)
+            key = (meeting.id, stage, user.language)
+            if key not in composed:
+                composed[key] = texts.reminder(views[meeting.id], user, stage)
+            text, buttons = composed[key]
             messages.append(
                 Outgoing(
                     chat_id=user.telegram_id or 0,
@@ -135,6 +167,182 @@ async def sweep_reminders(session: AsyncSession, texts: service.MeetingTexts) ->
                 )
             )
     return await enqueue(session, messages, priority=2)
+
+
+class AfterTexts(Interface):
+    def protocol_request(self, view: service.MeetingView, user: User) -> tuple[str, Any]: ...
+
+    def norm_warning(
+        self, association: Association, user: User, status: service.NormStatus
+    ) -> str: ...
+
+
+class FollowUpTexts(Interface):
+    def followup(
+        self, followup: FollowUp, protocol: Protocol, association: Association, user: User
+    ) -> str: ...
+
+
+async def _holder(session: AsyncSession, association_id: int, role: MemberRole) -> User | None:
+    return await session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role == role,
+            User.telegram_id.is_not(None),
+        )
+        .order_by(Membership.id)
+        .limit(1)
+    )
+
+
+async def sweep_after_meetings(session: AsyncSession, texts: AfterTexts) -> int:
+    """For each meeting that has just ended: mark its plan item done and ask for the protocol."""
+    moment = now()
+    candidates = (
+        await session.scalars(
+            select(Meeting).where(
+                Meeting.status == MeetingStatus.SCHEDULED,
+                Meeting.announced_at.is_not(None),
+                Meeting.protocol_requested_at.is_(None),
+                Meeting.starts_at <= moment,
+                Meeting.starts_at > moment - PROTOCOL_REQUEST_WINDOW,
+            )
+        )
+    ).all()
+    ended = [m for m in candidates if m.starts_at + timedelta(minutes=m.duration_minutes) <= moment]
+    if not ended:
+        return 0
+    with_protocol = set(
+        (
+            await session.scalars(
+                select(Protocol.meeting_id).where(Protocol.meeting_id.in_([m.id for m in ended]))
+            )
+        ).all()
+    )
+    messages: list[Outgoing] = []
+    for meeting in ended:
+        meeting.protocol_requested_at = moment
+        if meeting.plan_item_id is not None:
+            item = await session.get(PlanEntry, meeting.plan_item_id)
+            if item is not None and item.status is PlanItemStatus.PLANNED:
+                item.status, item.meeting_id = PlanItemStatus.DONE, meeting.id
+        if meeting.id in with_protocol:
+            continue
+        person = await _holder(session, meeting.association_id, MemberRole.SECRETARY)
+        person = person or await _holder(session, meeting.association_id, MemberRole.LEADER)
+        if person is None:
+            continue
+        text, buttons = texts.protocol_request(await service.view_of(session, meeting), person)
+        messages.append(
+            Outgoing(
+                chat_id=person.telegram_id or 0,
+                text=text,
+                buttons=buttons,
+                dedupe_key=f"mtg:{meeting.id}:protreq",
+            )
+        )
+    await session.flush()
+    return await enqueue(session, messages, priority=3)
+
+
+async def sweep_followups(session: AsyncSession, texts: FollowUpTexts) -> int:
+    """Remind responsible members 3 days and 1 day before a decision's deadline."""
+    moment = now()
+    today = moment.date()
+    rows = await session.execute(
+        select(FollowUp, Protocol, Association, User)
+        .join(Protocol, Protocol.id == FollowUp.protocol_id)
+        .join(Association, Association.id == FollowUp.association_id)
+        .join(User, User.id == FollowUp.user_id)
+        .join(
+            Membership,
+            and_(
+                Membership.association_id == FollowUp.association_id,
+                Membership.user_id == FollowUp.user_id,
+            ),
+        )
+        .where(
+            FollowUp.deadline >= today - timedelta(days=1),
+            FollowUp.deadline <= today + timedelta(days=FOLLOWUP_STAGES[0][1] + 1),
+            Membership.status == MembershipStatus.ACTIVE,
+            User.telegram_id.is_not(None),
+        )
+    )
+    messages: list[Outgoing] = []
+    for followup, protocol, association, user in rows.all():
+        local = moment.astimezone(ZoneInfo(association.timezone))
+        if local.hour < FOLLOWUP_HOUR:
+            continue
+        left = (followup.deadline - local.date()).days
+        stage = next((name for name, days in reversed(FOLLOWUP_STAGES) if 0 <= left <= days), None)
+        done = set(followup.reminders_done or [])
+        if stage is None or stage in done:
+            continue
+        # A later stage makes the earlier ones moot (a bot that was down sends only one).
+        passed = {name for name, days in FOLLOWUP_STAGES if days >= left}
+        followup.reminders_done = sorted(done | passed)
+        messages.append(
+            Outgoing(
+                chat_id=user.telegram_id or 0,
+                text=texts.followup(followup, protocol, association, user),
+                dedupe_key=f"fup:{followup.id}:{stage}",
+            )
+        )
+    await session.flush()
+    return await enqueue(session, messages, priority=4)
+
+
+def norm_key(association_id: int, academic_year: int) -> str:
+    return f"norm:{association_id}:{academic_year}"
+
+
+async def sweep_norms(session: AsyncSession, texts: AfterTexts) -> int:
+    """From 1 March: warn the leader once per academic year when the association lags."""
+    moment = now()
+    day = moment.date()
+    associations = (
+        await session.scalars(
+            select(Association).where(
+                Association.period_start <= day + timedelta(days=1),
+                Association.period_end >= day - timedelta(days=1),
+            )
+        )
+    ).all()
+    sent = set(
+        (
+            await session.scalars(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("norm:%"))
+            )
+        ).all()
+    )
+    messages: list[Outgoing] = []
+    for association in associations:
+        today = service.local_today(association)
+        year = academic_year_start(today)
+        key = norm_key(association.id, year)
+        if (
+            key in sent
+            or today < date(year + 1, 3, 1)
+            or not association.period_start <= today <= association.period_end
+        ):
+            continue
+        status = await service.norm_status(session, association)
+        if not status.warning_due(today):
+            continue
+        leader = await _holder(session, association.id, MemberRole.LEADER)
+        if leader is None:
+            continue
+        messages.append(
+            Outgoing(
+                chat_id=leader.telegram_id or 0,
+                text=texts.norm_warning(association, leader, status),
+                dedupe_key=key,
+            )
+        )
+    return await enqueue(session, messages, priority=4)
 
 
 async def edit_dirty_cards(

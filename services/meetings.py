@@ -22,11 +22,13 @@ from models.meetings import (
     Meeting,
     MeetingAgendaItem,
     MeetingAttendance,
+    MeetingMaterial,
     MeetingRsvp,
     MeetingSettings,
     MeetingStatus,
     RsvpAnswer,
 )
+from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
 from services.access import Actor, require_association_role, require_registered
 from services.clock import academic_year_start, now
 from services.dateparse import OutsidePeriod, TimeInPast
@@ -56,6 +58,12 @@ MANAGERS = (MemberRole.LEADER, MemberRole.SECRETARY)
 ATTENDANCE_OPENS = timedelta(minutes=15)
 REMINDER_PRESETS: tuple[tuple[int, ...], ...] = ((24, 1), (24,), (1,), (48, 2), ())
 MAX_AGENDA_ITEMS = 15
+MAX_MATERIALS = 10
+# The norm: at least this many meetings per academic year.
+NORM = 4
+# By 1 March fewer than this many held, or this many plan items overdue: the leader is warned.
+MARCH_MIN_HELD = 2
+MARCH_MAX_OVERDUE = 2
 
 
 class BadLink(InvalidInput):
@@ -92,6 +100,14 @@ class MeetingOver(DomainError):
     message = N_("This meeting is already over.")
 
 
+class PlanItemUnavailable(DomainError):
+    message = N_("This plan item is no longer waiting for a meeting.")
+
+
+class TooManyMaterials(DomainError):
+    message = N_("A meeting may have at most {limit} files.")
+
+
 class AttendanceClosed(DomainError):
     message = N_(
         "Attendance can be marked from 15 minutes before the start until the end of the meeting."
@@ -113,7 +129,7 @@ def clean_duration(text: str) -> int:
     return int(value)
 
 
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$|^xn--[a-z0-9-]+$", re.I)
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$", re.I)
 
 
 def clean_link(text: str) -> str:
@@ -169,6 +185,7 @@ class MeetingView:
     association: Association
     agenda: Sequence[MeetingAgendaItem]
     counts: Counts
+    materials: int = 0
 
 
 class MeetingTexts(Protocol):
@@ -235,7 +252,66 @@ async def view_of(session: AsyncSession, meeting: Meeting) -> MeetingView:
         .where(MeetingAgendaItem.meeting_id == meeting.id)
         .order_by(MeetingAgendaItem.position)
     )
-    return MeetingView(meeting, association, list(agenda.all()), await counts(session, meeting.id))
+    materials = await session.scalar(
+        select(func.count()).where(MeetingMaterial.meeting_id == meeting.id)
+    )
+    return MeetingView(
+        meeting,
+        association,
+        list(agenda.all()),
+        await counts(session, meeting.id),
+        materials or 0,
+    )
+
+
+async def views_of(session: AsyncSession, meetings: Sequence[Meeting]) -> dict[int, MeetingView]:
+    """Views of many meetings in a few queries (the reminder sweep), by meeting id."""
+    ids = [m.id for m in meetings]
+    if not ids:
+        return {}
+    agenda: dict[int, list[MeetingAgendaItem]] = {i: [] for i in ids}
+    for item in await session.scalars(
+        select(MeetingAgendaItem)
+        .where(MeetingAgendaItem.meeting_id.in_(ids))
+        .order_by(MeetingAgendaItem.meeting_id, MeetingAgendaItem.position)
+    ):
+        agenda[item.meeting_id].append(item)
+    answers: dict[int, dict[RsvpAnswer, int]] = {i: {} for i in ids}
+    for meeting_id, answer, count in await session.execute(
+        select(MeetingRsvp.meeting_id, MeetingRsvp.answer, func.count())
+        .where(MeetingRsvp.meeting_id.in_(ids))
+        .group_by(MeetingRsvp.meeting_id, MeetingRsvp.answer)
+    ):
+        answers[meeting_id][answer] = count
+    materials = dict(
+        (
+            await session.execute(
+                select(MeetingMaterial.meeting_id, func.count())
+                .where(MeetingMaterial.meeting_id.in_(ids))
+                .group_by(MeetingMaterial.meeting_id)
+            )
+        ).all()
+    )
+    associations = {
+        a.id: a
+        for a in await session.scalars(
+            select(Association).where(Association.id.in_({m.association_id for m in meetings}))
+        )
+    }
+    return {
+        m.id: MeetingView(
+            m,
+            associations[m.association_id],
+            agenda[m.id],
+            Counts(
+                going=answers[m.id].get(RsvpAnswer.GOING, 0),
+                maybe=answers[m.id].get(RsvpAnswer.MAYBE, 0),
+                declined=answers[m.id].get(RsvpAnswer.NO, 0),
+            ),
+            materials.get(m.id, 0),
+        )
+        for m in meetings
+    }
 
 
 async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:
@@ -327,12 +403,21 @@ async def schedule_meeting(
     link: str,
     agenda: Sequence[tuple[str, str | None]],
     texts: MeetingTexts,
+    plan_item_id: int | None = None,
 ) -> Meeting:
-    """Create the meeting and announce it: the group card and a private invitation each."""
+    """Create the meeting and announce it: the group card and a private invitation each.
+
+    With `plan_item_id` the meeting fulfils that item of the approved plan: the item is
+    marked done and linked to the meeting once the meeting has been held.
+    """
     user = await require_association_role(session, actor, association_id, *MANAGERS)
     association = await session.get_one(Association, association_id)
     if form not in FORMS:
         raise InvalidInput()
+    if plan_item_id is not None:
+        available = {item.id for item in await plan_items_to_schedule(session, association_id)}
+        if plan_item_id not in available:
+            raise PlanItemUnavailable()
     if len(agenda) > MAX_AGENDA_ITEMS:
         raise TooManyAgendaItems(limit=MAX_AGENDA_ITEMS)
     check_time(association, starts_at)
@@ -350,6 +435,7 @@ async def schedule_meeting(
         created_by_user_id=user.id,
         announced_at=now(),
         reminders_done=[],
+        plan_item_id=plan_item_id,
     )
     session.add(meeting)
     await session.flush()
@@ -576,3 +662,185 @@ async def toggle_attendance(
 
 def local_day(meeting: Meeting, association: Association) -> date:
     return meeting.starts_at.astimezone(ZoneInfo(association.timezone)).date()
+
+
+def local_today(association: Association) -> date:
+    return now().astimezone(ZoneInfo(association.timezone)).date()
+
+
+# the approved plan and the norm ----------------------------------------------------------------
+async def _approved_plan(session: AsyncSession, association_id: int, year: int) -> Plan | None:
+    return await session.scalar(
+        select(Plan)
+        .where(
+            Plan.association_id == association_id,
+            Plan.academic_year == year,
+            Plan.status == PlanStatus.APPROVED,
+        )
+        .order_by(Plan.version.desc())
+        .limit(1)
+    )
+
+
+async def _linked_item_ids(session: AsyncSession, association_id: int) -> set[int]:
+    """Plan items already taken by a meeting that is neither cancelled nor past."""
+    rows = await session.scalars(
+        select(Meeting.plan_item_id).where(
+            Meeting.association_id == association_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.plan_item_id.is_not(None),
+            Meeting.starts_at > now() - timedelta(days=1),
+        )
+    )
+    return {item_id for item_id in rows.all() if item_id is not None}
+
+
+async def plan_items_to_schedule(session: AsyncSession, association_id: int) -> list[PlanEntry]:
+    """Planned items of this year's approved plan that no upcoming meeting fulfils yet."""
+    association = await session.get_one(Association, association_id)
+    plan = await _approved_plan(
+        session, association_id, academic_year_start(local_today(association))
+    )
+    if plan is None:
+        return []
+    taken = await _linked_item_ids(session, association_id)
+    rows = await session.scalars(
+        select(PlanEntry)
+        .where(PlanEntry.plan_id == plan.id, PlanEntry.status == PlanItemStatus.PLANNED)
+        .order_by(PlanEntry.year, PlanEntry.month, PlanEntry.on_date, PlanEntry.id)
+    )
+    return [item for item in rows.all() if item.id not in taken]
+
+
+@dataclass(frozen=True)
+class NormStatus:
+    """Meetings held against the norm and the approved plan, in the current academic year."""
+
+    academic_year: int
+    held: int
+    upcoming: int
+    target: int
+    plan_items: int  # 0 when there is no approved plan
+    plan_done: int
+    overdue: list[PlanEntry]
+
+    @property
+    def needed(self) -> int:
+        """Meetings still to hold to reach the norm."""
+        return max(0, self.target - self.held)
+
+    def warning_due(self, today: date) -> bool:
+        """From 1 March: fewer than two held, or the plan behind by two items."""
+        if today < date(self.academic_year + 1, 3, 1):
+            return False
+        return self.held < MARCH_MIN_HELD or len(self.overdue) >= MARCH_MAX_OVERDUE
+
+
+async def norm_status(session: AsyncSession, association: Association) -> NormStatus:
+    today = local_today(association)
+    year = academic_year_start(today)
+    moment = now()
+    rows = await session.execute(
+        select(Meeting.starts_at, Meeting.duration_minutes).where(
+            Meeting.association_id == association.id,
+            Meeting.academic_year == year,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+    )
+    held = upcoming = 0
+    for starts_at, minutes in rows.all():
+        if starts_at + timedelta(minutes=minutes) <= moment:
+            held += 1
+        elif starts_at > moment:
+            upcoming += 1
+    plan = await _approved_plan(session, association.id, year)
+    items: list[PlanEntry] = []
+    if plan is not None:
+        items = list(
+            (
+                await session.scalars(
+                    select(PlanEntry)
+                    .where(PlanEntry.plan_id == plan.id)
+                    .order_by(PlanEntry.year, PlanEntry.month, PlanEntry.id)
+                )
+            ).all()
+        )
+    taken = await _linked_item_ids(session, association.id) if items else set()
+    overdue = [
+        item
+        for item in items
+        if item.status is PlanItemStatus.PLANNED
+        and (item.year, item.month) < (today.year, today.month)
+        and item.id not in taken
+    ]
+    return NormStatus(
+        academic_year=year,
+        held=held,
+        upcoming=upcoming,
+        target=NORM,
+        plan_items=len(items),
+        plan_done=sum(1 for item in items if item.status is PlanItemStatus.DONE),
+        overdue=overdue,
+    )
+
+
+# materials ---------------------------------------------------------------------------------------
+async def add_material(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    meeting_id: int,
+    telegram_file_id: str,
+    file_unique_id: str,
+    file_name: str,
+) -> bool:
+    """Attach a file (kept as Telegram's file id); False when this file is already attached."""
+    meeting = await get_meeting(session, meeting_id)
+    user = await require_association_role(session, actor, meeting.association_id, *MANAGERS)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    found = await materials_of(session, meeting_id)
+    if any(m.file_unique_id == file_unique_id for m in found):
+        return False
+    if len(found) >= MAX_MATERIALS:
+        raise TooManyMaterials(limit=MAX_MATERIALS)
+    session.add(
+        MeetingMaterial(
+            meeting_id=meeting_id,
+            telegram_file_id=telegram_file_id[:300],
+            file_unique_id=file_unique_id[:100],
+            file_name=(file_name or "file")[:255],
+            added_by_user_id=user.id,
+            created_at=now(),
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def materials_of(session: AsyncSession, meeting_id: int) -> list[MeetingMaterial]:
+    rows = await session.scalars(
+        select(MeetingMaterial)
+        .where(MeetingMaterial.meeting_id == meeting_id)
+        .order_by(MeetingMaterial.id)
+    )
+    return list(rows.all())
+
+
+async def materials_for_member(
+    session: AsyncSession, actor: Actor, *, meeting_id: int
+) -> list[MeetingMaterial]:
+    """The files of a meeting, for any member of its association."""
+    meeting = await get_meeting(session, meeting_id)
+    await require_association_role(session, actor, meeting.association_id)
+    return await materials_of(session, meeting_id)
+
+
+async def remove_materials(session: AsyncSession, actor: Actor, *, meeting_id: int) -> int:
+    meeting = await get_meeting(session, meeting_id)
+    await require_association_role(session, actor, meeting.association_id, *MANAGERS)
+    found = await materials_of(session, meeting_id)
+    for material in found:
+        await session.delete(material)
+    await session.flush()
+    return len(found)

@@ -1,0 +1,163 @@
+"""/plan end to end: the leader builds a plan, sets a two-step route and submits; the
+agreeing person agrees, the approving person returns it with a comment, the leader
+resubmits, it is approved; the approved PDF is read back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from io import BytesIO
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from models import NetworkRole
+from models.db import unit_of_work
+from models.plans import Plan, PlanStatus
+from services.clock import set_clock
+from tests.factories import add_member, make_association, make_teacher
+from tests.flows import button, press, say
+
+LEADER = 750_001
+MEMBER = 750_002
+DEPUTY = 750_003
+DIRECTOR = 750_004
+GROUP = -100_750_001
+NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+async def _world(harness, fake_api) -> None:  # type: ignore[no-untyped-def]
+    set_clock(lambda: NOW)
+    for telegram_id, name in (
+        (LEADER, "Анна"),
+        (MEMBER, "Иван"),
+        (DEPUTY, "Мария"),
+        (DIRECTOR, "Олег"),
+    ):
+        fake_api.add_user(telegram_id, name)
+    fake_api.add_chat(GROUP, "ВМО математиков", members={LEADER: "administrator"})
+    async with unit_of_work(harness.sessions) as session:
+        leader = await make_teacher(session, LEADER, full_name="Иванова Анна Петровна")
+        association = await make_association(session, leader=leader, chat_id=GROUP)
+        await add_member(
+            session,
+            association,
+            await make_teacher(session, MEMBER, full_name="Петров Иван Сергеевич"),
+        )
+        await make_teacher(
+            session, DEPUTY, full_name="Сидорова Мария Ивановна", roles=(NetworkRole.METHODIST,)
+        )
+        await make_teacher(
+            session, DIRECTOR, full_name="Кузнецов Олег Викторович", roles=(NetworkRole.APPROVER,)
+        )
+
+
+async def _add_item(fake_api, screen: dict, when: str, topic: str, form: str) -> dict:  # type: ignore[no-untyped-def]
+    await press(fake_api, LEADER, screen, "Добавить", "Когда?")
+    await say(fake_api, LEADER, when, "Тема пункта")
+    forms = await say(fake_api, LEADER, topic, "В какой форме")
+    people = await press(fake_api, LEADER, forms, form, "Кто отвечает")
+    fake_api.user_presses(LEADER, people, button(people, "Петров"))
+    chat = fake_api.world.chat(LEADER)
+    await fake_api.wait_for(lambda: "☑️ Петров" in str(chat.messages[people["message_id"]]))
+    people = chat.messages[people["message_id"]]
+    await press(fake_api, LEADER, people, "Готово", "Ожидаемый результат")
+    return await say(fake_api, LEADER, "Методические рекомендации", "Пункт добавлен")
+
+
+async def _set_route(fake_api, route: dict, label: str, search: str, position: str) -> dict:  # type: ignore[no-untyped-def]
+    await press(fake_api, LEADER, route, label, "часть фамилии")
+    found = await say(fake_api, LEADER, search, "Выберите")
+    await press(fake_api, LEADER, found, search[:4].capitalize(), "Должность")
+    saved = await say(fake_api, LEADER, position, "Маршрут сохранён")
+    return await press(fake_api, LEADER, saved, "Маршрут", "Маршрут утверждения")
+
+
+async def _submit(fake_api) -> None:  # type: ignore[no-untyped-def]
+    screen = await say(fake_api, LEADER, "/plan", "План работы")
+    checks = await press(fake_api, LEADER, screen, "Отправить", "Перед отправкой")
+    fake_api.user_presses(LEADER, checks, button(checks, "тправить"))
+
+
+async def test_plan_from_dialog_to_approval(harness, fake_api):
+    await _world(harness, fake_api)
+    screen = await say(fake_api, LEADER, "/plan", "Пунктов пока нет")
+    await press(fake_api, LEADER, screen, "Добавить", "Когда?")
+    await say(fake_api, LEADER, "когда-нибудь", "Напишите месяц или дату")
+    await say(fake_api, LEADER, "/cancel")
+    for when, topic, form in (
+        ("октябрь", "Функциональная грамотность", "вебинар"),
+        ("December", "Формирующее оценивание", "форум"),
+        ("02.2027", "Подготовка к ВПР", "семинар"),
+        ("15.04.2027", "Итоги года", "конференция"),
+    ):
+        screen = await _add_item(
+            fake_api, await say(fake_api, LEADER, "/plan", "План работы"), when, topic, form
+        )
+    screen = await say(fake_api, LEADER, "/plan", "4. 15 апреля 2027")
+    assert "Функциональная грамотность" in screen["text"]
+
+    route = await press(fake_api, LEADER, screen, "Маршрут", "Пока не задан")
+    route = await _set_route(
+        fake_api, route, "Кто согласует", "сидорова", "Заместитель директора по УВР"
+    )
+    route = await _set_route(fake_api, route, "Кто утверждает", "кузнецов", "Директор")
+    assert "Согласование: Сидорова" in route["text"] and "Утверждение: Кузнецов" in route["text"]
+
+    screen = await say(fake_api, LEADER, "/plan", "План работы")
+    checks = await press(fake_api, LEADER, screen, "Отправить", "Перед отправкой")
+    assert "Месяцы без мероприятий" in checks["text"] and "сентябрь" in checks["text"]
+    assert "меньше 4" not in checks["text"]
+    fake_api.user_presses(LEADER, checks, button(checks, "Всё равно отправить"))
+    await harness.app.bot_data["outbox"].drain()
+
+    review = await fake_api.wait_for_message(DEPUTY, "Этап: согласование")
+    assert review["document"]["file_name"].endswith(".pdf")
+    # the approver presses a forged button for the agreement step: refused with an alert
+    fake_api.user_presses(DIRECTOR, review, button(review, "Согласовать"))
+    await fake_api.wait_for(
+        lambda: any(c.params.get("show_alert") for c in fake_api.calls_of("answerCallbackQuery"))
+    )
+    fake_api.user_presses(DEPUTY, review, button(review, "Согласовать"))
+    await fake_api.wait_for_message(DEPUTY, "Согласовано")
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(LEADER, "согласовал(а) план")
+
+    review = await fake_api.wait_for_message(DIRECTOR, "Этап: утверждение")
+    await press(fake_api, DIRECTOR, review, "Вернуть", "Что нужно исправить")
+    await say(fake_api, DIRECTOR, "Добавьте заседание в марте", "возвращён руководителю")
+    await harness.app.bot_data["outbox"].drain()
+    returned = await fake_api.wait_for_message(LEADER, "вернул(а) план")
+    assert "Добавьте заседание в марте" in returned["text"]
+
+    await _submit(fake_api)
+    await harness.app.bot_data["outbox"].drain()
+    review = await fake_api.wait_for_message(DEPUTY, "Этап: согласование")
+    fake_api.user_presses(DEPUTY, review, button(review, "Согласовать"))
+    await harness.app.bot_data["outbox"].drain()
+    review = await fake_api.wait_for_message(DIRECTOR, "Этап: утверждение")
+    fake_api.user_presses(DIRECTOR, review, button(review, "Утвердить"))
+    await fake_api.wait_for_message(DIRECTOR, "Утверждено")
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(LEADER, "утвердил(а) план")
+    posted = await fake_api.wait_for_message(GROUP, "утверждён")
+    assert posted["document"]["file_name"].endswith(".pdf")
+
+    async with harness.sessions() as session:
+        plan = await session.scalar(select(Plan))
+        assert plan is not None and plan.status is PlanStatus.APPROVED and plan.version == 1
+
+    screen = await say(fake_api, LEADER, "/plan", "утверждён")
+    before = len(fake_api.calls_of("sendDocument"))
+    fake_api.user_presses(LEADER, screen, button(screen, "PDF"))
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("sendDocument")) > before)
+    sent = fake_api.calls_of("sendDocument")[-1]
+    assert int(sent.params["chat_id"]) == LEADER
+    text = _pdf_text(sent.files["document"])
+    assert "УТВЕРЖДАЮ" in text and "СОГЛАСОВАНО" in text and "Кузнецов" in text
+    assert "план работы" in text.lower()
+    assert "ПРОЕКТ" not in text
+    fake_api.assert_clean()
