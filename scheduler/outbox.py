@@ -19,6 +19,8 @@ import logging
 import os
 import random
 import uuid
+import warnings
+from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -37,6 +39,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300
 CANDIDATES_PER_CLAIM = 50
+CANDIDATES_CACHED = 100
+CANDIDATES_TTL = 1.0
 
 
 @dataclass
@@ -115,6 +120,10 @@ class OutboxWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._candidates: deque[tuple[int, int]] = deque()
+        self._candidates_at = 0.0
+        self._refill = False
+        self._started = 0
         self.stats = {"sent": 0, "retried": 0, "failed": 0, "blocked": 0, "rate_limited": 0}
 
     # lifecycle -----------------------------------------------------------------------
@@ -135,6 +144,7 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """Something was enqueued: look now rather than at the next idle poll."""
+        self._refill = True
         self._wake.set()
 
     async def recover_stale_claims(self) -> int:
@@ -156,11 +166,14 @@ class OutboxWorker:
             log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
         return count
 
-    async def drain(self, within: float = 30.0) -> None:
-        """Send everything due now and return (tests, benchmarks, one-shot jobs)."""
+    async def drain(self, within: float = 30.0, *, limit: int | None = None) -> None:
+        """Send everything due now (or the first `limit` messages) and return (tests,
+        benchmarks, one-shot jobs)."""
+        first = self._started
         async with asyncio.timeout(within):
-            while await self._step(block=False):
-                pass
+            while limit is None or self._started - first < limit:
+                if not await self._step(block=False):
+                    break
             if self._in_flight:
                 await asyncio.gather(*self._in_flight, return_exceptions=True)
 
@@ -217,6 +230,7 @@ class OutboxWorker:
             self._slots.release()
             raise
         self.limits.take_global_slot()
+        self._started += 1
         task = asyncio.create_task(self._deliver(row))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
@@ -247,44 +261,79 @@ class OutboxWorker:
         """Mark the first due row whose chat may receive now as SENDING, committed."""
         async with unit_of_work(self.sessions) as session:
             moment = now()
-            query = (
-                select(OutboxMessage.id, OutboxMessage.chat_id)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment
-                )
-                .order_by(OutboxMessage.priority, OutboxMessage.id)
-                .limit(CANDIDATES_PER_CLAIM)
-            )
             if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            for row_id, chat_id in (await session.execute(query)).all():
-                chat_wait = self.limits.chat_wait(chat_id)
-                if chat_wait > 0:
-                    # Out of the due set until the chat may receive again: no starvation.
-                    await session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id == row_id)
-                        .values(not_before=moment + timedelta(seconds=chat_wait))
-                    )
-                    continue
-                # Conditional: another worker (SQLite, or a row it locked between our read
-                # and this write) may have claimed it; then try the next candidate.
-                claimed = await session.scalars(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
-                    .values(
-                        status=OutboxStatus.SENDING,
-                        claimed_by=self.worker_id,
-                        claimed_at=moment,
-                        attempts=OutboxMessage.attempts + 1,
-                    )
-                    .returning(OutboxMessage),
-                    execution_options={"synchronize_session": False},
+                # Rows another worker is claiming right now are skipped, not waited for.
+                return await self._claim_from(
+                    session, deque(await self._due(session, moment, lock=True)), moment
                 )
-                row = claimed.one_or_none()
-                if row is not None:
+            # One process per SQLite file: the due list is read about once a second (the
+            # sort over every due row is what costs), not once per message.
+            loop = asyncio.get_running_loop()
+            fresh = (
+                not self._candidates
+                or self._refill
+                or loop.time() - self._candidates_at > CANDIDATES_TTL
+            )
+            for _ in range(2):
+                if fresh:
+                    self._candidates = deque(await self._due(session, moment, lock=False))
+                    self._candidates_at = loop.time()
+                    self._refill = False
+                row = await self._claim_from(session, self._candidates, moment)
+                if row is not None or fresh:
                     return row
+                fresh = True  # the cached list ran dry: look at the table once more
             return None
+
+    async def _claim_from(
+        self, session: AsyncSession, candidates: deque[tuple[int, int]], moment: Any
+    ) -> OutboxMessage | None:
+        while candidates:
+            row_id, chat_id = candidates.popleft()
+            chat_wait = self.limits.chat_wait(chat_id)
+            if chat_wait > 0:
+                # Out of the due set until the chat may receive again: no starvation.
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id)
+                    .values(not_before=moment + timedelta(seconds=chat_wait))
+                )
+                continue
+            # Conditional: it may have been claimed, cancelled or postponed since it was
+            # read (another worker, a cancelled mailing); then try the next candidate.
+            claimed = await session.scalars(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.not_before <= moment,
+                )
+                .values(
+                    status=OutboxStatus.SENDING,
+                    claimed_by=self.worker_id,
+                    claimed_at=moment,
+                    attempts=OutboxMessage.attempts + 1,
+                )
+                .returning(OutboxMessage),
+                execution_options={"synchronize_session": False},
+            )
+            row = claimed.one_or_none()
+            if row is not None:
+                return row
+        return None
+
+    async def _due(
+        self, session: AsyncSession, moment: Any, *, lock: bool
+    ) -> list[tuple[int, int]]:
+        query = (
+            select(OutboxMessage.id, OutboxMessage.chat_id)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment)
+            .order_by(OutboxMessage.priority, OutboxMessage.id)
+            .limit(CANDIDATES_PER_CLAIM if lock else CANDIDATES_CACHED)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return [(row_id, chat_id) for row_id, chat_id in (await session.execute(query)).all()]
 
     # one message ---------------------------------------------------------------------
     async def _deliver(self, row: OutboxMessage) -> None:
@@ -351,10 +400,11 @@ class OutboxWorker:
 
     async def _classify(self, row: OutboxMessage, error: Exception) -> dict[str, Any]:
         if isinstance(error, RetryAfter):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                retry_after = error.retry_after
             seconds = float(
-                error.retry_after
-                if isinstance(error.retry_after, int | float)
-                else error.retry_after.total_seconds()
+                retry_after if isinstance(retry_after, int | float) else retry_after.total_seconds()
             )
             self.limits.pause(seconds)
             self.stats["rate_limited"] += 1

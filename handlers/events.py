@@ -1,0 +1,257 @@
+"""/events: upcoming network events with your associations' meetings; .ics per event; the
+weekly digest switch; methodists publish and cancel events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import Callback, cb, parse, pattern
+from bot.commands import Audience as CommandAudience
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.dialogs import Dialog, Turn
+from bot.dialogs import register as register_dialog
+from bot.i18n import Translator
+from bot.keyboards import columns, inline
+from bot.replies import ack, alert, show
+from models import NetworkRole
+from models.newsletters import EventKind
+from services import dateparse, events, formatting
+from services.access import network_roles, require_network_role, require_registered
+from services.clock import now
+from services.errors import DomainError
+from services.texts import N_, T_
+
+COMMANDS = [CommandSpec("events", N_("Upcoming events and meetings"), CommandAudience.REGISTERED)]
+
+DIALOG = register_dialog(Dialog("evn"))
+ZONE = events.DIGEST_ZONE
+SHOWN = 15
+
+KIND_TITLES = {
+    EventKind.CONFERENCE: T_("Conference"),
+    EventKind.OLYMPIAD: T_("Olympiad"),
+    EventKind.CONTEST: T_("Contest"),
+    EventKind.WEBINAR: T_("Webinar"),
+    EventKind.OTHER: T_("Event"),
+}
+
+
+def _line(t: Translator, item: events.Item) -> str:
+    when = events.format_when(item, t.language)
+    if item.kind == "meeting":
+        label = t.plain("Meeting of «{association}»", association=item.association or "")
+    else:
+        label = t.plain(KIND_TITLES[item.event_kind or EventKind.OTHER])
+    if item.link:
+        return t.gettext(
+            '• <b>{when}</b> · {label}: <a href="{link}">{title}</a>',
+            when=when,
+            label=label,
+            link=item.link,
+            title=item.title,
+        )
+    return t.gettext("• <b>{when}</b> · {label}: {title}", when=when, label=label, title=item.title)
+
+
+async def events_command(update: Update, context: BotContext) -> None:
+    t = context.t
+    user = await require_registered(context.session, context.actor)
+    items = await events.upcoming(context.session, user)
+    is_methodist = context.actor.is_platform_admin or NetworkRole.METHODIST in await network_roles(
+        context.session, user.id
+    )
+    lines = [t.gettext("<b>Upcoming events</b>")]
+    buttons: list[list[tuple[str, str]]] = []
+    if not items:
+        lines.append(t.gettext("Nothing is planned yet."))
+    for item in items[:SHOWN]:
+        lines.append(_line(t, item))
+        if item.kind == "event":
+            row = [(t.plain("📅 .ics: {title}", title=item.title[:30]), cb("ev", "ics", item.id))]
+            if is_methodist:
+                row.append((t.plain("✖ #{id}", id=item.id), cb("ev", "del", item.id)))
+            buttons.append(row)
+    if len(items) > SHOWN:
+        lines.append(t.ngettext("…and {n} more.", "…and {n} more.", len(items) - SHOWN))
+    subscribed = await events.wants_digest(context.session, user)
+    buttons.append(
+        [
+            (
+                t.plain("🔔 Weekly digest: on") if subscribed else t.plain("🔕 Weekly digest: off"),
+                cb("ev", "digest", "off" if subscribed else "on"),
+            )
+        ]
+    )
+    if is_methodist:
+        buttons.append([(t.plain("➕ Publish an event"), cb("ev", "new"))])
+    await show(update, context, "\n".join(lines), inline(buttons))
+
+
+async def events_button(update: Update, context: BotContext) -> None:
+    t = context.t
+    data = parse(update.callback_query.data if update.callback_query else None)
+    if data is None:
+        await alert(update, t.plain("This button is out of date."))
+        return
+    if data.action == "digest" and data.arg(0) in ("on", "off"):
+        on = await events.set_digest(context.session, actor=context.actor, on=data.arg(0) == "on")
+        await ack(
+            update,
+            t.plain("The weekly digest is on.") if on else t.plain("The weekly digest is off."),
+        )
+        await events_command(update, context)
+    elif data.action == "new":
+        await require_network_role(context.session, context.actor, NetworkRole.METHODIST)
+        await ack(update)
+        await DIALOG.start(update, context, "kind")
+    elif data.action in ("ics", "del"):
+        await _with_event(update, context, data)
+    else:
+        await alert(update, t.plain("This button is out of date."))
+
+
+async def _with_event(update: Update, context: BotContext, data: Callback) -> None:
+    t = context.t
+    try:
+        event_id = data.int_arg(0)
+        if data.action == "ics":
+            filename, content = await events.event_ics(context.session, event_id)
+        else:
+            event = await events.cancel_event(
+                context.session, actor=context.actor, event_id=event_id
+            )
+    except ValueError:
+        await alert(update, t.plain("This button is out of date."))
+        return
+    except DomainError as error:
+        await alert(update, t.plain(error.message, **error.params))
+        return
+    if data.action == "ics":
+        await ack(update)
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_document(
+            chat.id,
+            InputFile(content, filename=filename),
+            caption=t.gettext("Add it to your calendar."),
+        )
+        return
+    await ack(update, t.plain("Cancelled: {title}", title=event.title[:100]))
+    await events_command(update, context)
+
+
+# publishing ----------------------------------------------------------------------------------
+async def ask_kind(turn: Turn) -> None:
+    t = turn.t
+    buttons = [
+        (t.plain(title), cb("evn", "kind", kind.value)) for kind, title in KIND_TITLES.items()
+    ]
+    await turn.say(t.gettext("What kind of event is it?"), inline(columns(buttons, 2)))
+
+
+async def on_kind(turn: Turn, data: Callback) -> None:
+    try:
+        kind = EventKind(data.arg(0) or "")
+    except ValueError:
+        await turn.repeat()
+        return
+    turn.put(kind=kind.value)
+    await turn.goto("title")
+
+
+async def ask_title(turn: Turn) -> None:
+    await turn.say(turn.t.gettext("Its title?"))
+
+
+async def on_title(turn: Turn, text: str) -> None:
+    try:
+        turn.put(title=events.clean_title(text))
+    except DomainError as error:
+        await turn.say(turn.t.gettext(error.message, **error.params))
+        return
+    await turn.goto("when")
+
+
+async def ask_when(turn: Turn) -> None:
+    await turn.say(
+        turn.t.gettext(
+            "When does it start (Moscow time)? For example <i>12.12 15:00</i> or "
+            "<i>12 декабря 10:00</i>."
+        )
+    )
+
+
+async def on_when(turn: Turn, text: str) -> None:
+    try:
+        moment = dateparse.parse_local(text, ZONE, now()).astimezone(UTC)
+        if moment <= now():
+            raise events.EventInPast()
+    except DomainError as error:
+        await turn.say(turn.t.gettext(error.message, **error.params))
+        return
+    turn.put(starts_at=moment.isoformat())
+    await turn.goto("link")
+
+
+async def ask_link(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(
+        t.gettext("The link to the event's page or registration?"),
+        inline([[(t.plain("No link"), cb("evn", "nolink"))]]),
+    )
+
+
+async def on_link(turn: Turn, text: str) -> None:
+    try:
+        link = events.clean_link(text)
+    except DomainError as error:
+        await turn.say(turn.t.gettext(error.message, **error.params))
+        return
+    await _publish(turn, link)
+
+
+async def on_nolink(turn: Turn, data: Callback) -> None:
+    if data.action != "nolink":
+        await turn.repeat()
+        return
+    await _publish(turn, None)
+
+
+async def _publish(turn: Turn, link: str | None) -> None:
+    t = turn.t
+    try:
+        event = await events.create_event(
+            turn.context.session,
+            actor=turn.context.actor,
+            kind=EventKind(turn.data["kind"]),
+            title=turn.data["title"],
+            starts_at=datetime.fromisoformat(turn.data["starts_at"]),
+            link=link,
+        )
+    except DomainError as error:
+        await turn.finish()
+        await turn.say(t.gettext(error.message, **error.params))
+        return
+    await turn.finish()
+    await turn.say(
+        t.gettext(
+            "Published: {title}, {when}. It is in /events and in the weekly digest.",
+            title=event.title,
+            when=formatting.format_datetime(event.starts_at, ZONE, t.language),
+        )
+    )
+
+
+DIALOG.step("kind", ask=ask_kind, on_button=on_kind)
+DIALOG.step("title", ask=ask_title, on_text=on_title)
+DIALOG.step("when", ask=ask_when, on_text=on_when)
+DIALOG.step("link", ask=ask_link, on_text=on_link, on_button=on_nolink)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("events", events_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(events_button, pattern=pattern("ev")))

@@ -1,0 +1,121 @@
+"""Who receives a newsletter: filters over registered teachers, combinable (all must hold).
+
+- associations: active members of any of the chosen associations;
+- role: an association role (`leader`, `secretary`, …; within the chosen associations when
+  some are chosen) or a network role (`methodist`, `approver`, `expert`);
+- subject, organisation, municipality: the teacher's profile (organisation and municipality
+  match when the text is contained, case-insensitively, also for Cyrillic).
+
+Teachers who switched newsletters off are left out unless the newsletter is an official
+notice of their own association (`official`). People the bot cannot reach (they blocked
+it) and forgotten profiles are always left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import MemberRole, Membership, MembershipStatus, NetworkRole, NetworkRoleGrant, User
+from services.errors import InvalidInput
+from services.texts import N_
+
+MEMBER_ROLES = {role.value for role in MemberRole}
+NETWORK_ROLES = {role.value for role in NetworkRole}
+
+
+class UnknownRole(InvalidInput):
+    message = N_("This role is not known.")
+
+
+@dataclass(frozen=True)
+class Audience:
+    associations: tuple[int, ...] = ()
+    role: str | None = None
+    subject: str | None = None
+    organisation: str | None = None
+    municipality: str | None = None
+    official: bool = False
+
+    @property
+    def is_everyone(self) -> bool:
+        return not (
+            self.associations or self.role or self.subject or self.organisation or self.municipality
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "associations": list(self.associations),
+            "role": self.role,
+            "subject": self.subject,
+            "organisation": self.organisation,
+            "municipality": self.municipality,
+            "official": self.official,
+        }
+        return {key: value for key, value in data.items() if value}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Audience:
+        data = data or {}
+        return cls(
+            associations=tuple(int(a) for a in data.get("associations", ())),
+            role=data.get("role"),
+            subject=data.get("subject"),
+            organisation=data.get("organisation"),
+            municipality=data.get("municipality"),
+            official=bool(data.get("official")),
+        )
+
+
+def _contains(haystack: str | None, needle: str | None) -> bool:
+    if not needle:
+        return True
+    return needle.casefold().strip() in (haystack or "").casefold()
+
+
+async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:
+    """(user id, Telegram chat id) of everyone the audience selects, in user id order."""
+    query = select(User.id, User.telegram_id, User.subjects, User.organisation, User.municipality)
+    query = query.where(
+        User.telegram_id.is_not(None),
+        User.registered_at.is_not(None),
+        User.forgotten_at.is_(None),
+        User.unreachable_since.is_(None),
+    )
+    if not audience.official:
+        query = query.where(User.newsletters_enabled.is_(True))
+    member = select(Membership.id).where(
+        Membership.user_id == User.id, Membership.status == MembershipStatus.ACTIVE
+    )
+    if audience.associations:
+        member = member.where(Membership.association_id.in_(audience.associations))
+        query = query.where(exists(member))
+    if audience.role:
+        if audience.role in MEMBER_ROLES:
+            query = query.where(exists(member.where(Membership.role == MemberRole(audience.role))))
+        elif audience.role in NETWORK_ROLES:
+            query = query.where(
+                exists(
+                    select(NetworkRoleGrant.id).where(
+                        NetworkRoleGrant.user_id == User.id,
+                        NetworkRoleGrant.role == NetworkRole(audience.role),
+                    )
+                )
+            )
+        else:
+            raise UnknownRole()
+    rows = (await session.execute(query.order_by(User.id))).all()
+    return [
+        (user_id, chat_id)
+        for user_id, chat_id, subjects, organisation, municipality in rows
+        if (not audience.subject or audience.subject in (subjects or []))
+        and _contains(organisation, audience.organisation)
+        and _contains(municipality, audience.municipality)
+    ]
+
+
+async def count(session: AsyncSession, audience: Audience) -> int:
+    return len(await recipients(session, audience))

@@ -1,0 +1,382 @@
+"""/newsletter end to end: the real Application against the fake Bot API server."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from models import NetworkRole, OutboxMessage, OutboxStatus
+from models.newsletters import Newsletter, NewsletterStatus
+from scheduler.newsletters import run_newsletters
+from scheduler.outbox import OutboxWorker, WorkerConfig
+from services.clock import set_clock
+from tests.factories import add_member, make_association, make_teacher
+from tests.flows import button, press, say
+
+METHODIST = 710_001
+T1, T2, T3, T4, T5 = 710_011, 710_012, 710_013, 710_014, 710_015
+
+
+async def _people(harness, api) -> None:  # type: ignore[no-untyped-def]
+    """A methodist (English) and five teachers; T3 switched newsletters off, T4 blocked us."""
+    async with harness.sessions() as session:
+        await make_teacher(
+            session, METHODIST, language="en", roles=(NetworkRole.METHODIST,), subjects=["math"]
+        )
+        await make_teacher(session, T1, subjects=["math"], organisation="МБОУ «СОШ № 5»")
+        await make_teacher(
+            session,
+            T2,
+            subjects=["physics"],
+            organisation="МАОУ «Гимназия № 1»",
+            municipality="г. Тверь",
+        )
+        await make_teacher(session, T3, subjects=["math"], newsletters_enabled=False)
+        await make_teacher(session, T4, subjects=["math"])
+        await make_teacher(
+            session, T5, subjects=["math"], organisation="МОУ «Лицей»", municipality="г. Ржев"
+        )
+        await session.commit()
+    for uid in (METHODIST, T1, T2, T3, T4, T5):
+        api.add_user(uid, "Анна", language_code="en" if uid == METHODIST else "ru")
+    api.block(T4)
+
+
+async def _finish_sending(harness) -> None:  # type: ignore[no-untyped-def]
+    """Deliver what is due, then let the sweep close the newsletter and report."""
+    await harness.idle()
+    app = harness.app
+    for _ in range(3):
+        await app.bot_data["outbox"].drain()
+        await run_newsletters(
+            app.bot_data["sessions"], app.bot, default_language="ru", rate=30, force_edit=True
+        )
+    await app.bot_data["outbox"].drain()
+
+
+def _texts_to(api, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        c.params.get("text") or c.params.get("caption") or ""
+        for c in api.calls
+        if c.method in ("sendMessage", "sendPhoto", "sendDocument")
+        and c.params.get("chat_id") == chat_id
+        and c.ok
+    ]
+
+
+async def test_methodist_composes_filters_previews_and_sends(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _people(harness, api)
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    # Validation: too long, then formatted text is kept.
+    reply = await say(api, METHODIST, "x" * 5000, "too long")
+    assert "4096" in reply["text"]
+    api._user_message(
+        METHODIST,
+        None,
+        {
+            "text": "Webinar: functional literacy",
+            "entities": [{"type": "bold", "offset": 0, "length": 7}],
+        },
+    )
+    await api.wait_for_message(METHODIST, "link buttons")
+    await say(api, METHODIST, "just words", "could not read")
+    await say(api, METHODIST, "Site - ftp://example.org", "not a web link")
+    many = "\n".join(f"B{i} - https://example.org/{i}" for i in range(6))
+    await say(api, METHODIST, many, "At most 5")
+    audience = await say(api, METHODIST, "Register - https://example.org/reg", "Who receives it")
+    assert "That is 5 people" in audience["text"]  # all but the one who switched off
+    # Combine: subject + organisation + municipality.
+    subjects = await press(api, METHODIST, audience, "📚", "Which subject")
+    audience = await press(api, METHODIST, subjects, "Mathematics", "Who receives it")
+    assert "That is 4 people" in audience["text"]
+    await press(api, METHODIST, audience, "🏢", "organisation's name")
+    await say(api, METHODIST, "x", "from 2 to 200")
+    audience = await say(api, METHODIST, "сош № 5", "Who receives it")
+    assert "That is 3 people" in audience["text"]
+    await press(api, METHODIST, audience, "📍", "municipality")
+    audience = await say(api, METHODIST, "ТВЕРЬ", "Who receives it")
+    assert "That is 3 people" in audience["text"]
+    assert "subject: Mathematics" in audience["text"]
+    assert "organisation: «сош № 5»" in audience["text"]
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 3 people")
+    copy = [c for c in api.calls_of("sendMessage") if c.params["chat_id"] == METHODIST][-2]
+    assert copy.params["text"] == "<b>Webinar</b>: functional literacy"
+    assert copy.params["reply_markup"]["inline_keyboard"] == [
+        [{"text": "Register", "url": "https://example.org/reg"}]
+    ]
+    await press(api, METHODIST, summary, "🚀", "on its way to 3 people")
+    await _finish_sending(harness)
+    # The same message, formatting and button, reached exactly the audience.
+    assert _texts_to(api, T1).count("<b>Webinar</b>: functional literacy") == 1
+    # The author: the preview, then their own copy as a recipient.
+    assert _texts_to(api, METHODIST).count("<b>Webinar</b>: functional literacy") == 2
+    for uid in (T2, T3, T5):
+        assert _texts_to(api, uid) == []
+    # The progress message ended at 100 %, then the report and the CSV came.
+    edits = [c for c in api.calls_of("editMessageText") if c.params["chat_id"] == METHODIST]
+    assert edits and "100%" in edits[-1].params["text"]
+    assert (
+        "Sent: 2" in edits[-1].params["text"] and "blocked the bot: 1" in edits[-1].params["text"]
+    )
+    report = await api.wait_for_message(METHODIST, "is finished")
+    assert "Delivered to 2 people" in report["text"]
+    assert "1 person has blocked the bot" in report["text"]
+    (document,) = [c for c in api.calls_of("sendDocument") if c.params["chat_id"] == METHODIST]
+    content = next(iter(document.files.values())).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert rows[0][:4] == ["Telegram id", "Name", "Status", "Reason"]
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [(str(T4), "blocked", "blocked the bot")]
+    async with harness.sessions() as session:
+        newsletter = await session.scalar(select(Newsletter))
+    assert newsletter is not None and newsletter.status is NewsletterStatus.DONE
+    assert newsletter.recipients == 3
+
+
+async def test_photo_newsletter_reaches_everyone_with_the_same_photo(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _people(harness, api)
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    api.user_sends_photo(METHODIST, caption="Poster of the contest")
+    buttons = await api.wait_for_message(METHODIST, "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 5 people")
+    preview = [c for c in api.calls_of("sendPhoto") if c.params["chat_id"] == METHODIST]
+    assert preview and preview[0].params["caption"] == "Poster of the contest"
+    photo_id = preview[0].params["photo"]
+    await press(api, METHODIST, summary, "🚀", "on its way")
+    await _finish_sending(harness)
+    sent = {c.params["chat_id"]: c.params["photo"] for c in api.calls_of("sendPhoto") if c.ok}
+    assert set(sent) == {METHODIST, T1, T2, T5}
+    assert set(sent.values()) == {photo_id}
+
+
+async def test_only_methodists_and_leaders_may_write(harness, fake_api):  # type: ignore[no-untyped-def]
+    await _people(harness, fake_api)
+    reply = await say(fake_api, T1, "/newsletter")
+    assert "только" in reply["text"] or "only" in reply["text"]
+    async with harness.sessions() as session:
+        assert await session.scalar(select(Newsletter)) is None
+
+
+async def test_leader_notice_reaches_members_who_switched_newsletters_off(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    leader, off, other = 720_001, 720_002, 720_003
+    async with harness.sessions() as session:
+        boss = await make_teacher(session, leader, language="en")
+        association = await make_association(session, leader=boss)
+        member = await make_teacher(session, off, newsletters_enabled=False)
+        await add_member(session, association, member)
+        await make_teacher(session, other)  # not a member: not reached
+        await session.commit()
+    for uid in (leader, off, other):
+        api.add_user(uid, "Олег")
+    await say(api, leader, "/newsletter", "newsletter's text")
+    buttons = await say(api, leader, "Meeting moved to Friday", "link buttons")
+    summary = await press(api, leader, buttons, "No buttons", "It will reach 2 people")
+    assert "🎯" not in str(summary["reply_markup"])  # a leader cannot widen the audience
+    await press(api, leader, summary, "🚀", "on its way")
+    await _finish_sending(harness)
+    assert _texts_to(api, off) == ["Meeting moved to Friday"]
+    assert _texts_to(api, other) == []
+    async with harness.sessions() as session:
+        newsletter = await session.scalar(select(Newsletter))
+    assert newsletter is not None and newsletter.association_id == association.id
+
+
+async def test_leader_role_filter_across_associations(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _people(harness, api)
+    async with harness.sessions() as session:
+        lead = await make_teacher(session, 730_001)
+        await make_association(session, leader=lead, name="ВМО физиков")
+        await session.commit()
+    api.add_user(730_001, "Пётр")
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    buttons = await say(api, METHODIST, "For leaders only", "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    roles = await press(api, METHODIST, audience, "👤", "Which role")
+    audience = await press(api, METHODIST, roles, "association leaders", "That is 1 person")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 1 person")
+    await press(api, METHODIST, summary, "🚀", "on its way")
+    await _finish_sending(harness)
+    assert _texts_to(api, 730_001) == ["For leaders only"]
+    assert _texts_to(api, T1) == []
+
+
+async def test_schedule_edit_cancel(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _people(harness, api)
+    set_clock(lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    for text in ("First", "Second"):
+        await say(api, METHODIST, "/newsletter", "newsletter's text" if text == "First" else None)
+        if text == "Second":
+            new = api.world.chat(METHODIST).messages[max(api.world.chat(METHODIST).messages)]
+            await press(api, METHODIST, new, "✉️", "newsletter's text")
+        buttons = await say(api, METHODIST, text, "link buttons")
+        audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+        summary = await press(api, METHODIST, audience, "👁", "It will reach")
+        await press(api, METHODIST, summary, "🕒", "When should it go out")
+        await say(api, METHODIST, "01.12.2026 08:00", "already passed")
+        await say(api, METHODIST, "someday", "could not read")
+        await say(api, METHODIST, "02.12.2026 10:00", "will go out on 2 December 2026, 10:00")
+    panel = first_panel = await say(api, METHODIST, "/newsletter", "Your scheduled newsletters")
+    async with harness.sessions() as session:
+        first, second = (await session.scalars(select(Newsletter).order_by(Newsletter.id))).all()
+    # Edit the first one's text and time; cancel the second.
+    await press(api, METHODIST, panel, f"✏️ Text #{first.id}", "newsletter's text")
+    await say(api, METHODIST, "First, corrected", "is updated")
+    panel = await say(api, METHODIST, "/newsletter", "Your scheduled newsletters")
+    await press(api, METHODIST, panel, f"🕒 Time #{first.id}", "When should it go out")
+    await say(api, METHODIST, "03.12.2026 10:00", "3 December 2026")
+    panel = await say(api, METHODIST, "/newsletter", "Your scheduled newsletters")
+    api.user_presses(METHODIST, panel, button(panel, f"✖ Cancel #{second.id}"))
+    await api.wait_for_message(METHODIST, f"#{second.id} is cancelled")
+    await harness.idle()
+    # Nothing leaves before its time.
+    set_clock(lambda: datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    await _finish_sending(harness)
+    assert _texts_to(api, T1) == []
+    set_clock(lambda: datetime(2026, 12, 3, 7, 1, tzinfo=UTC))  # 10:01 in Moscow
+    await _finish_sending(harness)
+    assert _texts_to(api, T1) == ["First, corrected"]
+    assert "Second" not in _texts_to(api, T2)
+    async with harness.sessions() as session:
+        statuses = [
+            n.status
+            for n in (await session.scalars(select(Newsletter).order_by(Newsletter.id))).all()
+        ]
+    assert statuses == [NewsletterStatus.DONE, NewsletterStatus.CANCELLED]
+    # A cancelled one cannot be cancelled again: a polite alert, not an error.
+    api.user_presses(METHODIST, first_panel, button(first_panel, f"✖ Cancel #{first.id}"))
+    await api.wait_for(
+        lambda: any(
+            "already started" in (c.params.get("text") or "")
+            for c in api.calls_of("answerCallbackQuery")
+        )
+    )
+
+
+async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    async with harness.sessions() as session:
+        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
+        for i in range(20):
+            await make_teacher(session, 740_000 + i)
+        await session.commit()
+    api.add_user(METHODIST, "Анна", language_code="en")
+    for i in range(20):
+        api.add_user(740_000 + i, "Анна")
+    worker = harness.app.bot_data["outbox"]
+    await worker.stop()  # the test hands out the messages itself
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    buttons = await say(api, METHODIST, "Long mailing", "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 21 people")
+    await press(api, METHODIST, summary, "🚀", "on its way to 21 people")
+    await harness.idle()
+    await worker.drain(limit=1)  # the progress message goes first
+    progress = await api.wait_for_message(METHODIST, "is being sent")
+    assert "0%" in progress["text"]
+    await worker.drain(limit=5)
+    app = harness.app
+    await run_newsletters(
+        app.bot_data["sessions"], app.bot, default_language="ru", rate=30, force_edit=True
+    )
+    progress = await api.wait_for_message(METHODIST, "Sent: 5")
+    assert "▓" in progress["text"] and "left" in progress["text"]
+    api.user_presses(METHODIST, progress, button(progress, "⏹"))
+    await api.wait_for(
+        lambda: any(
+            "Stopped: 16 messages" in (c.params.get("text") or "")
+            for c in api.calls_of("answerCallbackQuery")
+        )
+    )
+    await _finish_sending(harness)
+    report = await api.wait_for_message(METHODIST, "was stopped")
+    assert "16 messages were not sent because you stopped" in report["text"]
+    async with harness.sessions() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.batch.is_not(None)))
+        ).all()
+    assert sum(r.status is OutboxStatus.SENT for r in rows) == 5
+    assert sum(r.status is OutboxStatus.CANCELLED for r in rows) == 16
+
+
+async def test_russian_texts_and_plurals(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    async with harness.sessions() as session:
+        await make_teacher(session, METHODIST, language="ru", roles=(NetworkRole.METHODIST,))
+        await make_teacher(session, T1)
+        await session.commit()
+    api.add_user(METHODIST, "Анна")
+    api.add_user(T1, "Анна")
+    await say(api, METHODIST, "/newsletter", "текст рассылки")
+    buttons = await say(api, METHODIST, "Привет", "кнопки-ссылки")
+    audience = await press(api, METHODIST, buttons, "Без кнопок", "Кто получит")
+    assert "2 человека" in audience["text"]
+
+
+async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    people = [760_000 + i for i in range(12)]
+    async with harness.sessions() as session:
+        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
+        for uid in people:
+            await make_teacher(session, uid)
+        await session.commit()
+    for uid in (METHODIST, *people):
+        api.add_user(uid, "Анна", language_code="en" if uid == METHODIST else "ru")
+    worker = harness.app.bot_data["outbox"]
+    await worker.stop()
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    buttons = await say(api, METHODIST, "Before the crash", "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 13 people")
+    await press(api, METHODIST, summary, "🚀", "on its way")
+    await harness.idle()
+    await worker.drain(limit=4)  # the progress message and three recipients
+    # The delivery process dies (kill -9) right after claiming two rows: their requests may
+    # or may not have reached Telegram, and no answer was recorded.
+    claimed = [await worker._claim(), await worker._claim()]
+    assert all(claimed)
+    app = harness.app
+    restarted = OutboxWorker(
+        app.bot, app.bot_data["sessions"], WorkerConfig(rate=30, private_interval=0.0)
+    )
+    app.bot_data["outbox"] = restarted
+    assert await restarted.recover_stale_claims() == 0  # maybe another live worker's
+    async with app.bot_data["sessions"]() as session:
+        in_flight = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING)
+            )
+        ).all()
+    assert 1 <= len(in_flight) <= 4  # at most the worker's concurrency
+    # Past the stale limit, the unknown ones are settled as UNCONFIRMED, never re-sent.
+    set_clock(lambda: datetime.now(UTC) + timedelta(minutes=5))
+    assert await restarted.recover_stale_claims() == len(in_flight)
+    await _finish_sending(harness)
+    delivered = [
+        c.params["chat_id"]
+        for c in api.calls_of("sendMessage")
+        if c.ok and c.params.get("text") == "Before the crash"
+    ]
+    delivered.remove(METHODIST)  # the author's preview
+    assert len(delivered) == len(set(delivered))  # nobody got it twice
+    async with app.bot_data["sessions"]() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.batch == "nl:1"))
+        ).all()
+    statuses = [r.status for r in rows]
+    assert OutboxStatus.PENDING not in statuses and OutboxStatus.SENDING not in statuses
+    unconfirmed = {r.chat_id for r in rows if r.status is OutboxStatus.UNCONFIRMED}
+    sent = {r.chat_id for r in rows if r.status is OutboxStatus.SENT}
+    assert unconfirmed == {r.chat_id for r in in_flight}
+    assert sent | unconfirmed == {METHODIST, *people}
+    assert sent <= set(delivered)  # every SENT row really arrived
+    report = await api.wait_for_message(METHODIST, "is finished")
+    assert f"{len(unconfirmed)} message" in report["text"] and "restarted" in report["text"]

@@ -1,0 +1,164 @@
+"""Newsletter services: audience filters (each and combined), permissions, validation, start."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import MemberRole, NetworkRole, OutboxMessage
+from models.newsletters import NewsletterStatus
+from services import newsletters as service
+from services.access import Actor
+from services.audience import Audience, UnknownRole, recipients
+from services.clock import now
+from services.errors import PermissionDenied
+from tests.factories import add_member, make_association, make_teacher
+
+
+async def _world(session):  # type: ignore[no-untyped-def]
+    """Teachers across two associations; ids by name for readable assertions."""
+    p = {}
+    p["anna"] = await make_teacher(session, 1, subjects=["math"], municipality="г. Тверь")
+    p["boris"] = await make_teacher(
+        session, 2, subjects=["physics"], organisation="Гимназия № 1", municipality="г. Тверь"
+    )
+    p["vera"] = await make_teacher(
+        session, 3, subjects=["math", "informatics"], organisation="Лицей", municipality="г. Ржев"
+    )
+    p["off"] = await make_teacher(session, 4, subjects=["math"], newsletters_enabled=False)
+    p["gone"] = await make_teacher(session, 5, subjects=["math"], unreachable_since=now())
+    p["meth"] = await make_teacher(
+        session, 6, subjects=["history"], roles=(NetworkRole.METHODIST,), municipality="г. Ржев"
+    )
+    maths = await make_association(session, leader=p["anna"], name="ВМО математиков")
+    physics = await make_association(session, leader=p["boris"], name="ВМО физиков")
+    await add_member(session, maths, p["vera"])
+    await add_member(session, maths, p["off"])
+    await add_member(session, physics, p["vera"], role=MemberRole.SECRETARY)
+    return p, maths, physics
+
+
+def _names(people, rows) -> set[str]:  # type: ignore[no-untyped-def]
+    by_id = {user.id: name for name, user in people.items()}
+    return {by_id[user_id] for user_id, _chat in rows}
+
+
+async def test_each_filter_and_their_combination(session) -> None:  # type: ignore[no-untyped-def]
+    p, maths, physics = await _world(session)
+
+    async def names(**kw) -> set[str]:  # type: ignore[no-untyped-def]
+        return _names(p, await recipients(session, Audience(**kw)))
+
+    # Everyone who receives newsletters and can be reached.
+    assert await names() == {"anna", "boris", "vera", "meth"}
+    assert await names(associations=(maths.id,)) == {"anna", "vera"}
+    assert await names(associations=(maths.id, physics.id)) == {"anna", "vera", "boris"}
+    assert await names(role="leader") == {"anna", "boris"}
+    assert await names(role="secretary") == {"vera"}
+    assert await names(role="methodist") == {"meth"}
+    assert await names(subject="math") == {"anna", "vera"}
+    assert await names(organisation="гимназия") == {"boris"}
+    assert await names(municipality="РЖЕВ") == {"vera", "meth"}
+    # Combined: all must hold.
+    assert await names(associations=(maths.id,), subject="informatics") == {"vera"}
+    assert await names(role="leader", municipality="Тверь", subject="physics") == {"boris"}
+    assert await names(associations=(physics.id,), role="leader") == {"boris"}
+    assert await names(associations=(maths.id,), role="secretary") == set()
+    with pytest.raises(UnknownRole):
+        await names(role="pope")
+
+
+async def test_official_notice_ignores_opt_out_but_not_blocking(session) -> None:  # type: ignore[no-untyped-def]
+    p, maths, _ = await _world(session)
+    await add_member(session, maths, p["gone"])
+    rows = await recipients(session, Audience(associations=(maths.id,), official=True))
+    assert _names(p, rows) == {"anna", "vera", "off"}
+
+
+async def test_leader_is_limited_to_own_association(session) -> None:  # type: ignore[no-untyped-def]
+    _people, maths, physics = await _world(session)
+    anna = Actor(telegram_id=1)
+    who = await service.composer(session, anna)
+    assert not who.network and [a.id for a in who.led] == [maths.id]
+    with pytest.raises(service.NotYourAssociation):
+        service.allowed_audience(who, Audience(associations=(physics.id,)))
+    with pytest.raises(service.NotYourAssociation):
+        service.allowed_audience(who, Audience())
+    chosen = service.allowed_audience(who, Audience(associations=(maths.id,)))
+    assert chosen.official
+    with pytest.raises(PermissionDenied):
+        await service.composer(session, Actor(telegram_id=3))  # an ordinary member
+    meth = await service.composer(session, Actor(telegram_id=6))
+    assert meth.network
+    assert not service.allowed_audience(meth, Audience(associations=(maths.id,))).official
+
+
+def test_body_and_button_validation() -> None:
+    service.check_body(10, with_media=False)
+    service.check_body(0, with_media=True)  # a photo alone is fine
+    with pytest.raises(service.EmptyText):
+        service.check_body(0, with_media=False)
+    with pytest.raises(service.TextTooLong):
+        service.check_body(1025, with_media=True)
+    with pytest.raises(service.TextTooLong):
+        service.check_body(4097, with_media=False)
+    assert service.parse_buttons("Сайт - https://a.ru\n\nРегистрация | http://b.ru/x") == [
+        {"text": "Сайт", "url": "https://a.ru"},
+        {"text": "Регистрация", "url": "http://b.ru/x"},
+    ]
+    with pytest.raises(service.BadButtonUrl):
+        service.parse_buttons("Сайт - javascript:alert(1)")
+    with pytest.raises(service.BadButtonLine):
+        service.parse_buttons("https://a.ru")
+    with pytest.raises(service.ButtonLabelTooLong):
+        service.parse_buttons("x" * 41 + " - https://a.ru")
+
+
+async def test_start_is_idempotent_and_respects_cancel(session) -> None:  # type: ignore[no-untyped-def]
+    await _world(session)
+    meth = Actor(telegram_id=6)
+    draft = service.Draft(text="<b>Hi</b>", audience=Audience(subject="math"))
+    scheduled = await service.create(
+        session,
+        actor=meth,
+        draft=draft,
+        scheduled_at=now() + timedelta(hours=1),
+        progress_chat_id=6,
+    )
+    assert scheduled.status is NewsletterStatus.SCHEDULED
+    with pytest.raises(service.TimeInPast):
+        await service.reschedule(
+            session, actor=meth, newsletter_id=scheduled.id, scheduled_at=now() - timedelta(1)
+        )
+    assert await service.cancel(session, actor=meth, newsletter_id=scheduled.id) == ("scheduled", 0)
+    with pytest.raises(service.TooLate):
+        await service.start(session, scheduled, progress_text=lambda n: "p", progress_buttons=[])
+    with pytest.raises(service.TooLate):
+        await service.replace_text(
+            session, actor=meth, newsletter_id=scheduled.id, text="x", plain_length=1
+        )
+    # Someone else's newsletter is not found for another author.
+    with pytest.raises(service.NotFound):
+        await service.get_own(session, Actor(telegram_id=1), scheduled.id)
+    now_one = await service.create(
+        session, actor=meth, draft=draft, scheduled_at=None, progress_chat_id=6
+    )
+    count = await service.start(
+        session, now_one, progress_text=lambda n: f"{n.recipients}", progress_buttons=[]
+    )
+    assert count == 2
+    rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [r.payload.get("text") for r in rows] == ["2", "<b>Hi</b>", "<b>Hi</b>"]
+    assert rows[0].priority < rows[1].priority
+    with pytest.raises(service.TooLate):
+        await service.start(session, now_one, progress_text=lambda n: "p", progress_buttons=[])
+    with pytest.raises(service.NoRecipients):
+        await service.create(
+            session,
+            actor=meth,
+            draft=service.Draft(text="x", audience=Audience(subject="music")),
+            scheduled_at=None,
+            progress_chat_id=6,
+        )

@@ -1,0 +1,352 @@
+"""The outbox delivery worker against the fake Bot API server: its documented guarantees."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import pytest_asyncio
+import telegram
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.request import HTTPXRequest
+
+from models import Association, OutboxMessage, OutboxStatus, User
+from models.db import create_engine, create_session_factory, unit_of_work
+from scheduler.outbox import OutboxWorker, WorkerConfig
+from scheduler.ratelimit import SendLimits
+from services.clock import now, set_clock
+from services.outbox import Outgoing, batch_progress, enqueue, enqueue_text, failures
+from tests.factories import make_association, make_teacher
+
+pytestmark = pytest.mark.asyncio
+
+FAST = WorkerConfig(rate=30.0, private_interval=0.0, stale_after=60.0)
+
+
+@pytest_asyncio.fixture
+async def bot(fake_api) -> AsyncIterator[telegram.Bot]:  # type: ignore[no-untyped-def]
+    request = HTTPXRequest(connection_pool_size=8, read_timeout=5, pool_timeout=5)
+    async with telegram.Bot(fake_api.token, base_url=fake_api.base_url, request=request) as bot:
+        yield bot
+
+
+def _users(fake_api, first: int, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = [first + i for i in range(count)]
+    for chat_id in ids:
+        fake_api.add_user(chat_id, "Анна")
+    return ids
+
+
+async def _enqueue(sessions: async_sessionmaker[AsyncSession], chats: list[int], **kw) -> None:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        await enqueue(session, [Outgoing(chat_id=c, text=f"<b>Hello</b> {c}") for c in chats], **kw)
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+def _delivered(fake_api) -> Counter[int]:  # type: ignore[no-untyped-def]
+    return Counter(c.params["chat_id"] for c in fake_api.calls_of("sendMessage") if c.ok)
+
+
+def _shift_clock(seconds: float) -> None:
+    set_clock(lambda: datetime.now(UTC) + timedelta(seconds=seconds))
+
+
+async def test_delivers_everything_once_with_formatting(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    chats = _users(fake_api, 1000, 12)
+    await _enqueue(sessions, chats, batch="b1")
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker.drain()
+    assert _delivered(fake_api) == Counter(chats)
+    assert {r.status for r in await _rows(sessions)} == {OutboxStatus.SENT}
+    assert all(r.message_id for r in await _rows(sessions))
+    assert fake_api.calls_of("sendMessage")[0].params["parse_mode"] == "HTML"
+    async with sessions() as session:
+        progress = await batch_progress(session, "b1")
+    assert (progress.total, progress.sent, progress.pending, progress.done) == (12, 12, 0, True)
+
+
+async def test_dedupe_key_makes_enqueueing_idempotent(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        first = await enqueue_text(session, 5, "Reminder", dedupe_key="reminder:1")
+        again = await enqueue_text(session, 5, "Reminder", dedupe_key="reminder:1")
+        other = await enqueue_text(session, 5, "Reminder", dedupe_key="reminder:2")
+    async with unit_of_work(sessions) as session:
+        later = await enqueue_text(session, 5, "Reminder", dedupe_key="reminder:1")
+    assert (first, again, other, later) == (1, 0, 1, 0)
+    assert len(await _rows(sessions)) == 2
+
+
+async def test_429_pauses_every_send_for_retry_after(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    chats = _users(fake_api, 2000, 4)
+    await _enqueue(sessions, chats)
+    fake_api.inject_error("sendMessage", code=429, retry_after=1)
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker.drain()
+    calls = fake_api.calls_of("sendMessage")
+    limited = [c for c in calls if c.http_status == 429]
+    assert len(limited) == 1
+    # Everything that left after the 429 waited out the whole second.
+    after = [c for c in calls if c.time > limited[0].time]
+    assert after and all(c.time - limited[0].time >= 0.95 for c in after)
+    assert _delivered(fake_api) == Counter(chats)
+    assert worker.stats["rate_limited"] == 1
+    # The 429 did not use up one of the row's attempts.
+    assert all(r.attempts == 1 for r in await _rows(sessions) if r.status is OutboxStatus.SENT)
+
+
+async def test_blocked_user_is_recorded_and_not_written_to_again(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    (blocked, fine) = _users(fake_api, 3000, 2)
+    fake_api.block(blocked)
+    async with unit_of_work(sessions) as session:
+        await make_teacher(session, telegram_id=blocked)
+        await enqueue(
+            session,
+            [
+                Outgoing(chat_id=blocked, text="one"),
+                Outgoing(chat_id=blocked, text="two"),
+                Outgoing(chat_id=fine, text="three"),
+            ],
+            batch="news",
+        )
+    worker = OutboxWorker(bot, sessions, WorkerConfig(rate=30, private_interval=1.0))
+    await worker.drain()
+    assert len([c for c in fake_api.calls_of("sendMessage") if c.params["chat_id"] == blocked]) == 1
+    rows = await _rows(sessions)
+    assert [r.status for r in rows] == [
+        OutboxStatus.BLOCKED,
+        OutboxStatus.BLOCKED,
+        OutboxStatus.SENT,
+    ]
+    async with sessions() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == blocked))
+        failed = await failures(session, "news")
+    assert user is not None and user.unreachable_since is not None
+    assert [f.chat_id for f in failed] == [blocked, blocked]
+    assert "blocked" in (failed[0].last_error or "").lower()
+
+
+async def test_migrated_group_is_followed(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    fake_api.add_chat(-4001, "ВМО математиков", type="group")
+    fake_api.migrate_group(-4001, -1004001)
+    async with unit_of_work(sessions) as session:
+        association = await make_association(session, chat_id=-4001)
+        await enqueue_text(session, -4001, "Meeting tomorrow")
+    await OutboxWorker(bot, sessions, FAST).drain()
+    assert _delivered(fake_api) == Counter({-1004001: 1})
+    (row,) = await _rows(sessions)
+    assert (row.status, row.chat_id, row.attempts) == (OutboxStatus.SENT, -1004001, 1)
+    async with sessions() as session:
+        moved = await session.get_one(Association, association.id)
+    assert moved.chat_id == -1004001
+
+
+async def test_transient_errors_are_retried_with_backoff(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    (chat,) = _users(fake_api, 5000, 1)
+    await _enqueue(sessions, [chat])
+    fake_api.inject_error("sendMessage", code=502)  # nginx's HTML: Telegram did not take it
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker.drain()
+    (row,) = await _rows(sessions)
+    assert row.status is OutboxStatus.PENDING and row.attempts == 1
+    assert row.not_before.replace(tzinfo=UTC) > now() + timedelta(seconds=1)
+    await worker.drain()  # not due yet: nothing is tried
+    assert len(fake_api.calls_of("sendMessage")) == 1
+    _shift_clock(10)
+    await worker.drain()
+    (row,) = await _rows(sessions)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+    assert _delivered(fake_api) == Counter({chat: 1})
+
+
+async def test_gives_up_after_max_attempts(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    (chat,) = _users(fake_api, 5100, 1)
+    await _enqueue(sessions, [chat], batch="x")
+    fake_api.inject_error("sendMessage", code=500, description="Internal Server Error", count=3)
+    worker = OutboxWorker(
+        bot, sessions, WorkerConfig(rate=30, private_interval=0.01, max_attempts=3)
+    )
+    for step in range(3):
+        _shift_clock(1000 * step)
+        await worker.drain()
+    (row,) = await _rows(sessions)
+    assert row.status is OutboxStatus.FAILED and row.attempts == 3, (
+        row.attempts,
+        row.last_error,
+        row.not_before,
+        now(),
+        len(fake_api.calls_of("sendMessage")),
+    )
+    assert "gave up" in (row.last_error or "")
+
+
+async def test_lost_answer_is_unconfirmed_never_resent(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    (chat,) = _users(fake_api, 5200, 1)
+    await _enqueue(sessions, [chat])
+    # The message reaches the chat, then the connection drops before the answer.
+    fake_api.inject_error("sendMessage", drop_connection=True, after_effect=True)
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker.drain()
+    _shift_clock(3600)
+    await worker.drain()
+    (row,) = await _rows(sessions)
+    assert row.status is OutboxStatus.UNCONFIRMED
+    assert len(fake_api.calls_of("sendMessage")) == 1
+
+
+async def test_crash_with_stale_claims_marks_unconfirmed_and_sends_rest_once(
+    fake_api, bot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    chats = _users(fake_api, 6000, 6)
+    await _enqueue(sessions, chats, batch="crash")
+    # The state a kill -9 leaves: two rows claimed by the dead worker, one already delivered
+    # by it (its answer never recorded), one sent before the crash and recorded.
+    async with unit_of_work(sessions) as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        for row in rows[:2]:
+            row.status = OutboxStatus.SENDING
+            row.claimed_by = "dead-worker"
+            row.claimed_at = now() - timedelta(minutes=5)
+            row.attempts = 1
+        rows[2].status = OutboxStatus.SENT
+    await fake_api_send(bot, chats[0])  # it had reached Telegram before the crash
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker.start()
+    try:
+        await worker.drain()
+    finally:
+        await worker.stop()
+    statuses = [r.status for r in await _rows(sessions)]
+    assert statuses[:2] == [OutboxStatus.UNCONFIRMED, OutboxStatus.UNCONFIRMED]
+    assert statuses[2:] == [OutboxStatus.SENT] * 4
+    delivered = _delivered(fake_api)
+    assert max(delivered.values()) == 1  # nobody got it twice
+    assert set(delivered) == {chats[0], *chats[3:]}
+    async with sessions() as session:
+        progress = await batch_progress(session, "crash")
+        failed = await failures(session, "crash")
+    assert (progress.unconfirmed, progress.pending) == (2, 0)
+    assert [f.chat_id for f in failed] == chats[:2]
+
+
+async def fake_api_send(bot: telegram.Bot, chat_id: int) -> None:
+    await bot.send_message(chat_id, "<b>Hello</b>", parse_mode="HTML")
+
+
+async def test_recent_claims_survive_restart_until_stale(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    await _enqueue(sessions, _users(fake_api, 6100, 1))
+    async with unit_of_work(sessions) as session:
+        row = await session.scalar(select(OutboxMessage))
+        assert row is not None
+        row.status, row.claimed_at, row.claimed_by = OutboxStatus.SENDING, now(), "other"
+    worker = OutboxWorker(bot, sessions, FAST)
+    assert await worker.recover_stale_claims() == 0  # maybe another live worker's send
+    _shift_clock(FAST.stale_after + 1)
+    assert await worker.recover_stale_claims() == 1
+    (row,) = await _rows(sessions)
+    assert row.status is OutboxStatus.UNCONFIRMED
+    assert fake_api.calls_of("sendMessage") == []
+
+
+async def test_private_chat_pacing(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    (chat, other) = _users(fake_api, 7000, 2)
+    async with unit_of_work(sessions) as session:
+        await enqueue(
+            session,
+            [Outgoing(chat_id=chat, text=f"m{i}") for i in range(3)]
+            + [Outgoing(chat_id=other, text="x")],
+        )
+    worker = OutboxWorker(bot, sessions, WorkerConfig(rate=30, private_interval=0.4))
+    for _ in range(50):  # each drain sends what is due; the chat's next one comes later
+        await worker.drain()
+        if all(r.status is OutboxStatus.SENT for r in await _rows(sessions)):
+            break
+        await asyncio.sleep(0.1)
+    times = [c.time for c in fake_api.calls_of("sendMessage") if c.params["chat_id"] == chat]
+    assert len(times) == 3
+    assert all(b - a >= 0.35 for a, b in itertools.pairwise(times))
+    # The other chat did not wait behind the first one's spacing.
+    other_time = next(
+        c.time for c in fake_api.calls_of("sendMessage") if c.params["chat_id"] == other
+    )
+    assert other_time < times[1]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestWarning")
+def test_send_limits_spacing_and_bounded_catch_up() -> None:
+    moment = [100.0]
+    limits = SendLimits(rate=25, clock=lambda: moment[0])
+    sent = 0
+    # Idle first: at most 1 + catch_up may leave at once, then the pace is 1/25 s.
+    while limits.global_wait() == 0:
+        limits.take_global_slot()
+        sent += 1
+    assert 2 <= sent <= 3
+    in_one_second = 0
+    start = moment[0]
+    while moment[0] < start + 1.0:
+        moment[0] += limits.global_wait() or 0.001
+        if limits.global_wait() == 0 and moment[0] < start + 1.0:
+            limits.take_global_slot()
+            in_one_second += 1
+    assert sent + in_one_second <= 29
+    limits.pause(5)
+    assert limits.global_wait() == pytest.approx(5.0)
+    assert limits.pause_wait() == pytest.approx(5.0)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestWarning")
+def test_send_limits_groups_per_minute() -> None:
+    moment = [0.0]
+    limits = SendLimits(group_per_minute=20, clock=lambda: moment[0])
+    for _ in range(20):
+        assert limits.chat_wait(-5) == 0
+        limits.record_chat_send(-5)
+        moment[0] += 1
+    assert limits.chat_wait(-5) == pytest.approx(40.0)
+    assert limits.chat_wait(-6) == 0
+
+
+async def test_two_workers_share_without_duplicates(fake_api, database_url) -> None:  # type: ignore[no-untyped-def]
+    chats = _users(fake_api, 8000, 60)
+    engines = [create_engine(database_url) for _ in range(2)]
+    try:
+        from models.migrate import upgrade_async
+
+        await upgrade_async(engines[0])
+        factories = [create_session_factory(e) for e in engines]
+        await _enqueue(factories[0], chats)
+        bots = [
+            telegram.Bot(
+                fake_api.token,
+                base_url=fake_api.base_url,
+                request=HTTPXRequest(connection_pool_size=8),
+            )
+            for _ in range(2)
+        ]
+        for b in bots:
+            await b.initialize()
+        workers = [
+            OutboxWorker(b, f, WorkerConfig(rate=30), worker_id=f"w{i}")
+            for i, (b, f) in enumerate(zip(bots, factories, strict=True))
+        ]
+        await asyncio.gather(*(w.drain() for w in workers))
+        for b in bots:
+            await b.shutdown()
+        assert _delivered(fake_api) == Counter(chats)
+        rows = await _rows(factories[0])
+        assert {r.status for r in rows} == {OutboxStatus.SENT}
+        by_worker = Counter(r.claimed_by for r in rows)
+        assert by_worker["w0"] > 0 and by_worker["w1"] > 0
+        assert all(r.attempts == 1 for r in rows)
+    finally:
+        for e in engines:
+            await e.dispose()
