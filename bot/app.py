@@ -19,7 +19,21 @@ from bot.inbox import InboxBot, unhandled
 from bot.processor import OrderedUpdateProcessor
 from bot.render import Renderer
 from bot.settings import Settings
-from handlers import admin, common, meetings, privacy, profile, registration
+from handlers import (
+    admin,
+    announcements,
+    associations,
+    common,
+    events,
+    groups,
+    meetings,
+    members,
+    newsletters,
+    plans,
+    privacy,
+    profile,
+    protocols,
+)
 from handlers import settings as settings_handlers
 from models.db import create_engine, create_session_factory
 from models.migrate import ensure_schema_current, upgrade_async
@@ -29,7 +43,22 @@ from scheduler.outbox import OutboxWorker, WorkerConfig
 log = logging.getLogger(__name__)
 
 # Order matters: commands and feature buttons first, the catch-all fallbacks last.
-FEATURES: list[ModuleType] = [common, profile, settings_handlers, privacy, admin, meetings]
+FEATURES: list[ModuleType] = [
+    common,
+    profile,
+    settings_handlers,
+    privacy,
+    admin,
+    associations,
+    members,
+    groups,
+    announcements,
+    meetings,
+    plans,
+    protocols,
+    newsletters,
+    events,
+]
 
 
 def all_commands() -> list[CommandSpec]:
