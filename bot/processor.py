@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Hashable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -116,7 +115,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
 
     async def _in_unit_of_work(self, update: Update, coroutine: Awaitable[Any]) -> None:
         async with self.sessions() as session:
-            if await _already_handled(session, update.update_id):
+            received = await session.get(ReceivedUpdate, update.update_id)
+            if received is not None and received.handled_at is not None:
                 log.info("update %s was handled before; skipped", update.update_id)
                 coroutine.close()  # type: ignore[attr-defined]
                 return
@@ -128,7 +128,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 current_scope.reset(token)
             if scope.failed:
                 await session.rollback()
-            await _mark_handled(session, update.update_id)
+                received = await session.get(ReceivedUpdate, update.update_id)
+            _mark_handled(session, received, update.update_id)
             await commit(session)
         for hook in (*self.after_commit_hooks, *scope.after_commit):
             hook()
@@ -156,15 +157,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         return UpdateScope(session=session, translator=Translator(language), actor=actor, user=user)
 
 
-async def _already_handled(session: AsyncSession, update_id: int) -> bool:
-    handled_at = await session.scalar(
-        select(ReceivedUpdate.handled_at).where(ReceivedUpdate.update_id == update_id)
-    )
-    return handled_at is not None
-
-
-async def _mark_handled(session: AsyncSession, update_id: int) -> None:
-    row = await session.get(ReceivedUpdate, update_id)
+def _mark_handled(session: AsyncSession, row: ReceivedUpdate | None, update_id: int) -> None:
+    """Record the update as handled (its payload is no longer needed)."""
     if row is None:
         session.add(
             ReceivedUpdate(update_id=update_id, payload=None, received_at=now(), handled_at=now())

@@ -80,7 +80,8 @@ async def _audiences(context: BotContext) -> set[Audience]:
     audiences.add(Audience.REGISTERED)
     roles = {r.value for r in await network_roles(context.session, user.id)}
     if "methodist" in roles or context.actor.is_platform_admin:
-        audiences.add(Audience.METHODIST)
+        # Methodists may act as leader in every association (services/access.py).
+        audiences.update({Audience.METHODIST, Audience.LEADER})
     if context.actor.is_platform_admin:
         audiences.add(Audience.ADMIN)
     if context.actor.is_platform_admin or await leads_any(context.session, user.id):

@@ -130,6 +130,8 @@ async def test_meeting_from_dialog_to_reminders(harness, fake_api):
     async with harness.sessions() as session:
         marks = (await session.scalars(select(MeetingAttendance))).all()
     assert len(marks) == 1
+    await harness.app.bot_data["outbox"].drain()
+    await harness.idle()
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
     details = await press(fake_api, LEADER, screen, "№ 1", "Функциональная")
     await press(fake_api, LEADER, details, "Явка", "присутствует 1 человек")
@@ -143,6 +145,10 @@ def _count(fake_api, chats: list[int], text: str) -> int:  # type: ignore[no-unt
 async def test_cancel_notifies_everyone_and_card_says_so(harness, fake_api):
     members = await _world(harness, fake_api, 3)
     card = await _create_meeting(harness, fake_api)
+    # The leader is a member too: let their invitation arrive before they open the screen.
+    await harness.app.bot_data["outbox"].drain()
+    await harness.idle()
+    fake_api.mark(LEADER)
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
     details = await press(fake_api, LEADER, screen, "№ 1", "Функциональная")
     confirm = await press(fake_api, LEADER, details, "Отменить заседание", "Отменить это")

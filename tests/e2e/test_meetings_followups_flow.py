@@ -193,6 +193,7 @@ async def test_materials_attached_by_leader_reach_members(harness, fake_api):
     association_id = await _world(harness, fake_api)
     await _schedule(harness, association_id)
     await harness.app.bot_data["outbox"].drain()
+    await harness.idle()
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
     details = await press(fake_api, LEADER, screen, "№ 1", "Функциональная")
     files = await press(fake_api, LEADER, details, "Материалы", "Присылайте файлы")
