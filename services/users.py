@@ -158,15 +158,8 @@ async def register(
     user.forgotten_at = None
     if language:
         user.language = language
-    await session.flush()
-    await audit(
-        session,
-        actor_telegram_id=telegram_id,
-        action="user.registered",
-        target_type="user",
-        target_id=user.id,
-        consent_version=consent_version,
-    )
+    # No flush here: the row is written at the update's commit, so SQLite's write lock is
+    # not held while the bot answers. Whoever needs `user.id` next triggers the flush.
     return user
 
 
