@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.callbacks import cb
 from bot.context import BotContext
+from bot.keyboards import inline
+from models import Association
 
 
 async def reply(
@@ -57,3 +62,23 @@ async def ack(update: Update, text: str | None = None) -> None:
     """Stop the button's spinner, optionally with a short toast."""
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200] if text else None)
+
+
+async def choose_association(
+    update: Update,
+    context: BotContext,
+    associations: Sequence[Association],
+    *,
+    prefix: str,
+    nothing: str,
+    open_one: Callable[[Association], Awaitable[None]],
+) -> None:
+    """None: say `nothing`; one: open it; several: a button each (`<prefix>:assoc:<id>`)."""
+    if not associations:
+        await reply(update, context, nothing)
+        return
+    if len(associations) == 1:
+        await open_one(associations[0])
+        return
+    rows = [[(a.name[:60], cb(prefix, "assoc", a.id))] for a in associations]
+    await show(update, context, context.t.gettext("Which association?"), inline(rows))

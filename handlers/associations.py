@@ -188,6 +188,14 @@ def _card_text(context: BotContext, info: associations.Card) -> str:
         code=a.join_code if info.can_manage else None,
         link=join_link(context, a) if info.can_manage else None,
         has_chat=a.chat_id is not None,
+        next_meeting=t.plain(
+            "№ {number}, {when}: {topic}",
+            number=info.next_meeting.number,
+            when=format_datetime(info.next_meeting.starts_at, a.timezone, t.language),
+            topic=info.next_meeting.topic,
+        )
+        if info.next_meeting
+        else None,
     )
 
 

@@ -19,7 +19,7 @@ from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
 from bot.render import Renderer
-from bot.replies import ack, alert, reply, show
+from bot.replies import ack, alert, choose_association, show
 from models import Association, User
 from models.db import unit_of_work
 from models.meetings import MeetingStatus, RsvpAnswer
@@ -248,23 +248,18 @@ def _error(t: Translator, error: DomainError) -> str:
 
 # /meeting --------------------------------------------------------------------------------
 async def meeting_command(update: Update, context: BotContext) -> None:
-    t = context.t
     associations = await service.managed_associations(context.session, context.actor)
-    if not associations:
-        await reply(
-            update,
-            context,
-            t.gettext(
-                "Meetings are scheduled by the leader or the secretary of an association. "
-                "You do not hold these roles in any association yet."
-            ),
-        )
-        return
-    if len(associations) == 1:
-        await _show_association(update, context, associations[0])
-        return
-    buttons = [(a.name[:60], cb("meet", "assoc", a.id)) for a in associations]
-    await show(update, context, t.gettext("Which association?"), inline(columns(buttons, 1)))
+    await choose_association(
+        update,
+        context,
+        associations,
+        prefix="meet",
+        nothing=context.t.gettext(
+            "Meetings are scheduled by the leader or the secretary of an association. "
+            "You do not hold these roles in any association yet."
+        ),
+        open_one=lambda association: _show_association(update, context, association),
+    )
 
 
 async def _show_association(update: Update, context: BotContext, association: Association) -> None:

@@ -21,7 +21,7 @@ from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
-from bot.replies import ack, alert, reply, show
+from bot.replies import ack, alert, choose_association, reply, show
 from handlers.meetings import FORM_TITLES
 from models import Association, User
 from models.plans import PlanEntry, PlanItemStatus, PlanProposal, PlanStatus, RouteStep
@@ -168,16 +168,15 @@ def _arg(update: Update, index: int = 0) -> tuple[Callback, int] | None:
 
 # /plan -----------------------------------------------------------------------------------
 async def plan_command(update: Update, context: BotContext) -> None:
-    t = context.t
     found = await service.my_associations(context.session, context.actor)
-    if not found:
-        await reply(update, context, t.gettext("You are not a member of any association yet."))
-        return
-    if len(found) == 1:
-        await _show_plan(update, context, found[0][0].id)
-        return
-    buttons = [(a.name[:60], cb("plan", "assoc", a.id)) for a, _ in found]
-    await show(update, context, t.gettext("Which association?"), inline(columns(buttons, 1)))
+    await choose_association(
+        update,
+        context,
+        [association for association, _ in found],
+        prefix="plan",
+        nothing=context.t.gettext("You are not a member of any association yet."),
+        open_one=lambda association: _show_plan(update, context, association.id),
+    )
 
 
 async def _show_plan(update: Update, context: BotContext, association_id: int) -> None:

@@ -18,7 +18,7 @@ from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import inline
-from bot.replies import ack, alert, reply, show
+from bot.replies import ack, alert, choose_association, show
 from models import Association, User
 from models.db import unit_of_work
 from models.meetings import Meeting
@@ -77,23 +77,18 @@ async def _send_pdf(update: Update, context: BotContext, pdf: service.Pdf) -> No
 
 # /protocol -----------------------------------------------------------------------------------
 async def protocol_command(update: Update, context: BotContext) -> None:
-    t = context.t
     associations = await service.managed_associations(context.session, context.actor)
-    if not associations:
-        await reply(
-            update,
-            context,
-            t.gettext(
-                "Protocols are kept by the leader or the secretary of an association. "
-                "You do not hold these roles in any association yet."
-            ),
-        )
-        return
-    if len(associations) == 1:
-        await _show_association(update, context, associations[0])
-        return
-    buttons = [[(a.name[:60], cb("prot", "assoc", a.id))] for a in associations]
-    await show(update, context, t.gettext("Which association?"), inline(buttons))
+    await choose_association(
+        update,
+        context,
+        associations,
+        prefix="prot",
+        nothing=context.t.gettext(
+            "Protocols are kept by the leader or the secretary of an association. "
+            "You do not hold these roles in any association yet."
+        ),
+        open_one=lambda association: _show_association(update, context, association),
+    )
 
 
 async def _show_association(update: Update, context: BotContext, association: Association) -> None:

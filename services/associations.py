@@ -24,6 +24,7 @@ from models import (
 )
 from models.association import COMMUNITY_DEFAULT_CAP
 from models.associations_extra import AssociationChatLink
+from models.meetings import Meeting, MeetingStatus
 from services.access import (
     Actor,
     membership_of,
@@ -432,6 +433,21 @@ class Card:
     viewer_role: MemberRole | None
     viewer_status: MembershipStatus | None
     can_manage: bool
+    next_meeting: Meeting | None = None
+
+
+async def next_meeting(session: AsyncSession, association_id: int) -> Meeting | None:
+    """The association's next scheduled meeting, if one is planned."""
+    return await session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.association_id == association_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at > now(),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
 
 
 async def card(session: AsyncSession, *, actor: Actor, association_id: int) -> Card:
@@ -465,6 +481,7 @@ async def card(session: AsyncSession, *, actor: Actor, association_id: int) -> C
         viewer_role=own.role if own and own.status == MembershipStatus.ACTIVE else None,
         viewer_status=own.status if own else None,
         can_manage=await can_manage(session, actor, association.id),
+        next_meeting=await next_meeting(session, association.id),
     )
 
 

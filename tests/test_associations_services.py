@@ -271,3 +271,33 @@ async def test_a_removed_member_comes_back_only_with_approval(session):
         session, actor=Actor(member.telegram_id), association_id=club.id, via="code"
     )
     assert again.outcome == memberships.Outcome.REQUESTED
+
+
+async def test_card_shows_the_next_scheduled_meeting(session):
+    from models.meetings import Meeting, MeetingStatus
+
+    leader = await make_teacher(session)
+    association = await make_association(session, leader=leader)
+    soon, later = now() + timedelta(days=3), now() + timedelta(days=30)
+    for number, starts_at, status in (
+        (1, now() - timedelta(days=3), MeetingStatus.SCHEDULED),
+        (2, soon, MeetingStatus.CANCELLED),
+        (3, later, MeetingStatus.SCHEDULED),
+    ):
+        session.add(
+            Meeting(
+                association_id=association.id,
+                number=number,
+                academic_year=2026,
+                topic=f"Тема {number}",
+                form="webinar",
+                starts_at=starts_at,
+                link="https://example.org/m",
+                status=status,
+            )
+        )
+    await session.flush()
+    card = await associations.card(
+        session, actor=Actor(leader.telegram_id), association_id=association.id
+    )
+    assert card.next_meeting is not None and card.next_meeting.number == 3
