@@ -1,20 +1,22 @@
 """Personal data: what we store, the export (/mydata) and the erasure (/forget).
 
-Features that keep personal data register an exporter and an eraser here, so one
-command covers everything the bot knows about a person.
+Every table that refers to a person is found from the schema, so a new feature's rows
+are exported without changes here; `_ERASED_WITH_THE_PERSON` lists what /forget deletes
+beyond blanking the profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import enum
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     ActivityEvent,
     AuditEntry,
+    Base,
     DialogState,
     Membership,
     MembershipStatus,
@@ -27,19 +29,6 @@ from services.access import Actor, user_by_telegram_id
 from services.audit import audit
 from services.clock import now
 from services.errors import NotRegistered
-
-Exporter = Callable[[AsyncSession, User], Awaitable[dict[str, Any]]]
-Eraser = Callable[[AsyncSession, User], Awaitable[None]]
-
-_exporters: dict[str, Exporter] = {}
-_erasers: list[Eraser] = []
-
-
-def register_personal_data(name: str, exporter: Exporter, eraser: Eraser | None = None) -> None:
-    """Let a feature add its section to /mydata and its part to /forget."""
-    _exporters[name] = exporter
-    if eraser is not None and eraser not in _erasers:
-        _erasers.append(eraser)
 
 
 def _iso(value: Any) -> Any:
@@ -90,16 +79,68 @@ async def _audit_section(session: AsyncSession, user: User) -> dict[str, Any]:
     return {"actions": [{"action": e.action, "at": _iso(e.at), "details": e.details} for e in rows]}
 
 
+_EXPORTED_ABOVE = {"users", "memberships", "network_roles", "activity_events"}
+# Rows that only make sense for a reachable person: erased by /forget (the rest stay,
+# linked to the anonymous tombstone, as counts and school records).
+_ERASED_WITH_THE_PERSON = (
+    "association_waiting_list",
+    "event_digest_subscriptions",
+    "protocol_followups",
+    "plan_proposals",
+)
+
+
+def _user_links() -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) that refers to a person, found from the schema itself."""
+    links = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+                links.append((table, column))
+    return links
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, enum.Enum):
+        return value.value
+    return _iso(value)
+
+
+async def _linked_records_section(session: AsyncSession, user: User) -> dict[str, Any]:
+    """Everything else that refers to the person: RSVPs, attendance, proposals, routes…"""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for table, column in _user_links():
+        if table.name in _EXPORTED_ABOVE:
+            continue
+        rows = (await session.execute(select(table).where(column == user.id))).mappings()
+        found = [{key: _plain(value) for key, value in row.items()} for row in rows]
+        if found:
+            records.setdefault(table.name, []).extend(found)
+    return {"records": records}
+
+
+async def _erase_linked_records(session: AsyncSession, user: User) -> None:
+    for table, column in _user_links():
+        if table.name in _ERASED_WITH_THE_PERSON:
+            await session.execute(delete(table).where(column == user.id))
+
+
 async def export_personal_data(session: AsyncSession, *, actor: Actor) -> dict[str, Any]:
     """Everything stored about the actor, as plain JSON-ready data."""
     user = await user_by_telegram_id(session, actor.telegram_id)
     if user is None:
         raise NotRegistered()
     result: dict[str, Any] = {"profile": await _profile_section(session, user)}
-    for section in (_roles_section, _memberships_section, _activity_section, _audit_section):
+    for section in (
+        _roles_section,
+        _memberships_section,
+        _activity_section,
+        _audit_section,
+        _linked_records_section,
+    ):
         result.update(await section(session, user))
-    for name, exporter in _exporters.items():
-        result[name] = await exporter(session, user)
     return result
 
 
@@ -111,8 +152,7 @@ async def forget(session: AsyncSession, *, actor: Actor) -> None:
     user = await user_by_telegram_id(session, actor.telegram_id)
     if user is None:
         raise NotRegistered()
-    for eraser in _erasers:
-        await eraser(session, user)
+    await _erase_linked_records(session, user)
     moment = now()
     await session.execute(
         update(Membership)

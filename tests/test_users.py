@@ -101,3 +101,36 @@ async def test_forget_keeps_anonymous_counts(session):
     assert await audit.activity_counts(session, association_id=association.id) == {
         "group_message": 1
     }
+
+
+async def test_mydata_covers_every_feature_and_forget_drops_what_needs_a_person(session):
+    from sqlalchemy import func, select
+
+    from models.associations_extra import WaitingListEntry
+    from models.meetings import Meeting, MeetingRsvp, RsvpAnswer
+    from services.clock import now
+
+    teacher = await make_teacher(session, 778)
+    association = await make_association(session, leader=teacher)
+    meeting = Meeting(
+        association_id=association.id,
+        number=1,
+        academic_year=2026,
+        topic="Т",
+        form="webinar",
+        starts_at=now(),
+        link="https://example.org/x",
+    )
+    session.add(meeting)
+    await session.flush()
+    session.add(MeetingRsvp(meeting_id=meeting.id, user_id=teacher.id, answer=RsvpAnswer.GOING))
+    session.add(WaitingListEntry(association_id=association.id, user_id=teacher.id))
+    await session.flush()
+    exported = await export_personal_data(session, actor=Actor(778))
+    assert exported["records"]["meeting_rsvps"][0]["answer"] == "going"
+    assert exported["records"]["association_waiting_list"][0]["status"] == "waiting"
+    await forget(session, actor=Actor(778))
+    await session.flush()
+    assert await session.scalar(select(func.count()).select_from(WaitingListEntry)) == 0
+    # The RSVP stays as an anonymous count, linked to the empty tombstone.
+    assert await session.scalar(select(func.count()).select_from(MeetingRsvp)) == 1
