@@ -3,7 +3,7 @@ the leader's management buttons, the waiting list and the rules."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -32,7 +32,7 @@ from services import associations, memberships
 from services import outbox as outbox_service
 from services.catalogs import SUBJECTS, subject_title
 from services.errors import DomainError, InvalidInput
-from services.formatting import format_date, format_datetime
+from services.formatting import academic_year_label, format_date, format_datetime
 from services.texts import N_
 
 COMMANDS = [
@@ -756,7 +756,19 @@ async def _reject(turn: Turn, error: DomainError) -> None:
 
 
 async def _next(turn: Turn, current: str) -> None:
-    order = ["kind", "name", "topic", "scope", "subjects", "policy", "cap", "parent", "order"]
+    order = [
+        "kind",
+        "name",
+        "topic",
+        "goals",
+        "period",
+        "scope",
+        "subjects",
+        "policy",
+        "cap",
+        "parent",
+        "order",
+    ]
     if turn.data.get("mode") == "create":
         order.append("leader")
     if turn.data.get("review") or current == order[-1]:
@@ -807,6 +819,107 @@ def _text_step(key: str, question: str, clean):  # type: ignore[no-untyped-def]
         await _next(turn, key)
 
     return ask, on_text
+
+
+async def ask_goals(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(
+        t.gettext(
+            "<b>Goals and objectives</b> of the association: what it works towards and what it "
+            "will do (3 to 1000 characters). Or press «Skip»."
+        ),
+        inline([[(t.plain("Skip"), cb("asc", "goals", "skip"))]]),
+    )
+
+
+async def on_goals_text(turn: Turn, text: str) -> None:
+    try:
+        turn.put(goals=associations.clean_goals(text))
+    except InvalidInput as error:
+        await _reject(turn, error)
+        return
+    await _next(turn, "goals")
+
+
+async def on_goals_skip(turn: Turn, data: Callback) -> None:
+    if data.action != "goals" or data.arg(0) != "skip":
+        await turn.repeat()
+        return
+    turn.put(goals=None)
+    await turn.show(turn.t.gettext("Goals and objectives: <b>not given</b>"))
+    await _next(turn, "goals")
+
+
+def _period(data: dict) -> tuple[date, date]:
+    """The chosen period, or the current academic year."""
+    if data.get("period_start") and data.get("period_end"):
+        return date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"])
+    return associations.default_period()
+
+
+def _period_text(t: Translator, start: date, end: date) -> str:
+    return t.plain(
+        "{start} – {end}",
+        start=format_date(start, t.language),
+        end=format_date(end, t.language),
+    )
+
+
+def _year_button(t: Translator) -> tuple[str, str]:
+    start, _ = associations.default_period()
+    return (
+        t.plain("{years} academic year", years=academic_year_label(start.year)),
+        cb("asc", "per", "year"),
+    )
+
+
+async def ask_period(turn: Turn) -> None:
+    t = turn.t
+    if turn.data.get("period_typing"):
+        await turn.say(
+            t.gettext(
+                "Send the start and the end of the period, for example: "
+                "<code>01.09.2026 – 31.05.2027</code>. Or choose the current academic year."
+            ),
+            inline([[_year_button(t)]]),
+        )
+        return
+    await turn.say(
+        t.gettext("For what period is the association set up?"),
+        inline([[_year_button(t)], [(t.plain("Another period…"), cb("asc", "per", "other"))]]),
+    )
+
+
+async def _keep_period(turn: Turn, start: date, end: date) -> None:
+    turn.drop("period_typing")
+    turn.put(period_start=start.isoformat(), period_end=end.isoformat())
+    await _next(turn, "period")
+
+
+async def on_period_button(turn: Turn, data: Callback) -> None:
+    if data.action != "per" or data.arg(0) not in ("year", "other"):
+        await turn.repeat()
+        return
+    if data.arg(0) == "other":
+        turn.put(period_typing=True)
+        await turn.repeat()
+        return
+    start, end = associations.default_period()
+    await turn.show(
+        turn.t.gettext("Period: <b>{period}</b>", period=_period_text(turn.t, start, end))
+    )
+    await _keep_period(turn, start, end)
+
+
+async def on_period_text(turn: Turn, text: str) -> None:
+    try:
+        start, end = associations.check_period(
+            AssociationKind(turn.data["kind"]), *associations.parse_period(text)
+        )
+    except InvalidInput as error:
+        await _reject(turn, error)
+        return
+    await _keep_period(turn, start, end)
 
 
 async def ask_scope(turn: Turn) -> None:
@@ -1068,13 +1181,15 @@ def _draft(data: dict) -> associations.Draft:
         member_cap=data.get("cap"),
         parent_id=data.get("parent_id"),
         order_ref=data.get("order"),
+        period=_period(data),
+        goals=data.get("goals"),
     )
 
 
 async def ask_summary(turn: Turn) -> None:
     t, d = turn.t, turn.data
     kind = AssociationKind(d["kind"])
-    start, end = associations.default_period()
+    start, end = _period(d)
     text = turn.context.render.render(
         "associations/summary.html",
         t,
@@ -1088,15 +1203,22 @@ async def ask_summary(turn: Turn) -> None:
         parent=d.get("parent_name"),
         order=d.get("order"),
         leader=d.get("leader_name"),
-        period=t.plain(
-            "{start} – {end}",
-            start=format_date(start, t.language),
-            end=format_date(end, t.language),
-        ),
+        period=_period_text(t, start, end),
+    )
+    text = (
+        text.rstrip()
+        + "\n"
+        + (
+            t.gettext("🎯 Goals and objectives: {goals}", goals=d["goals"])
+            if d.get("goals")
+            else t.gettext("🎯 Goals and objectives: not given")
+        )
     )
     edits = [
         (t.plain("✏️ Title"), cb("asc", "edit", "name")),
         (t.plain("✏️ Topic"), cb("asc", "edit", "topic")),
+        (t.plain("✏️ Goals"), cb("asc", "edit", "goals")),
+        (t.plain("✏️ Period"), cb("asc", "edit", "period")),
         (t.plain("✏️ Limit"), cb("asc", "edit", "cap")),
         (t.plain("✏️ Order"), cb("asc", "edit", "order")),
     ]
@@ -1106,8 +1228,12 @@ async def ask_summary(turn: Turn) -> None:
     await turn.say(text, inline(rows))
 
 
+EDITABLE = ("name", "topic", "goals", "period", "cap", "order")
+
+
 async def on_summary(turn: Turn, data: Callback) -> None:
-    if data.action == "edit" and data.arg(0) in ("name", "topic", "cap", "order"):
+    if data.action == "edit" and data.arg(0) in EDITABLE:
+        turn.drop("period_typing")
         turn.put(review=True)
         await turn.goto(data.arg(0) or "name")
         return
@@ -1116,10 +1242,28 @@ async def on_summary(turn: Turn, data: Callback) -> None:
         return
     context = turn.context
     draft = _draft(turn.data)
+    try:
+        if turn.data.get("mode") == "create":
+            association = await associations.create_association(
+                context.session, actor=context.actor, draft=draft
+            )
+        else:
+            association = await associations.propose_association(
+                context.session, actor=context.actor, draft=draft
+            )
+    except associations.PeriodError as error:
+        # e.g. the chosen period ended while the dialog waited: ask for it again
+        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        turn.drop("period_start", "period_end", "period_typing")
+        turn.put(review=True)
+        await turn.goto("period")
+        return
+    except associations.BadGoals as error:
+        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        turn.put(review=True)
+        await turn.goto("goals")
+        return
     if turn.data.get("mode") == "create":
-        association = await associations.create_association(
-            context.session, actor=context.actor, draft=draft
-        )
         leader = await context.session.get(User, draft.leader_user_id)
         await turn.finish()
         await turn.show(
@@ -1143,9 +1287,6 @@ async def on_summary(turn: Turn, data: Callback) -> None:
                 link=join_link(context, association),
             )
         return
-    association = await associations.propose_association(
-        context.session, actor=context.actor, draft=draft
-    )
     await turn.finish()
     for approver in await associations.approvers(context.session):
         await notify(
@@ -1185,6 +1326,8 @@ def _setup_creation() -> None:
         associations.clean_topic,
     )
     CREATE.step("topic", ask=ask, on_text=on_text)
+    CREATE.step("goals", ask=ask_goals, on_text=on_goals_text, on_button=on_goals_skip)
+    CREATE.step("period", ask=ask_period, on_text=on_period_text, on_button=on_period_button)
     CREATE.step("scope", ask=ask_scope, on_button=on_scope)
     CREATE.step("subjects", ask=ask_subjects, on_button=on_subjects)
     CREATE.step("policy", ask=ask_policy, on_button=on_policy)

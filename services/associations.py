@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,8 @@ FORUM_TOPICS = {
     "consultations": N_("Consultations"),
 }
 MAX_CAP = 10_000
+MAX_GOALS = 1000
+MAX_PERIOD_YEARS = 2
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -103,6 +106,40 @@ class BadCap(InvalidInput):
 class BadOrder(InvalidInput):
     message = N_(
         "Please write the order as «number from DD.MM.YYYY», for example «15 from 01.09.2026»."
+    )
+
+
+class BadGoals(InvalidInput):
+    message = N_("Please write the goals and objectives: 3 to 1000 characters.")
+
+
+class PeriodError(InvalidInput):
+    """A period the association cannot have; the dialog asks for the period again."""
+
+
+class BadPeriodFormat(PeriodError):
+    message = N_(
+        "Please send two dates, the start and the end, for example: "
+        "<code>01.09.2026 – 31.05.2027</code>."
+    )
+
+
+class PeriodReversed(PeriodError):
+    message = N_("The period ends before it starts. Please check the dates.")
+
+
+class PeriodTooLong(PeriodError):
+    message = N_("An association is set up for at most two years. Please choose a shorter period.")
+
+
+class PeriodInPast(PeriodError):
+    message = N_("This period has already ended. Please choose dates that are still ahead.")
+
+
+class PeriodTooLongForVpo(PeriodError):
+    message = N_(
+        "By the regulations a VPO works for no longer than one academic year. Please choose a "
+        "period of at most a year."
     )
 
 
@@ -160,6 +197,53 @@ def clean_order(text: str) -> str:
     return f"№ {words[0]} от {signed.strftime('%d.%m.%Y')}"
 
 
+def clean_goals(text: str) -> str:
+    """Free text; line breaks are kept, blank edges and runs of spaces are not."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    value = "\n".join(lines).strip()
+    if not 3 <= len(value) <= MAX_GOALS:
+        raise BadGoals()
+    return value
+
+
+_PERIOD = re.compile(
+    r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*[-–—]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$"
+)
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """«01.09.2026 – 31.05.2027» (a hyphen, an en or em dash; spaces optional) → two dates."""
+    match = _PERIOD.match(text)
+    if match is None:
+        raise BadPeriodFormat()
+    d1, m1, y1, d2, m2, y2 = (int(part) for part in match.groups())
+    try:
+        return date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        raise BadPeriodFormat() from None
+
+
+def _years_later(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def check_period(kind: AssociationKind, start: date, end: date) -> tuple[date, date]:
+    """The rules for an association's period (the dialog and the services share them)."""
+    if end < start:
+        raise PeriodReversed()
+    if end >= _years_later(start, MAX_PERIOD_YEARS):
+        raise PeriodTooLong()
+    if kind == AssociationKind.VPO and end >= _years_later(start, 1):
+        raise PeriodTooLongForVpo()
+    if end < now().date():
+        raise PeriodInPast()
+    return start, end
+
+
 @dataclass
 class Draft:
     """What the creation dialog collects."""
@@ -200,7 +284,7 @@ async def _new_code(session: AsyncSession) -> str:
 async def _build(
     session: AsyncSession, draft: Draft, status: AssociationStatus, creator: User
 ) -> Association:
-    start, end = draft.period or default_period()
+    start, end = check_period(draft.kind, *(draft.period or default_period()))
     organisation = creator.organisation
     if draft.parent_id is not None:
         parent = await session.get(Association, draft.parent_id)
@@ -211,7 +295,7 @@ async def _build(
         kind=draft.kind,
         name=clean_name(draft.name),
         topic=clean_topic(draft.topic),
-        goals=draft.goals,
+        goals=clean_goals(draft.goals) if draft.goals is not None else None,
         subject_scope=draft.subject_scope,
         subjects=list(draft.subjects),
         organisation=organisation,

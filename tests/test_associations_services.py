@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -83,6 +83,79 @@ def test_order_and_cap_validation():
     with pytest.raises(associations.BadCap):
         associations.clean_cap("1")
     assert associations.clean_cap(" 25 ") == 25
+
+
+def test_period_parsing_and_rules():
+    set_clock(lambda: datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    expected = (date(2026, 9, 1), date(2027, 5, 31))
+    for text in ("01.09.2026 – 31.05.2027", "1.9.2026-31.5.2027", " 01.09.2026 —31.05.2027 "):
+        assert associations.parse_period(text) == expected
+    for text in ("01.09.2026", "с 1 сентября по 31 мая", "31.02.2027 – 31.05.2027"):
+        with pytest.raises(associations.BadPeriodFormat):
+            associations.parse_period(text)
+    community, vpo = AssociationKind.COMMUNITY, AssociationKind.VPO
+    assert associations.check_period(community, *expected) == expected
+    with pytest.raises(associations.PeriodReversed):
+        associations.check_period(community, date(2027, 5, 31), date(2026, 9, 1))
+    # exactly two years is allowed, a day more is not
+    assert associations.check_period(community, date(2026, 9, 1), date(2028, 8, 31))
+    with pytest.raises(associations.PeriodTooLong):
+        associations.check_period(community, date(2026, 9, 1), date(2028, 9, 1))
+    with pytest.raises(associations.PeriodInPast):
+        associations.check_period(community, date(2025, 9, 1), date(2026, 5, 31))
+    # a VPO lasts at most one academic year
+    assert associations.check_period(vpo, date(2026, 9, 1), date(2027, 8, 31))
+    with pytest.raises(associations.PeriodTooLongForVpo):
+        associations.check_period(vpo, date(2026, 9, 1), date(2027, 12, 31))
+    assert associations.default_period() == (date(2026, 9, 1), date(2027, 8, 31))
+
+
+def test_goals_validation():
+    assert associations.clean_goals("  Цель:   развитие\n  Задачи: семинары ") == (
+        "Цель: развитие\nЗадачи: семинары"
+    )
+    for text in ("ab", "   ", "я" * 1001):
+        with pytest.raises(associations.BadGoals):
+            associations.clean_goals(text)
+
+
+async def test_services_refuse_a_forged_period_or_goals(session):
+    set_clock(lambda: datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    methodist = await make_teacher(session, roles=(NetworkRole.METHODIST,))
+    teacher = await make_teacher(session)
+    actor = Actor(methodist.telegram_id)
+    with pytest.raises(associations.PeriodTooLongForVpo):
+        await associations.create_association(
+            session,
+            actor=actor,
+            draft=_draft(
+                kind=AssociationKind.VPO,
+                leader_user_id=teacher.id,
+                period=(date(2026, 9, 1), date(2028, 5, 31)),
+            ),
+        )
+    with pytest.raises(associations.PeriodInPast):
+        await associations.propose_association(
+            session,
+            actor=Actor(teacher.telegram_id),
+            draft=_draft(period=(date(2025, 9, 1), date(2026, 8, 31))),
+        )
+    with pytest.raises(associations.BadGoals):
+        await associations.propose_association(
+            session, actor=Actor(teacher.telegram_id), draft=_draft(goals="x")
+        )
+    created = await associations.create_association(
+        session,
+        actor=actor,
+        draft=_draft(
+            kind=AssociationKind.VPO,
+            leader_user_id=teacher.id,
+            period=(date(2027, 1, 10), date(2027, 12, 20)),
+            goals="Цель: обмен опытом.",
+        ),
+    )
+    assert (created.period_start, created.period_end) == (date(2027, 1, 10), date(2027, 12, 20))
+    assert created.goals == "Цель: обмен опытом."
 
 
 async def test_cap_waiting_list_and_offer_on_leave(session):

@@ -16,6 +16,8 @@ from models import (
     OutboxMessage,
 )
 from models.db import unit_of_work
+from services.clock import now
+from services.formatting import academic_year_bounds, academic_year_of
 from tests.documents.pdf_probe import full_text
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, register_teacher, say
@@ -87,7 +89,16 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     await say(fake_api, METHODIST, "ВМО", "от 5 до 300")
     await say(fake_api, METHODIST, "Сообщество учителей физики <b>", "Методическая тема")
     await say(fake_api, METHODIST, "Тема", "от 5 до 1000")
-    scopes = await say(fake_api, METHODIST, "Цифровая лаборатория на уроке", "охват")
+    await say(fake_api, METHODIST, "Цифровая лаборатория на уроке", "Цель и задачи")
+    await say(fake_api, METHODIST, "ок", "от 3 до 1000")
+    period = await say(fake_api, METHODIST, "Цель: освоить цифровую лабораторию.", "На какой срок")
+    year, _ = academic_year_of(now().date())
+    assert button(period, f"{year}/{year + 1} учебный год")
+    typing = await press(fake_api, METHODIST, period, "Другой срок", "01.09.2026 – 31.05.2027")
+    assert button(typing, "учебный год")
+    await say(fake_api, METHODIST, f"01.09.{year + 1} - 01.09.{year}", "раньше даты начала")
+    await say(fake_api, METHODIST, f"01.09.{year}—01.09.{year + 3}", "не более чем на два года")
+    scopes = await say(fake_api, METHODIST, f"01.09.{year} – 30.06.{year + 2}", "охват")
     subjects = await press(fake_api, METHODIST, scopes, "монопредметное", "Какие предметы")
     done = button(subjects, "Готово")
     fake_api.user_presses(METHODIST, subjects, done)
@@ -132,6 +143,8 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     assert "&lt;b&gt;" in summary["text"] or "<b>" not in summary["text"].split("\n")[2]
     assert "Не более участников: 30" in summary["text"]
     assert "№ 15 от 01.09.2026" in summary["text"]
+    assert "🎯 Цель и задачи: Цель: освоить цифровую лабораторию." in summary["text"]
+    assert button(summary, "✏️ Цель и задачи") and button(summary, "✏️ Срок")
     done = await press(fake_api, METHODIST, summary, "Создать", "создано")
     assert "t.me/vmo_test_bot?start=join_" in done["text"]
 
@@ -141,6 +154,11 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     assert created.member_cap == 30 and created.join_policy == JoinPolicy.APPROVAL
     assert created.subjects == ["physics"] and created.order_ref == "№ 15 от 01.09.2026"
     assert created.name == "Сообщество учителей физики <b>"
+    assert created.goals == "Цель: освоить цифровую лабораторию."
+    assert (created.period_start.isoformat(), created.period_end.isoformat()) == (
+        f"{year}-09-01",
+        f"{year + 2}-06-30",
+    )
     await _drain(harness)
     told = await fake_api.wait_for_message(LEADER, "назначены руководителем")
     assert created.join_code in told["text"]
@@ -151,7 +169,9 @@ async def test_proposal_is_approved_and_the_initiator_told(harness, fake_api):
     kinds = await say(fake_api, TEACHER, "/propose", "останется черновиком")
     await press(fake_api, TEACHER, kinds, "ВМО (", "Название")
     await say(fake_api, TEACHER, "ВМО учителей истории", "Методическая тема")
-    scopes = await say(fake_api, TEACHER, "Работа с историческими источниками", "охват")
+    goals = await say(fake_api, TEACHER, "Работа с историческими источниками", "Цель и задачи")
+    period = await press(fake_api, TEACHER, goals, "Пропустить", "На какой срок")
+    scopes = await press(fake_api, TEACHER, period, "учебный год", "охват")
     subjects = await press(fake_api, TEACHER, scopes, "надпредметное", "Какие предметы")
     fake_api.user_presses(TEACHER, subjects, button(subjects, "История"))
     await fake_api.wait_for(
@@ -164,6 +184,11 @@ async def test_proposal_is_approved_and_the_initiator_told(harness, fake_api):
     order = await press(fake_api, TEACHER, parent, "Без родительского", "Приказ")
     summary = await press(fake_api, TEACHER, order, "Пропустить", "Проверьте")
     assert "Кто будет руководителем" not in summary["text"]
+    assert "Цель и задачи: не указаны" in summary["text"]
+    period = await press(fake_api, TEACHER, summary, "✏️ Срок", "На какой срок")
+    typing = await press(fake_api, TEACHER, period, "Другой срок", "Пришлите даты")
+    await say(fake_api, TEACHER, "01.09.2020 – 31.05.2021", "уже закончился")
+    summary = await press(fake_api, TEACHER, typing, "учебный год", "Проверьте")
     await press(fake_api, TEACHER, summary, "Отправить", "отправлено на одобрение")
     await _drain(harness)
     ask = await fake_api.wait_for_message(METHODIST, "предлагает новое объединение")
@@ -175,6 +200,10 @@ async def test_proposal_is_approved_and_the_initiator_told(harness, fake_api):
     async with harness.sessions() as session:
         proposal = await session.scalar(select(Association))
     assert proposal.status == AssociationStatus.ACTIVE
+    assert proposal.goals is None
+    assert (proposal.period_start, proposal.period_end) == academic_year_bounds(
+        academic_year_of(now().date())[0]
+    )
     assert button(ask, "Принять") and not fake_api.world.chat(METHODIST).messages[
         ask["message_id"]
     ].get("reply_markup")
