@@ -218,6 +218,7 @@ async def managed_associations(session: AsyncSession, actor: Actor) -> list[Asso
 
 
 async def active_members(session: AsyncSession, association_id: int) -> list[User]:
+    """The association's active members who can still be reached (not forgotten)."""
     rows = await session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)

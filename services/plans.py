@@ -41,7 +41,7 @@ from services.access import Actor, network_roles, require_association_role, requ
 from services.clock import academic_year_start, now
 from services.dateparse import MONTHS
 from services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from services.meetings import FORMS
+from services.meetings import FORMS, active_members
 from services.outbox import Buttons, Outgoing, enqueue, store_file
 from services.texts import N_, T_
 
@@ -237,20 +237,6 @@ async def view_of(session: AsyncSession, plan: Plan) -> PlanView:
     if ids:
         people = {u.id: u for u in (await session.scalars(select(User).where(User.id.in_(ids))))}
     return PlanView(plan, association, items, people)
-
-
-async def active_members(session: AsyncSession, association_id: int) -> list[User]:
-    rows = await session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            User.forgotten_at.is_(None),
-        )
-        .order_by(User.full_name)
-    )
-    return list(rows.all())
 
 
 async def my_associations(session: AsyncSession, actor: Actor) -> list[tuple[Association, bool]]:
