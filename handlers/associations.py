@@ -3,6 +3,7 @@ the leader's management buttons, the waiting list and the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
@@ -572,18 +573,30 @@ async def issue_invitation(update: Update, context: BotContext, association_id: 
     )
 
 
-async def catalogue_button(update: Update, context: BotContext) -> None:
+async def route_button(
+    update: Update,
+    context: BotContext,
+    route: Callable[[Update, BotContext, Callback], Awaitable[None]],
+) -> None:
+    """Parse a button, run its route, stop the spinner; forged or stale data gets an alert.
+
+    A rule that says no (DomainError) goes to the global error handler, which rolls the
+    update back and answers with the reason.
+    """
     data = parse(update.callback_query.data if update.callback_query else None)
     if data is None:
         await alert(update, context.t.plain(STALE))
         return
     try:
-        await _route(update, context, data)
-        await ack(update)
+        await route(update, context, data)
     except ValueError:
         await alert(update, context.t.plain(STALE))
-    except DomainError as error:
-        await explain(update, context, error)
+        return
+    await ack(update)
+
+
+async def catalogue_button(update: Update, context: BotContext) -> None:
+    await route_button(update, context, _route)
 
 
 async def _route(update: Update, context: BotContext, data: Callback) -> None:

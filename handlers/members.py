@@ -8,18 +8,23 @@ from io import BytesIO
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import Callback, cb, parse, pattern
+from bot.callbacks import Callback, cb, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import inline
-from bot.replies import ack, alert, reply, show
-from handlers.associations import STALE, explain, notify, offer_places, remove_from_chat
+from bot.replies import alert, reply, show
+from handlers.associations import (
+    notify,
+    offer_places,
+    remove_from_chat,
+    route_button,
+)
 from models import MemberRole
 from services import associations, memberships
-from services.errors import DomainError, InvalidInput
+from services.errors import InvalidInput
 from services.formatting import format_date_short
 from services.texts import N_
 
@@ -196,17 +201,7 @@ async def send_export(update: Update, context: BotContext, association_id: int, 
 
 
 async def members_button(update: Update, context: BotContext) -> None:
-    data = parse(update.callback_query.data if update.callback_query else None)
-    if data is None:
-        await alert(update, context.t.plain(STALE))
-        return
-    try:
-        await _route(update, context, data)
-        await ack(update)
-    except ValueError:
-        await alert(update, context.t.plain(STALE))
-    except DomainError as error:
-        await explain(update, context, error)
+    await route_button(update, context, _route)
 
 
 async def _route(update: Update, context: BotContext, data: Callback) -> None:
