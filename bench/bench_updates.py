@@ -320,49 +320,9 @@ class Trace:
 TRACE: Trace | None = None
 
 
-class _Harness(BotHarness):
-    """BotHarness, optionally with an engine of our own (to try database pool sizes)."""
-
-    def __init__(self, api: FakeBotApi, settings: Any, engine_kwargs: dict[str, Any]) -> None:
-        super().__init__(api, settings)
-        self.engine_kwargs = engine_kwargs
-
-    async def start(self) -> Any:
-        if not self.engine_kwargs:
-            return await super().start()
-        from telegram import Update
-
-        from bot.app import build_application
-
-        engine = create_engine(self.settings.database_url, **self.engine_kwargs)
-        app = build_application(self.settings, engine=engine)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
-        await app.start()
-        self.app = app
-        return app
-
-
-def _stub_sniffio() -> None:
-    """Experiment: what installing `sniffio` would do (httpcore imports it on every request and
-    a failed import scans sys.path each time)."""
-    import types
-
-    module = types.ModuleType("sniffio")
-    module.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
-    sys.modules.setdefault("sniffio", module)
-
-
 async def child_main(args: argparse.Namespace) -> None:
     """The bot alone in this process (the fake server and the users run in the parent)."""
     global TRACE
-    if args.sniffio_stub:
-        _stub_sniffio()
     settings = load_settings(_env_file=None, **json.loads(args.child))
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
@@ -370,7 +330,7 @@ async def child_main(args: argparse.Namespace) -> None:
         TRACE = Trace()
         TRACE.install()
     engine_kwargs = {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
-    harness = _Harness(None, settings, engine_kwargs)  # type: ignore[arg-type]
+    harness = BotHarness(None, settings, engine_kwargs)  # type: ignore[arg-type]
     await harness.start()
     print("READY", flush=True)
     cpu_start = time.process_time()
@@ -397,7 +357,6 @@ class BotProcess:
         command = [sys.executable, __file__, "--child", json.dumps(self.values)]
         command += ["--db-pool", str(self.args.db_pool)]
         command += ["--trace"] if self.args.trace else []
-        command += ["--sniffio-stub"] if self.args.sniffio_stub else []
         self.proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )
@@ -507,16 +466,14 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         errors = _ErrorCounter()
         logging.getLogger().addHandler(errors)
         bot_report: dict[str, Any] = {}
-        harness: _Harness | None = None
+        harness: BotHarness | None = None
         process: BotProcess | None = None
         try:
             if args.in_process:
-                if args.sniffio_stub:
-                    _stub_sniffio()
                 engine_kwargs = (
                     {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
                 )
-                harness = _Harness(api, load_settings(_env_file=None, **values), engine_kwargs)
+                harness = BotHarness(api, load_settings(_env_file=None, **values), engine_kwargs)
                 await harness.start()
             else:
                 process = BotProcess(values, args)
@@ -635,7 +592,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--modes", default="sequential,ours", help="sequential,ours")
     parser.add_argument("--db-pool", type=int, default=0, help="try this engine pool size")
     parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
-    parser.add_argument("--sniffio-stub", action="store_true", help="as if sniffio installed")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help="print where the time goes")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")

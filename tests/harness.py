@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings, load_settings
+from models.db import create_engine
 from tests.fakebot import FakeBotApi
 
 ADMIN_ID = 900_001
@@ -35,13 +36,22 @@ def make_settings(api: FakeBotApi, database_url: str, **overrides: Any) -> Setti
 class BotHarness:
     """Starts, stops and restarts the bot; drives it through the fake server."""
 
-    def __init__(self, api: FakeBotApi, settings: Settings) -> None:
+    def __init__(
+        self, api: FakeBotApi, settings: Settings, engine_kwargs: dict[str, Any] | None = None
+    ) -> None:
         self.api = api
         self.settings = settings
+        # Extra engine options (pool sizes) for benchmarks; the defaults otherwise.
+        self.engine_kwargs = engine_kwargs or {}
         self.app: Application | None = None
 
     async def start(self) -> Application:
-        app = build_application(self.settings)
+        engine = (
+            create_engine(self.settings.database_url, **self.engine_kwargs)
+            if self.engine_kwargs
+            else None
+        )
+        app = build_application(self.settings, engine=engine)
         await app.initialize()
         if app.post_init:
             await app.post_init(app)
