@@ -32,6 +32,10 @@ def add_sweep(callback, *, every: timedelta, name: str, first: float = 5.0) -> N
     _extra.append((callback, every, name, first))
 
 
+def feature_sweep_names() -> list[str]:
+    return [name for _, _, name, _ in _extra]
+
+
 def schedule(application: Application) -> None:
     """Start the sweeps (deterministic names, so a restart replaces rather than doubles)."""
     queue = application.job_queue

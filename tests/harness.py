@@ -11,6 +11,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.settings import Settings, load_settings
 from models.db import create_engine
+from scheduler import jobs
 from tests.fakebot import FakeBotApi
 
 ADMIN_ID = 900_001
@@ -33,14 +34,29 @@ def make_settings(api: FakeBotApi, database_url: str, **overrides: Any) -> Setti
     return load_settings(**values)
 
 
+def stop_feature_sweeps(app: Application) -> None:
+    assert app.job_queue is not None
+    for name in jobs.feature_sweep_names():
+        for job in app.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+
+
 class BotHarness:
     """Starts, stops and restarts the bot; drives it through the fake server."""
 
     def __init__(
-        self, api: FakeBotApi, settings: Settings, engine_kwargs: dict[str, Any] | None = None
+        self,
+        api: FakeBotApi,
+        settings: Settings,
+        engine_kwargs: dict[str, Any] | None = None,
+        *,
+        sweeps: bool = False,
     ) -> None:
         self.api = api
         self.settings = settings
+        # The features' periodic sweeps run on wall-clock timers; a test calls them itself
+        # (at the moment it chooses) unless it asks for the timers.
+        self.sweeps = sweeps
         # Extra engine options (pool sizes) for benchmarks; the defaults otherwise.
         self.engine_kwargs = engine_kwargs or {}
         self.app: Application | None = None
@@ -60,6 +76,8 @@ class BotHarness:
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
         )
         await app.start()
+        if not self.sweeps:
+            stop_feature_sweeps(app)
         self.app = app
         return app
 
