@@ -37,15 +37,15 @@ STALE_AFTER = 5.0
 async def run_worker(database_url: str, base_url: str, token: str, rate: float) -> None:
     from sqlalchemy import func, select
     from telegram import Bot
-    from telegram.request import HTTPXRequest
 
+    from bot.request import AiohttpRequest
     from models import OutboxMessage, OutboxStatus
     from models.db import create_engine, create_session_factory
     from scheduler.outbox import OutboxWorker, WorkerConfig
 
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
-    request = HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=10)
+    request = AiohttpRequest(pool_size=16, read_timeout=15, pool_timeout=10)
     bot = Bot(token, base_url=base_url, request=request)
     await bot.initialize()
     worker = OutboxWorker(

@@ -249,9 +249,9 @@ class Trace:
             await commit(session)
             trace.commits.append(time.monotonic() - started)
 
-        from telegram.request import HTTPXRequest
+        from bot.request import AiohttpRequest
 
-        do_request = HTTPXRequest.do_request
+        do_request = AiohttpRequest.do_request
         connection = AsyncSession.connection
 
         async def traced_do_request(request: Any, url: str, *a: Any, **kw: Any) -> Any:
@@ -269,7 +269,7 @@ class Trace:
             finally:
                 trace.connects.append(time.monotonic() - started)
 
-        HTTPXRequest.do_request = traced_do_request  # type: ignore[method-assign]
+        AiohttpRequest.do_request = traced_do_request  # type: ignore[method-assign]
         AsyncSession.connection = traced_connection  # type: ignore[method-assign]
         InboxBot.get_updates = traced_get_updates  # type: ignore[method-assign]
         processor.OrderedUpdateProcessor.do_process_update = traced_do_process  # type: ignore[method-assign]
@@ -280,7 +280,7 @@ class Trace:
             lambda: setattr(processor.OrderedUpdateProcessor, "do_process_update", do_process),
             lambda: setattr(processor.OrderedUpdateProcessor, "_in_unit_of_work", unit),
             lambda: setattr(AsyncSession, "commit", commit),
-            lambda: setattr(HTTPXRequest, "do_request", do_request),
+            lambda: setattr(AiohttpRequest, "do_request", do_request),
             lambda: setattr(AsyncSession, "connection", connection),
         ]
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.commands import CommandSpec, publish
 from bot.context import BotContext, make_context_types
@@ -18,6 +17,7 @@ from bot.errors import on_error
 from bot.inbox import InboxBot, unhandled
 from bot.processor import OrderedUpdateProcessor
 from bot.render import Renderer
+from bot.request import AiohttpRequest
 from bot.settings import Settings
 from handlers import (
     admin,
@@ -73,15 +73,15 @@ def build_application(settings: Settings, *, engine: AsyncEngine | None = None) 
     engine = engine or create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     processor = OrderedUpdateProcessor(sessions, settings, in_flight=settings.concurrent_updates)
-    request = HTTPXRequest(
-        connection_pool_size=settings.http_pool_size,
-        http_version="1.1",
+    request = AiohttpRequest(
+        pool_size=settings.http_pool_size,
         read_timeout=15,
-        write_timeout=30,
+        write_timeout=15,
+        media_write_timeout=60,
         connect_timeout=10,
         pool_timeout=10,
     )
-    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    updates_request = AiohttpRequest(pool_size=2, read_timeout=40)
     bot = InboxBot(
         settings.bot_token,
         base_url=settings.bot_api_base_url,

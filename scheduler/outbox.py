@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
@@ -41,6 +40,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.request import ConnectionNotOpened
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
 from scheduler.ratelimit import SendLimits
@@ -86,7 +86,7 @@ def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | 
 def _may_not_have_left(error: Exception) -> bool:
     """True when the request certainly did not reach Telegram (safe to send again)."""
     cause = error.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(cause, ConnectionNotOpened):
         return True
     if isinstance(error, TimedOut):
         return "Pool timeout" in str(error)

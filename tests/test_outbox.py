@@ -13,8 +13,8 @@ import pytest_asyncio
 import telegram
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.request import HTTPXRequest
 
+from bot.request import AiohttpRequest
 from models import Association, OutboxMessage, OutboxStatus, User
 from models.db import create_engine, create_session_factory, unit_of_work
 from scheduler.outbox import OutboxWorker, WorkerConfig
@@ -30,7 +30,7 @@ FAST = WorkerConfig(rate=30.0, private_interval=0.0, stale_after=60.0)
 
 @pytest_asyncio.fixture
 async def bot(fake_api) -> AsyncIterator[telegram.Bot]:  # type: ignore[no-untyped-def]
-    request = HTTPXRequest(connection_pool_size=8, read_timeout=5, pool_timeout=5)
+    request = AiohttpRequest(pool_size=8, read_timeout=5, pool_timeout=5)
     async with telegram.Bot(fake_api.token, base_url=fake_api.base_url, request=request) as bot:
         yield bot
 
@@ -328,7 +328,7 @@ async def test_two_workers_share_without_duplicates(fake_api, database_url) -> N
             telegram.Bot(
                 fake_api.token,
                 base_url=fake_api.base_url,
-                request=HTTPXRequest(connection_pool_size=8),
+                request=AiohttpRequest(pool_size=8),
             )
             for _ in range(2)
         ]
