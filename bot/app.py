@@ -92,7 +92,7 @@ def build_application(settings: Settings, *, engine: AsyncEngine | None = None) 
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
     )
-    bot.attach_inbox(sessions)
+    bot.attach_inbox(sessions, processor.fresh_update_ids)
     application = (
         ApplicationBuilder()
         .bot(bot)
@@ -121,7 +121,7 @@ def build_application(settings: Settings, *, engine: AsyncEngine | None = None) 
         ),
     )
     application.bot_data["outbox"] = worker
-    processor.after_commit_hooks.append(worker.wake)
+    processor.after_outbox_hooks.append(worker.wake)
     _wire(application)
     return application
 

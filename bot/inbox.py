@@ -34,15 +34,20 @@ class InboxBot(ExtBot[None]):
     """
 
     _inbox_sessions: async_sessionmaker[AsyncSession] | None = None
+    _fresh: set[int] | None = None
 
-    def attach_inbox(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def attach_inbox(self, sessions: async_sessionmaker[AsyncSession], fresh: set[int]) -> None:
+        """Store updates with `sessions`; add the ids of newly stored ones to `fresh`."""
         self._inbox_sessions = sessions
+        self._fresh = fresh
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
         if not updates or self._inbox_sessions is None:
             return updates
-        await store_new(self._inbox_sessions, updates)
+        new_ids = await store_new(self._inbox_sessions, updates)
+        if self._fresh is not None:
+            self._fresh.update(new_ids)
         return updates
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Hashable
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -20,9 +21,10 @@ from bot.i18n import Translator, pick_language
 from bot.scope import UpdateScope, current_scope
 from bot.settings import Settings
 from models import ReceivedUpdate, User
-from models.db import commit
+from models.db import write_gate
 from services.access import Actor
 from services.clock import now
+from services.outbox import enqueued_in
 from services.users import known_user
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,10 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.unit_of_work = unit_of_work
         self._running = asyncio.Semaphore(in_flight)
         self._locks = _KeyedLocks()
-        self.after_commit_hooks: list[Any] = []
+        # Run after an update whose transaction added outbox rows (wakes the worker).
+        self.after_outbox_hooks: list[Any] = []
+        # Filled by the inbox with the updates it has just stored (see _handled_before).
+        self.fresh_update_ids: set[int] = set()
         # Updates received and not yet committed (tests and benchmarks wait for 0).
         self.active = 0
 
@@ -115,8 +120,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
 
     async def _in_unit_of_work(self, update: Update, coroutine: Awaitable[Any]) -> None:
         async with self.sessions() as session:
-            received = await session.get(ReceivedUpdate, update.update_id)
-            if received is not None and received.handled_at is not None:
+            if await self._handled_before(session, update.update_id):
                 log.info("update %s was handled before; skipped", update.update_id)
                 coroutine.close()  # type: ignore[attr-defined]
                 return
@@ -128,11 +132,25 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 current_scope.reset(token)
             if scope.failed:
                 await session.rollback()
-                received = await session.get(ReceivedUpdate, update.update_id)
-            _mark_handled(session, received, update.update_id)
-            await commit(session)
-        for hook in (*self.after_commit_hooks, *scope.after_commit):
+            async with write_gate(session):
+                await _mark_handled(session, update.update_id)
+                await session.commit()
+            wrote_outbox = enqueued_in(session)
+        if wrote_outbox:
+            for hook in self.after_outbox_hooks:
+                hook()
+        for hook in scope.after_commit:
             hook()
+
+    async def _handled_before(self, session: AsyncSession, update_id: int) -> bool:
+        # An update this process has just stored cannot have been handled: no read needed.
+        if update_id in self.fresh_update_ids:
+            self.fresh_update_ids.discard(update_id)
+            return False
+        handled_at = await session.scalar(
+            select(ReceivedUpdate.handled_at).where(ReceivedUpdate.update_id == update_id)
+        )
+        return handled_at is not None
 
     async def _open_scope(self, session: AsyncSession, update: Update) -> UpdateScope:
         person = update.effective_user
@@ -157,12 +175,17 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         return UpdateScope(session=session, translator=Translator(language), actor=actor, user=user)
 
 
-def _mark_handled(session: AsyncSession, row: ReceivedUpdate | None, update_id: int) -> None:
+async def _mark_handled(session: AsyncSession, update_id: int) -> None:
     """Record the update as handled (its payload is no longer needed)."""
-    if row is None:
+    moment = now()
+    marked = await session.execute(
+        update(ReceivedUpdate)
+        .where(ReceivedUpdate.update_id == update_id)
+        .values(handled_at=moment, payload=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not marked.rowcount:  # type: ignore[attr-defined]
+        # Not stored by the inbox (webhook mode, or a test feeding the queue directly).
         session.add(
-            ReceivedUpdate(update_id=update_id, payload=None, received_at=now(), handled_at=now())
+            ReceivedUpdate(update_id=update_id, payload=None, received_at=moment, handled_at=moment)
         )
-    else:
-        row.handled_at = now()
-        row.payload = None

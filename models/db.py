@@ -65,20 +65,27 @@ async def _holds_write_lock(session: AsyncSession) -> bool:
     return bool(driver is not None and driver.in_transaction)
 
 
-async def commit(session: AsyncSession) -> None:
-    """Commit; on SQLite, through the process's write gate.
+@asynccontextmanager
+async def write_gate(session: AsyncSession) -> AsyncIterator[None]:
+    """Hold the process's SQLite write gate while writing and committing (elsewhere: no-op).
 
-    A session that already wrote commits straight away: it holds SQLite's lock, and making
+    A session that already wrote passes straight away: it holds SQLite's lock, and making
     it wait behind the gate could deadlock with a gate holder waiting for that lock.
     """
     bind = session.bind
     if bind is None or bind.dialect.name != "sqlite" or await _holds_write_lock(session):
-        await session.commit()
+        yield
         return
     gate = _write_gates.setdefault(
         bind.sync_engine if hasattr(bind, "sync_engine") else bind, asyncio.Lock()
     )
     async with gate:
+        yield
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit; on SQLite, through the process's write gate."""
+    async with write_gate(session):
         await session.commit()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import MemberRole, Membership, MembershipStatus, NetworkRole, NetworkRoleGrant, User
@@ -27,8 +27,21 @@ class Actor:
     is_platform_admin: bool = False
 
 
+_USERS_SEEN = "users_by_telegram_id"
+
+
 async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
-    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    """The person's row; read once per session (every handler asks for the actor's)."""
+    seen: dict[int, User] = session.info.setdefault(_USERS_SEEN, {})
+    user = seen.get(telegram_id)
+    if user is not None:
+        state = inspect(user)
+        if state.persistent and not state.expired_attributes and user.telegram_id == telegram_id:
+            return user
+    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    if user is not None:
+        seen[telegram_id] = user
+    return user
 
 
 async def require_registered(session: AsyncSession, actor: Actor) -> User:

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import OutboxMessage, OutboxStatus, StoredFile
 from services.clock import now
 
+ENQUEUED = "outbox_enqueued"
+
 Buttons = Sequence[Sequence[dict[str, str]]]
 
 
@@ -102,7 +104,14 @@ async def enqueue(
         )
         result = await session.execute(statement)
         added += result.rowcount or 0  # type: ignore[attr-defined]
+    if added:
+        session.info[ENQUEUED] = True
     return added
+
+
+def enqueued_in(session: AsyncSession) -> bool:
+    """Whether this session added outbox rows (the delivery worker is woken after commit)."""
+    return bool(session.info.get(ENQUEUED))
 
 
 async def enqueue_text(

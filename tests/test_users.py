@@ -134,3 +134,27 @@ async def test_mydata_covers_every_feature_and_forget_drops_what_needs_a_person(
     assert await session.scalar(select(func.count()).select_from(WaitingListEntry)) == 0
     # The RSVP stays as an anonymous count, linked to the empty tombstone.
     assert await session.scalar(select(func.count()).select_from(MeetingRsvp)) == 1
+
+
+async def test_the_actor_is_read_once_per_session_and_again_when_stale(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from services.access import user_by_telegram_id
+
+    teacher = await make_teacher(session, telegram_id=515_001)
+    await session.commit()
+    statements: list[str] = []
+    engine = session.bind.sync_engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        first = await user_by_telegram_id(session, 515_001)
+        again = await user_by_telegram_id(session, 515_001)
+        assert first is again is teacher and len(statements) == 1
+        await session.rollback()  # expires everything: read again
+        assert await user_by_telegram_id(session, 515_001) is teacher
+        assert len(statements) == 2
+        teacher.telegram_id = None  # as /forget leaves the row
+        assert await user_by_telegram_id(session, 515_001) is None
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
