@@ -224,6 +224,8 @@ def _card_keyboard(context: BotContext, info: associations.Card) -> InlineKeyboa
             ]
         )
         rows.append([(t.plain("📣 Announcement"), cb("an", "new", a.id))])
+    if info.can_edit:
+        rows.append([(t.plain("✏️ Edit details"), cb("as", "edit", a.id))])
     rows.append([(t.plain("⬅️ Catalogue"), cb("as", "ls", 0, "_", "_"))])
     return inline(rows)
 
@@ -659,6 +661,8 @@ async def _route(update: Update, context: BotContext, data: Callback) -> None:
             context.session, actor=context.actor, association_id=association_id
         )
         await RULES.start(update, context, "text", {"association_id": association_id})
+    elif action == "edit":
+        await start_editing(update, context, data.int_arg(0))
     else:
         raise ValueError(action)
 
@@ -761,6 +765,36 @@ async def propose(update: Update, context: BotContext) -> None:
         await reply(update, context, context.t.gettext("Please register first: send /start."))
         return
     await CREATE.start(update, context, "kind", {"mode": "propose"})
+
+
+async def start_editing(update: Update, context: BotContext, association_id: int) -> None:
+    """The creation dialog's summary, filled from the association, saving changes to it."""
+    await associations.require_editor(
+        context.session, actor=context.actor, association_id=association_id
+    )
+    a = await associations.get(context.session, association_id)
+    parent = await context.session.get(Association, a.parent_id) if a.parent_id else None
+    leader = await associations.leader_of(context.session, a.id)
+    data = {
+        "mode": "edit",
+        "review": True,
+        "association_id": a.id,
+        "kind": a.kind.value,
+        "name": a.name,
+        "topic": a.topic or "",
+        "goals": a.goals,
+        "period_start": a.period_start.isoformat(),
+        "period_end": a.period_end.isoformat(),
+        "scope": a.subject_scope.value,
+        "subjects": list(a.subjects or []),
+        "policy": a.join_policy.value,
+        "cap": a.member_cap,
+        "order": a.order_ref,
+        "parent_name": parent.name if parent else None,
+        "leader_name": leader.full_name if leader else None,
+        "timezone": a.timezone,
+    }
+    await CREATE.start(update, context, "summary", data)
 
 
 async def _reject(turn: Turn, error: DomainError) -> None:
@@ -1182,7 +1216,7 @@ async def on_leader_button(turn: Turn, data: Callback) -> None:
     await _next(turn, "leader")
 
 
-def _draft(data: dict) -> associations.Draft:
+def _draft(data: dict, timezone: str) -> associations.Draft:
     return associations.Draft(
         kind=AssociationKind(data["kind"]),
         name=data["name"],
@@ -1196,6 +1230,7 @@ def _draft(data: dict) -> associations.Draft:
         order_ref=data.get("order"),
         period=_period(data),
         goals=data.get("goals"),
+        timezone=timezone,
     )
 
 
@@ -1235,13 +1270,22 @@ async def ask_summary(turn: Turn) -> None:
         (t.plain("✏️ Limit"), cb("asc", "edit", "cap")),
         (t.plain("✏️ Order"), cb("asc", "edit", "order")),
     ]
-    label = N_("✅ Create") if d.get("mode") == "create" else N_("📨 Send the proposal")
+    if d.get("mode") == "edit":
+        zone = t.plain(associations.TIME_ZONES.get(d["timezone"], d["timezone"]))
+        text += "\n" + t.gettext("🕰 Time zone: {zone}", zone=zone)
+        edits.append((t.plain("✏️ Time zone"), cb("asc", "edit", "timezone")))
+    label = _SAVE_LABELS[d.get("mode", "create")]
     rows = columns(edits, 2)
     rows.append([(t.plain(label), cb("asc", "save"))])
     await turn.say(text, inline(rows))
 
 
-EDITABLE = ("name", "topic", "goals", "period", "cap", "order")
+EDITABLE = ("name", "topic", "goals", "period", "cap", "order", "timezone")
+_SAVE_LABELS = {
+    "create": N_("✅ Create"),
+    "propose": N_("📨 Send the proposal"),
+    "edit": N_("💾 Save changes"),
+}
 
 
 async def on_summary(turn: Turn, data: Callback) -> None:
@@ -1253,8 +1297,11 @@ async def on_summary(turn: Turn, data: Callback) -> None:
     if data.action != "save":
         await turn.repeat()
         return
+    if turn.data.get("mode") == "edit":
+        await _save_changes(turn)
+        return
     context = turn.context
-    draft = _draft(turn.data)
+    draft = _draft(turn.data, context.settings.default_timezone)
     try:
         if turn.data.get("mode") == "create":
             association = await associations.create_association(
@@ -1325,6 +1372,82 @@ async def on_summary(turn: Turn, data: Callback) -> None:
     )
 
 
+async def _save_changes(turn: Turn) -> None:
+    context, d = turn.context, turn.data
+    details = associations.Details(
+        name=d["name"],
+        topic=d["topic"],
+        goals=d.get("goals"),
+        period=_period(d),
+        member_cap=d.get("cap"),
+        order_ref=d.get("order"),
+        timezone=d["timezone"],
+    )
+    try:
+        changed = await associations.update_details(
+            context.session,
+            actor=context.actor,
+            association_id=d["association_id"],
+            details=details,
+        )
+    except InvalidInput as error:
+        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        step = _STEP_OF_ERROR.get(type(error))
+        if step is None:
+            await turn.repeat()
+            return
+        turn.drop("period_typing")
+        await turn.goto(step)
+        return
+    association = await associations.get(context.session, d["association_id"])
+    if "member_cap" in changed:
+        await offer_places(
+            context, await memberships.offer_free_places(context.session, association)
+        )
+    await turn.finish()
+    text = (
+        turn.t.gettext("💾 The changes to «{name}» are saved.", name=association.name)
+        if changed
+        else turn.t.gettext("Nothing has changed in «{name}».", name=association.name)
+    )
+    await turn.show(text)
+
+
+_STEP_OF_ERROR: dict[type, str] = {
+    associations.CapBelowMembers: "cap",
+    associations.PeriodInPast: "period",
+    associations.PeriodReversed: "period",
+    associations.PeriodTooLong: "period",
+    associations.PeriodTooLongForVpo: "period",
+    associations.UnknownTimeZone: "timezone",
+}
+
+
+async def ask_timezone(turn: Turn) -> None:
+    t = turn.t
+    buttons = [
+        (t.plain(title), cb("asc", "tz", index))
+        for index, title in enumerate(associations.TIME_ZONES.values())
+    ]
+    await turn.say(
+        t.gettext("In which time zone does the association work? Meeting times follow it."),
+        inline(columns(buttons, 2)),
+    )
+
+
+async def on_timezone(turn: Turn, data: Callback) -> None:
+    zones = list(associations.TIME_ZONES)
+    try:
+        index = data.int_arg(0)
+    except ValueError:
+        index = -1
+    if data.action != "tz" or not 0 <= index < len(zones):
+        await turn.repeat()
+        return
+    turn.put(timezone=zones[index])
+    await turn.goto("summary")
+
+
 def _setup_creation() -> None:
     CREATE.step("kind", ask=ask_kind, on_button=on_kind)
     ask, on_text = _text_step(
@@ -1348,6 +1471,7 @@ def _setup_creation() -> None:
     CREATE.step("parent", ask=ask_parent, on_text=on_parent_text, on_button=on_parent_button)
     CREATE.step("order", ask=ask_order, on_text=on_order_text, on_button=on_order_skip)
     CREATE.step("leader", ask=ask_leader, on_text=on_leader_text, on_button=on_leader_button)
+    CREATE.step("timezone", ask=ask_timezone, on_button=on_timezone)
     CREATE.step("summary", ask=ask_summary, on_button=on_summary)
 
 

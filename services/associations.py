@@ -260,6 +260,7 @@ class Draft:
     order_ref: str | None = None
     period: tuple[date, date] | None = None
     goals: str | None = None
+    timezone: str = "Europe/Moscow"
 
 
 def default_period() -> tuple[date, date]:
@@ -309,6 +310,7 @@ async def _build(
         order_ref=draft.order_ref,
         created_by_user_id=creator.id,
         forum_topics={},
+        timezone=draft.timezone,
     )
     session.add(association)
     await session.flush()
@@ -518,6 +520,7 @@ class Card:
     viewer_status: MembershipStatus | None
     can_manage: bool
     next_meeting: Meeting | None = None
+    can_edit: bool = False
 
 
 async def next_meeting(session: AsyncSession, association_id: int) -> Meeting | None:
@@ -566,6 +569,18 @@ async def card(session: AsyncSession, *, actor: Actor, association_id: int) -> C
         viewer_status=own.status if own else None,
         can_manage=await can_manage(session, actor, association.id),
         next_meeting=await next_meeting(session, association.id),
+        can_edit=(
+            own is not None
+            and own.role == MemberRole.LEADER
+            and own.status == MembershipStatus.ACTIVE
+        )
+        or await is_methodist(session, actor, viewer),
+    )
+
+
+def _leads(own: Membership | None) -> bool:
+    return (
+        own is not None and own.role == MemberRole.LEADER and own.status == MembershipStatus.ACTIVE
     )
 
 
@@ -617,6 +632,90 @@ async def set_rules(
         target_id=association.id,
     )
     return association
+
+
+# Russia's time zones, west to east (no daylight saving time since 2014).
+TIME_ZONES = {
+    "Europe/Kaliningrad": T_("Kaliningrad (MSK−1)"),
+    "Europe/Moscow": T_("Moscow (MSK)"),
+    "Europe/Samara": T_("Samara (MSK+1)"),
+    "Asia/Yekaterinburg": T_("Yekaterinburg (MSK+2)"),
+    "Asia/Omsk": T_("Omsk (MSK+3)"),
+    "Asia/Novosibirsk": T_("Novosibirsk, Krasnoyarsk (MSK+4)"),
+    "Asia/Irkutsk": T_("Irkutsk (MSK+5)"),
+    "Asia/Yakutsk": T_("Yakutsk (MSK+6)"),
+    "Asia/Vladivostok": T_("Vladivostok (MSK+7)"),
+    "Asia/Magadan": T_("Magadan, Sakhalin (MSK+8)"),
+    "Asia/Kamchatka": T_("Kamchatka (MSK+9)"),
+}
+
+
+class CapBelowMembers(InvalidInput):
+    message = N_("Members in the association now: {count}. The limit cannot be lower.")
+
+
+class UnknownTimeZone(InvalidInput):
+    message = N_("Please choose the time zone with a button.")
+
+
+@dataclass(frozen=True)
+class Details:
+    """What can be changed in an association after it is created."""
+
+    name: str
+    topic: str
+    goals: str | None
+    period: tuple[date, date]
+    member_cap: int | None
+    order_ref: str | None
+    timezone: str
+
+
+async def require_editor(session: AsyncSession, *, actor: Actor, association_id: int) -> User:
+    """Its leader, a network methodist or a platform admin may edit an association."""
+    user = await require_registered(session, actor)
+    if await is_methodist(session, actor, user):
+        return user
+    return await require_leader(session, actor=actor, association_id=association_id)
+
+
+async def update_details(
+    session: AsyncSession, *, actor: Actor, association_id: int, details: Details
+) -> list[str]:
+    """Change the association's details; returns the names of the fields that changed."""
+    await require_editor(session, actor=actor, association_id=association_id)
+    association = await get(session, association_id)
+    if details.timezone != association.timezone and details.timezone not in TIME_ZONES:
+        raise UnknownTimeZone()
+    members = await member_count(session, association_id)
+    if details.member_cap is not None and details.member_cap < members:
+        raise CapBelowMembers(count=members)
+    start, end = details.period
+    if (start, end) != (association.period_start, association.period_end):
+        start, end = check_period(association.kind, start, end)
+    values = {
+        "name": clean_name(details.name),
+        "topic": clean_topic(details.topic),
+        "goals": clean_goals(details.goals) if details.goals else None,
+        "period_start": start,
+        "period_end": end,
+        "member_cap": details.member_cap,
+        "order_ref": clean_order(details.order_ref) if details.order_ref else None,
+        "timezone": details.timezone,
+    }
+    changed = [key for key, value in values.items() if getattr(association, key) != value]
+    for key in changed:
+        setattr(association, key, values[key])
+    if changed:
+        await audit(
+            session,
+            actor_telegram_id=actor.telegram_id,
+            action="association.edit",
+            target_type="association",
+            target_id=association.id,
+            fields=changed,
+        )
+    return changed
 
 
 class BadRules(InvalidInput):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -696,10 +697,16 @@ async def pdf_of(session: AsyncSession, view: PlanView) -> bytes:
                 approved = stamp
     for decision in await approvals_of(session, plan.id):
         if decision.decision == "agreed" and agreed is not None:
-            agreed = Approval(agreed.position, full_name=agreed.full_name, signed_on=_day(decision))
+            agreed = Approval(
+                agreed.position,
+                full_name=agreed.full_name,
+                signed_on=_day(decision, association.timezone),
+            )
         elif decision.decision == "approved" and approved is not None:
             approved = Approval(
-                approved.position, full_name=approved.full_name, signed_on=_day(decision)
+                approved.position,
+                full_name=approved.full_name,
+                signed_on=_day(decision, association.timezone),
             )
     leaders = await _managers(session, association.id)
     items = [
@@ -737,8 +744,9 @@ async def pdf_of(session: AsyncSession, view: PlanView) -> bytes:
     return build_plan(data)
 
 
-def _day(decision: PlanApproval) -> date:
-    return decision.decided_at.date()
+def _day(decision: PlanApproval, timezone: str) -> date:
+    """The calendar day of the decision where the association is (not in UTC)."""
+    return decision.decided_at.astimezone(ZoneInfo(timezone)).date()
 
 
 _DONE_MARKS = {

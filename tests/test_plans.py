@@ -275,3 +275,10 @@ async def test_proposals_and_progress(session) -> None:  # type: ignore[no-untyp
         session, Actor(leader.telegram_id), item_id=item.id, status=PlanItemStatus.MOVED
     )
     assert item.status is PlanItemStatus.MOVED
+
+
+def test_a_decision_is_dated_where_the_association_is() -> None:
+    late_evening_utc = PlanApproval(decided_at=datetime(2026, 11, 25, 22, 30, tzinfo=UTC))
+    assert plans._day(late_evening_utc, "Europe/Moscow") == date(2026, 11, 26)
+    assert plans._day(late_evening_utc, "Asia/Novosibirsk") == date(2026, 11, 26)
+    assert plans._day(late_evening_utc, "Europe/London") == date(2026, 11, 25)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import (
     Association,
     AssociationStatus,
+    AuditEntry,
     JoinPolicy,
     Membership,
     MembershipStatus,
@@ -72,6 +73,11 @@ async def _membership(harness, association_id: int, telegram_id: int):  # type: 
 
 
 async def test_methodist_creates_an_association_with_every_validation(harness, fake_api):
+    # The network's DEFAULT_TIMEZONE is the new association's time zone.
+    settings = harness.app.bot_data["settings"]
+    harness.app.bot_data["settings"] = settings.model_copy(
+        update={"default_timezone": "Asia/Yekaterinburg"}
+    )
     await _people(
         harness,
         fake_api,
@@ -152,6 +158,7 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     async with harness.sessions() as session:
         created = await session.scalar(select(Association))
     assert created.member_cap == 30 and created.join_policy == JoinPolicy.APPROVAL
+    assert created.timezone == "Asia/Yekaterinburg"
     assert created.subjects == ["physics"] and created.order_ref == "№ 15 от 01.09.2026"
     assert created.name == "Сообщество учителей физики <b>"
     assert created.goals == "Цель: освоить цифровую лабораторию."
@@ -312,7 +319,7 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
             await add_member(session, club, user)
     roster = await say(fake_api, LEADER, "/members", "Участники «ВМО учителей математики»")
     assert "3 участника" in roster["text"]
-    person = await press(fake_api, LEADER, roster, "Сидорова", "Роль: участник")
+    person = await press(fake_api, LEADER, roster, "Сидорова Елена", "Роль: участник")
     fake_api.user_presses(LEADER, person, button(person, "секретарь"))
     await fake_api.wait_for_message(LEADER, "Роль: секретарь", edits=True)
     await _drain(harness)
@@ -354,3 +361,72 @@ async def test_join_command_by_an_unregistered_person_registers_first(harness, f
     await register_teacher(harness, fake_api, NEWCOMER, start=f"/join {code}")
     await fake_api.wait_for_message(NEWCOMER, "Добро пожаловать в «ВМО")
     assert (await _membership(harness, club_id, NEWCOMER)).status == MembershipStatus.ACTIVE
+
+
+async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
+    club_id, code = await _club(harness, name="ВМО учителей матемтики", member_cap=5)
+    fake_api.add_user(LEADER, "Мария")
+    await _people(harness, fake_api, TEACHER, OTHER)
+    await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
+    catalogue = await say(fake_api, LEADER, "/associations", "Объединения")
+    card = await press(fake_api, LEADER, catalogue, "матемтики", "Тема:")
+    summary = await press(fake_api, LEADER, card, "Изменить сведения", "Часовой пояс: Москва")
+    assert "Сохранить изменения" in str(summary["reply_markup"])
+
+    await press(fake_api, LEADER, summary, "Название", "например")
+    summary = await say(fake_api, LEADER, "ВМО учителей математики", "Часовой пояс")
+    assert "ВМО учителей математики" in summary["text"]
+    zones = await press(fake_api, LEADER, summary, "✏️ Часовой пояс", "В каком часовом поясе")
+    summary = await press(fake_api, LEADER, zones, "Новосибирск", "Часовой пояс: Новосибирск")
+    # A limit below the members it has now is refused with the count, and asked again.
+    await press(fake_api, LEADER, summary, "Лимит", "самое большее")
+    summary = await say(fake_api, LEADER, "30", "Часовой пояс")
+    async with unit_of_work(harness.sessions) as session:  # meanwhile, the club fills up
+        club = await session.get(Association, club_id)
+        for _n in range(2):
+            await add_member(session, club, await make_teacher(session))
+    await press(fake_api, LEADER, summary, "✏️ Лимит", "самое большее")
+    summary = await say(fake_api, LEADER, "3", "Часовой пояс")
+    refused = await press(fake_api, LEADER, summary, "Сохранить изменения", "сейчас: 4")
+    assert "не может быть меньше" in refused["text"]
+    await fake_api.wait_for_message(LEADER, "самое большее")
+    summary = await say(fake_api, LEADER, "30", "Часовой пояс")
+    await press(fake_api, LEADER, summary, "Сохранить изменения", "Изменения в «ВМО учителей")
+
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        club = await session.get(Association, club_id)
+        entry = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "association.edit")
+        )
+    assert (club.name, club.timezone, club.member_cap) == (
+        "ВМО учителей математики",
+        "Asia/Novosibirsk",
+        30,
+    )
+    assert entry is not None and set(entry.details["fields"]) == {"name", "timezone", "member_cap"}
+
+    # A member sees no such button; a forged press is refused politely and changes nothing.
+    catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
+    card = await press(fake_api, TEACHER, catalogue, "математики", "Тема:")
+    assert "Изменить сведения" not in str(card["reply_markup"])
+    forged = {
+        **card,
+        "reply_markup": {
+            "inline_keyboard": [[{"text": "x", "callback_data": f"as:edit:{club_id}"}]]
+        },
+    }
+    fake_api.world.chat(TEACHER).messages[card["message_id"]] = forged
+    await harness.idle()
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(TEACHER, forged, f"as:edit:{club_id}")
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    answer = fake_api.calls_of("answerCallbackQuery")[-1].params
+    assert answer.get("show_alert") and "руководител" in answer["text"], fake_api.dump(6)
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        assert await session.get(Association, club_id) is not None
+        edits = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "association.edit"))
+        ).all()
+    assert len(edits) == 1
