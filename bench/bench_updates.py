@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import json
 import logging
+import random
 import statistics
 import sys
 import tempfile
@@ -147,12 +148,20 @@ class Stats:
 
 
 async def run_user(
-    api: BenchApi, user_id: int, steps: list[Step], stats: Stats, wait_seconds: float
+    api: BenchApi,
+    user_id: int,
+    steps: list[Step],
+    stats: Stats,
+    wait_seconds: float,
+    think: float = 0.0,
 ) -> None:
     answers: dict[str, dict[str, Any]] = {}  # action name -> the bot's answer (a message)
     chat = api.world.chat(user_id)
     last_index = -1  # position in api.answers[user_id] of this user's previous answer
+    pause = random.Random(user_id)
     for step in steps:
+        if think:  # a person reads the answer before the next step (0.5x to 1.5x `think`)
+            await asyncio.sleep(think * pause.uniform(0.5, 1.5))
         pushed: list[tuple[Action, float]] = []
         for action in step:
             if action.press is not None:
@@ -491,7 +500,10 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
                 scripts[telegram_id] = REGISTRATION
             await asyncio.gather(
-                *(run_user(api, uid, steps, stats, args.timeout) for uid, steps in scripts.items())
+                *(
+                    run_user(api, uid, steps, stats, args.timeout, args.think)
+                    for uid, steps in scripts.items()
+                )
             )
             cpu = time.process_time() - cpu_before
             await asyncio.sleep(0.5)  # the last commits
@@ -576,7 +588,9 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"\n{args.users} users ({args.users - newcomers} on the menu x {args.rounds} round(s), "
         f"{newcomers} registering), {args.latency * 1000:.0f} ms per API call, "
-        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}\n"
+        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}"
+        + (f", {args.think:g} s to read each answer" if args.think else ", no pause between steps")
+        + "\n"
     )
     print(table(results))
 
@@ -594,6 +608,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help="print where the time goes")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a user pauses before each step"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
     return parser.parse_args(argv)
 

@@ -130,6 +130,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 await coroutine
             finally:
                 current_scope.reset(token)
+                await scope.settle()
             if scope.failed:
                 await session.rollback()
             async with write_gate(session):

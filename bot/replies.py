@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from bot.callbacks import cb
 from bot.context import BotContext
 from bot.keyboards import inline
+from bot.scope import current_scope
 from models import Association
 
 
@@ -59,9 +60,19 @@ async def alert(update: Update, text: str) -> None:
 
 
 async def ack(update: Update, text: str | None = None) -> None:
-    """Stop the button's spinner, optionally with a short toast."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200] if text else None)
+    """Stop the button's spinner, optionally with a short toast.
+
+    Inside an update's unit of work the answer goes out alongside whatever the handler
+    does next (usually editing the message), not before it: one round trip, not two.
+    """
+    if update.callback_query is None:
+        return
+    answer = update.callback_query.answer(text[:200] if text else None)
+    scope = current_scope.get()
+    if scope is None:
+        await answer
+    else:
+        scope.run_alongside(answer)
 
 
 async def choose_association(
