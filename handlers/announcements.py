@@ -3,6 +3,8 @@ sent through the outbox; the author gets a delivery summary."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 
 from telegram import Message, Update
@@ -15,9 +17,9 @@ from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator, pick_language
 from bot.keyboards import inline
-from bot.replies import ack, alert, reply
-from handlers.associations import STALE, explain
-from models import MemberRole
+from bot.replies import ack, alert, reply, show
+from handlers.associations import STALE, explain, zone_title
+from models import Association, MemberRole
 from models.db import unit_of_work
 from scheduler import jobs
 from services import announcements, associations
@@ -51,6 +53,7 @@ async def announce_command(update: Update, context: BotContext) -> None:
             t.gettext("Announcements are sent by the leader or administrator of an association."),
         )
         return
+    await _list_upcoming(update, context, managed)
     if len(managed) == 1:
         await start(update, context, managed[0].id)
         return
@@ -58,6 +61,49 @@ async def announce_command(update: Update, context: BotContext) -> None:
     await reply(
         update, context, t.gettext("Which association is the announcement for?"), inline(rows)
     )
+
+
+async def _list_upcoming(update: Update, context: BotContext, managed: list[Association]) -> None:
+    """Announcements still waiting for their time, each with a button to cancel it."""
+    t = context.t
+    zones = {a.id: a.timezone for a in managed}
+    waiting = await announcements.upcoming(context.session, list(zones))
+    if not waiting:
+        return
+    lines, rows = [t.gettext("<b>Scheduled announcements</b>")], []
+    for item in waiting:
+        when = format_datetime(item.send_at, zones[item.association_id], t.language)
+        lines.append(t.gettext("📅 {when}: {text}", when=when, text=_excerpt(item.text)))
+        rows.append([(t.plain("✖ Cancel: {when}", when=when), cb("an", "cancel", item.id))])
+    await reply(update, context, "\n".join(lines), inline(rows))
+
+
+def cancel_button_of(t: Translator, announcement_id: int) -> tuple[str, str]:
+    return t.plain("✖ Cancel the announcement"), cb("an", "cancel", announcement_id)
+
+
+def _excerpt(html_text: str, limit: int = 60) -> str:
+    """The start of an announcement (stored as Telegram HTML) as plain text."""
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", "", html_text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+async def cancel_button(update: Update, context: BotContext, announcement_id: int) -> None:
+    announcement = await announcements.cancel(
+        context.session, actor=context.actor, announcement_id=announcement_id
+    )
+    association = await associations.get(context.session, announcement.association_id)
+    when = format_datetime(announcement.send_at, association.timezone, context.t.language)
+    await show(
+        update,
+        context,
+        context.t.gettext(
+            "✖ The announcement to «{name}» scheduled for {when} is cancelled; nothing was sent.",
+            name=association.name,
+            when=when,
+        ),
+    )
+    await ack(update)
 
 
 async def start(update: Update, context: BotContext, association_id: int) -> None:
@@ -83,14 +129,17 @@ async def start(update: Update, context: BotContext, association_id: int) -> Non
 async def announce_button(update: Update, context: BotContext) -> None:
     data = parse(update.callback_query.data if update.callback_query else None)
     try:
-        association_id = data.int_arg(0) if data and data.action == "new" else None
+        target = data.int_arg(0) if data and data.action in ("new", "cancel") else None
     except ValueError:
-        association_id = None
-    if association_id is None:
+        target = None
+    if data is None or target is None:
         await alert(update, context.t.plain(STALE))
         return
     try:
-        await start(update, context, association_id)
+        if data.action == "cancel":
+            await cancel_button(update, context, target)
+            return
+        await start(update, context, target)
     except DomainError as error:
         await explain(update, context, error)
         return
@@ -188,7 +237,7 @@ async def ask_when(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(
             "When? Send the date and time (DD.MM.YYYY HH:MM, time zone {zone}) or press «Now».",
-            zone=association.timezone,
+            zone=zone_title(turn.t, association.timezone),
         ),
         inline([[(turn.t.plain("⚡ Now"), cb("ann", "now"))]]),
     )
@@ -267,7 +316,7 @@ async def on_preview(turn: Turn, data: Callback) -> None:
         file_name=file.get("name"),
     )
     try:
-        _, count = await announcements.publish(
+        announcement, count = await announcements.publish(
             turn.context.session,
             actor=turn.context.actor,
             association_id=d["association_id"],
@@ -278,12 +327,29 @@ async def on_preview(turn: Turn, data: Callback) -> None:
         await turn.show("⚠️ " + turn.t.gettext(error.message, **error.params))
         return
     await turn.finish()
+    if draft.send_at is None:
+        await turn.show(
+            turn.t.ngettext(
+                "📣 The announcement is on its way: {n} message. "
+                "I will send you a delivery summary.",
+                "📣 The announcement is on its way: {n} messages. "
+                "I will send you a delivery summary.",
+                count,
+            )
+        )
+        return
+    association = await associations.get(turn.context.session, d["association_id"])
+    when = format_datetime(draft.send_at, association.timezone, turn.t.language)
     await turn.show(
         turn.t.ngettext(
-            "📣 The announcement is on its way: {n} message. I will send you a delivery summary.",
-            "📣 The announcement is on its way: {n} messages. I will send you a delivery summary.",
+            "📅 The announcement will go out {when}: {n} message. Until then you can cancel it "
+            "here or in /announce.",
+            "📅 The announcement will go out {when}: {n} messages. Until then you can cancel it "
+            "here or in /announce.",
             count,
-        )
+            when=when,
+        ),
+        inline([[cancel_button_of(turn.t, announcement.id)]]),
     )
 
 

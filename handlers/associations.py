@@ -1216,6 +1216,12 @@ async def on_leader_button(turn: Turn, data: Callback) -> None:
     await _next(turn, "leader")
 
 
+def zone_title(t: Translator, zone: str) -> str:
+    """«Москва (МСК)» for the zones of Russia; the IANA name for any other."""
+    title = associations.TIME_ZONES.get(zone)
+    return t.plain(title) if title is not None else zone
+
+
 def _draft(data: dict, timezone: str) -> associations.Draft:
     return associations.Draft(
         kind=AssociationKind(data["kind"]),
@@ -1271,8 +1277,7 @@ async def ask_summary(turn: Turn) -> None:
         (t.plain("✏️ Order"), cb("asc", "edit", "order")),
     ]
     if d.get("mode") == "edit":
-        zone = t.plain(associations.TIME_ZONES.get(d["timezone"], d["timezone"]))
-        text += "\n" + t.gettext("🕰 Time zone: {zone}", zone=zone)
+        text += "\n" + t.gettext("🕰 Time zone: {zone}", zone=zone_title(t, d["timezone"]))
         edits.append((t.plain("✏️ Time zone"), cb("asc", "edit", "timezone")))
     label = _SAVE_LABELS[d.get("mode", "create")]
     rows = columns(edits, 2)

@@ -83,6 +83,7 @@ class ChatMemberSeen(Base):
 class AnnouncementStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     REPORTED = "reported"
+    CANCELLED = "cancelled"
 
 
 class Announcement(Base):

@@ -4,6 +4,7 @@ privately to every member through the outbox, now or at a chosen time; a deliver
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,8 +18,8 @@ from services.access import Actor, require_association_role
 from services.associations import MANAGERS, get
 from services.audit import audit
 from services.clock import now
-from services.errors import DomainError, InvalidInput
-from services.outbox import BatchProgress, Outgoing, batch_progress, enqueue
+from services.errors import DomainError, InvalidInput, NotFound
+from services.outbox import BatchProgress, Outgoing, batch_progress, cancel_batch, enqueue
 from services.texts import N_
 
 MAX_TEXT = 3500
@@ -172,6 +173,47 @@ async def publish(
         recipients=len(messages),
     )
     return announcement, len(messages)
+
+
+class NotCancellable(DomainError):
+    message = N_("This announcement has already gone out; it can no longer be cancelled.")
+
+
+async def cancel(session: AsyncSession, *, actor: Actor, announcement_id: int) -> Announcement:
+    """Stop a scheduled announcement before its time: none of its messages leave."""
+    announcement = await session.get(Announcement, announcement_id)
+    if announcement is None:
+        raise NotFound()
+    await check_author(session, actor=actor, association_id=announcement.association_id)
+    if announcement.status != AnnouncementStatus.SCHEDULED or announcement.send_at <= now():
+        raise NotCancellable()
+    stopped = await cancel_batch(session, batch_of(announcement))
+    announcement.status = AnnouncementStatus.CANCELLED
+    await audit(
+        session,
+        actor_telegram_id=actor.telegram_id,
+        action="announcement.cancel",
+        target_type="association",
+        target_id=announcement.association_id,
+        announcement_id=announcement.id,
+        stopped=stopped,
+    )
+    return announcement
+
+
+async def upcoming(session: AsyncSession, association_ids: Sequence[int]) -> list[Announcement]:
+    """Announcements scheduled for later in these associations, soonest first."""
+    rows = await session.scalars(
+        select(Announcement)
+        .where(
+            Announcement.association_id.in_(association_ids),
+            Announcement.status == AnnouncementStatus.SCHEDULED,
+            Announcement.send_at > now(),
+        )
+        .order_by(Announcement.send_at)
+        .limit(10)
+    )
+    return list(rows.all())
 
 
 def batch_of(announcement: Announcement) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers.announcements import summary_sweep
 from models import OutboxMessage, OutboxStatus
-from models.associations_extra import Announcement
+from models.associations_extra import Announcement, AnnouncementStatus
 from models.db import unit_of_work
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
@@ -112,3 +112,45 @@ async def test_scheduled_announcement_with_a_photo_waits_for_its_time(harness, f
     async with harness.sessions() as session:
         announcement = await session.scalar(select(Announcement))
     assert announcement.file_kind == "photo" and announcement.to_group
+
+
+async def test_scheduled_announcement_is_cancelled_before_its_time(harness, fake_api):
+    await _world(harness, fake_api)
+    await say(fake_api, LEADER, "/announce", "Пришлите объявление")
+    fake_api.user_sends(LEADER, "Семинар <b>в пятницу</b> отменяется")
+    where = await fake_api.wait_for_message(LEADER, "Куда отправить")
+    where = await _toggle(fake_api, where, "каждому участнику", "✅ Лично каждому")
+    when = await press(fake_api, LEADER, where, "Далее", "Когда отправить")
+    assert "Москва (МСК)" in when["text"]
+    preview = await say(fake_api, LEADER, "27.11.2026 18:00", "27 ноября 2026 г., 18:00")
+    done = await press(fake_api, LEADER, preview, "Отправить", "уйдёт 27 ноября 2026 г., 18:00")
+    assert "4 сообщения" in done["text"]
+
+    # Later, from /announce: the scheduled one is listed with its cancel button.
+    listing = await say(fake_api, LEADER, "/announce", "Запланированные объявления")
+    assert "Семинар <b>в пятницу</b> отменяется" in listing["text"]  # typed, shown as typed
+    cancelled = await press(fake_api, LEADER, listing, "Отменить: 27 ноября", "отменено")
+    assert "ничего не отправлено" in cancelled["text"]
+    await harness.idle(0.1)
+    set_clock(lambda: NOW + timedelta(days=2))
+    await harness.app.bot_data["outbox"].drain()
+    await _summary(harness)
+    await harness.app.bot_data["outbox"].drain()
+    await harness.idle(0.1)
+    for telegram_id in (GROUP, *MEMBERS):
+        assert not [m for m in fake_api.sent_to(telegram_id) if "Семинар" in m.get("text", "")]
+    assert not [m for m in fake_api.sent_to(LEADER) if "доставлено" in m.get("text", "")]
+    async with harness.sessions() as session:
+        statuses = set((await session.scalars(select(OutboxMessage.status))).all())
+        announcement = await session.scalar(select(Announcement))
+    assert statuses == {OutboxStatus.CANCELLED}
+    assert announcement.status == AnnouncementStatus.CANCELLED
+
+    # The button of the confirmation, pressed again now, says it is too late.
+    fake_api.user_presses(LEADER, done, button(done, "Отменить объявление"))
+    await fake_api.wait_for(
+        lambda: any(
+            "отменить его нельзя" in (a.get("text") or "")
+            for a in fake_api.callback_answers.values()
+        )
+    )

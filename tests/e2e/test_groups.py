@@ -199,3 +199,44 @@ async def test_group_messages_count_as_activity_without_text(harness, fake_api):
     assert len(group_events) == 2
     assert all(e.user_id == member.id and e.association_id == club_id for e in group_events)
     assert len(fake_api.sent_to(GROUP)) == before  # no fallback replies in the group
+
+
+async def test_a_child_community_binds_its_own_group(harness, fake_api):
+    """The parent's group and the child's group each admit only their own members."""
+    parent_id, _code, parent_link = await _bound(harness, fake_api)
+    child_group = -100_740_009
+    fake_api.add_chat(child_group, "Молодые учителя математики", members={MEMBER: "creator"})
+    async with unit_of_work(harness.sessions) as session:
+        child_leader = await session.scalar(select(User).where(User.telegram_id == MEMBER))
+        child = await make_association(
+            session, leader=child_leader, name="Клуб молодых математиков", parent_id=parent_id
+        )
+        child_id, child_code = child.id, child.join_code
+    # The parent's leader is not the child's leader: refused there.
+    fake_api.user_sends(LEADER, f"/bind {child_code}", chat_id=child_group)
+    await fake_api.wait_for_message(child_group, "только")
+    fake_api.user_sends(MEMBER, f"/bind {child_code}", chat_id=child_group)
+    await fake_api.wait_for_message(child_group, "принадлежит «Клуб молодых математиков»")
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        child = await session.get(Association, child_id)
+        parent = await session.get(Association, parent_id)
+        child_link = await session.scalar(
+            select(AssociationChatLink.invite_link).where(
+                AssociationChatLink.association_id == child_id
+            )
+        )
+    assert (child.chat_id, parent.chat_id) == (child_group, GROUP)
+    assert child_link and child_link != parent_link
+
+    # The parent's leader is not a member of the child: declined in the child's group.
+    fake_api.join_request(LEADER, child_group, child_link)
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("declineChatJoinRequest")) == 1)
+    assert fake_api.calls_of("declineChatJoinRequest")[0].params["chat_id"] == child_group
+    told = await fake_api.wait_for_message(LEADER, "пока в нём не состоите")
+    assert f"start=join_{child_code}" in told["text"]
+    # The child's leader, who left the parent's group, is let back in there.
+    fake_api.world.chat(GROUP).members.pop(MEMBER)
+    fake_api.join_request(MEMBER, GROUP, parent_link)
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("approveChatJoinRequest")) == 1)
+    assert fake_api.calls_of("approveChatJoinRequest")[0].params["chat_id"] == GROUP
