@@ -32,6 +32,7 @@ import asyncio
 import json
 import logging
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -351,6 +352,9 @@ async def child_main(args: argparse.Namespace) -> None:
         "trace": TRACE.summary() if TRACE else "",
     }
     await harness.stop()
+    # The shard processes (WORKERS > 1) have exited and been waited for by now.
+    shards = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report["cpu_shards"] = shards.ru_utime + shards.ru_stime
     print("REPORT " + json.dumps(report), flush=True)
 
 
@@ -470,6 +474,8 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         }
         if in_flight is not None:
             values["concurrent_updates"] = in_flight
+        if in_flight != 1:
+            values["workers"] = args.workers
         for telegram_id in teachers:
             api.add_user(telegram_id, first_name="Anna", language_code="en")
         errors = _ErrorCounter()
@@ -532,6 +538,8 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
     )
     if bot_report:
         notes += f", bot process {bot_report['cpu'] / elapsed:.0%}"
+        if bot_report.get("cpu_shards"):
+            notes += f", its shard processes {bot_report['cpu_shards'] / elapsed:.0%}"
     notes += (
         f"; errors: API {api_errors}, spec {len(api.violations)}, logged {logged}, "
         f"unanswered {stats.missing}, not marked handled {unhandled}"
@@ -578,7 +586,10 @@ async def main(args: argparse.Namespace) -> None:
     if "sequential" in args.modes:
         modes.append(("(a) sequential (1 at a time)", lambda: 1))
     if "ours" in args.modes:
-        modes.append((f"(b) ours (OrderedUpdateProcessor, {ours} in flight)", lambda: ours))
+        processes = f", {args.workers} processes" if args.workers > 1 else ""
+        modes.append(
+            (f"(b) ours (OrderedUpdateProcessor, {ours} in flight{processes})", lambda: ours)
+        )
     results = []
     for name, in_flight in modes:
         result = await run_mode(name, in_flight(), args)
@@ -608,6 +619,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help="print where the time goes")
+    parser.add_argument("--workers", type=int, default=1, help="WORKERS for mode (b)")
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a user pauses before each step"
     )

@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     i18n = sub.add_parser("i18n", help="add untranslated strings to locales/*/LC_MESSAGES")
     i18n.add_argument("--domain", default="new", help="the .po file to add to (default new)")
     i18n.add_argument("paths", nargs="*", help="only strings from these files/folders")
+    shard = sub.add_parser("shard", help="(started by run when WORKERS > 1) handle one shard")
+    shard.add_argument("index", type=int)
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -128,6 +130,10 @@ def main(argv: list[str] | None = None) -> None:
         run(settings)
     elif args.command == "migrate":
         migrate(settings)
+    elif args.command == "shard":
+        from bot.shards import serve_shard
+
+        asyncio.run(serve_shard(args.index))
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 

@@ -19,6 +19,7 @@ from bot.processor import OrderedUpdateProcessor
 from bot.render import Renderer
 from bot.request import AiohttpRequest
 from bot.settings import Settings
+from bot.shards import ShardRouter
 from handlers import (
     admin,
     announcements,
@@ -68,8 +69,14 @@ def all_commands() -> list[CommandSpec]:
     return specs
 
 
-def build_application(settings: Settings, *, engine: AsyncEngine | None = None) -> Application:
-    """The bot, ready for run_polling/run_webhook or manual initialize/start in tests."""
+def build_application(
+    settings: Settings, *, engine: AsyncEngine | None = None, shard: int | None = None
+) -> Application:
+    """The bot, ready for run_polling/run_webhook or manual initialize/start in tests.
+
+    With `shard` it is a child process of `WORKERS` (bot/shards.py): it handles the updates
+    it is given and nothing else (no polling, no outbox delivery, no scheduled jobs).
+    """
     engine = engine or create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     processor = OrderedUpdateProcessor(sessions, settings, in_flight=settings.concurrent_updates)
@@ -92,7 +99,8 @@ def build_application(settings: Settings, *, engine: AsyncEngine | None = None) 
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
     )
-    bot.attach_inbox(sessions, processor.fresh_update_ids)
+    if shard is None:
+        bot.attach_inbox(sessions, processor.fresh_update_ids)
     application = (
         ApplicationBuilder()
         .bot(bot)
@@ -141,6 +149,10 @@ async def _post_init(application: Application) -> None:
         await upgrade_async(data["engine"])
     await ensure_schema_current(data["engine"])
     await publish(application.bot, all_commands(), settings.default_language)
+    if settings.workers > 1:
+        router = ShardRouter(settings, data["sessions"], application.bot, data["outbox"].wake)
+        await router.start()
+        data["processor"].router = data["shards"] = router
     for update in await unhandled(data["sessions"], application.bot):
         await application.update_queue.put(update)
     await data["outbox"].start()
@@ -148,6 +160,8 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_stop(application: Application) -> None:
+    if "shards" in application.bot_data:
+        await application.bot_data["shards"].stop()
     await application.bot_data["outbox"].stop()
 
 

@@ -84,6 +84,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.after_outbox_hooks: list[Any] = []
         # Filled by the inbox with the updates it has just stored (see _handled_before).
         self.fresh_update_ids: set[int] = set()
+        # With WORKERS > 1: hands other shards' updates to their processes (bot/shards.py).
+        self.router: Any = None
         # Updates received and not yet committed (tests and benchmarks wait for 0).
         self.active = 0
 
@@ -94,6 +96,12 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release: the engine is disposed by the application."""
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.router is not None and self.router.owner(update) != 0:
+            coroutine.close()  # type: ignore[attr-defined]
+            assert isinstance(update, Update)
+            self.fresh_update_ids.discard(update.update_id)
+            await self.router.forward(update)
+            return
         self.active += 1
         try:
             await self._process_in_order(update, coroutine)
