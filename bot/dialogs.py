@@ -21,6 +21,7 @@ from bot.callbacks import Callback, parse
 from bot.context import BotContext
 from models import DialogState
 from services import dialogs as store
+from services.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,27 @@ def register(dialog: Dialog) -> Dialog:
     return dialog
 
 
+def cleaned_answer(
+    key: str, clean: Callable[[str], Any], then: str | Callable[[Turn], Awaitable[None]]
+) -> OnText:
+    """A text step's handler: the answer, cleaned by `clean`, is kept under `key`, then the
+    dialog goes to the step `then` (or calls it); an InvalidInput is explained and the
+    question asked again."""
+
+    async def on_text(turn: Turn, text: str) -> None:
+        try:
+            turn.put(**{key: clean(text)})
+        except InvalidInput as error:
+            await turn.refuse(error)
+            return
+        if isinstance(then, str):
+            await turn.goto(then)
+        else:
+            await then(turn)
+
+    return on_text
+
+
 class Turn:
     """One answer within a dialog: its input, its state, and ways to reply."""
 
@@ -114,6 +136,11 @@ class Turn:
 
     async def repeat(self) -> None:
         await self.dialog.steps[self.state.step].ask(self)
+
+    async def refuse(self, error: DomainError) -> None:
+        """Say why the answer cannot be taken, and ask the question again."""
+        await self.say("⚠️ " + self.t.gettext(error.message, **error.params))
+        await self.repeat()
 
     async def finish(self) -> None:
         await store.end(

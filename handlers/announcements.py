@@ -163,7 +163,7 @@ async def on_content_text(turn: Turn, text: str) -> None:
     try:
         turn.put(text=announcements.clean_text(html, with_file=False), file=None)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     await turn.goto("where")
 
@@ -182,15 +182,10 @@ async def on_content_file(turn: Turn, message: Message) -> None:
     try:
         text = announcements.clean_text(caption, with_file=True)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(text=text, file={"id": file_id, "kind": kind, "name": name})
     await turn.goto("where")
-
-
-async def _reject(turn: Turn, error: DomainError) -> None:
-    await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-    await turn.repeat()
 
 
 # where -----------------------------------------------------------------------------------------
@@ -248,7 +243,7 @@ async def on_when_text(turn: Turn, text: str) -> None:
     try:
         moment = announcements.parse_when(text, association.timezone)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(send_at=moment.isoformat())
     await turn.goto("preview")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -13,7 +14,7 @@ from bot import deeplinks
 from bot.callbacks import Callback, cb, parse, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator, pick_language
 from bot.keyboards import columns, inline
@@ -797,11 +798,6 @@ async def start_editing(update: Update, context: BotContext, association_id: int
     await CREATE.start(update, context, "summary", data)
 
 
-async def _reject(turn: Turn, error: DomainError) -> None:
-    await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-    await turn.repeat()
-
-
 async def _next(turn: Turn, current: str) -> None:
     order = [
         "kind",
@@ -857,15 +853,7 @@ def _text_step(key: str, question: str, clean):  # type: ignore[no-untyped-def]
     async def ask(turn: Turn) -> None:
         await turn.say(turn.t.gettext(question))
 
-    async def on_text(turn: Turn, text: str) -> None:
-        try:
-            turn.put(**{key: clean(text)})
-        except InvalidInput as error:
-            await _reject(turn, error)
-            return
-        await _next(turn, key)
-
-    return ask, on_text
+    return ask, cleaned_answer(key, clean, partial(_next, current=key))
 
 
 async def ask_goals(turn: Turn) -> None:
@@ -879,13 +867,7 @@ async def ask_goals(turn: Turn) -> None:
     )
 
 
-async def on_goals_text(turn: Turn, text: str) -> None:
-    try:
-        turn.put(goals=associations.clean_goals(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await _next(turn, "goals")
+on_goals_text = cleaned_answer("goals", associations.clean_goals, partial(_next, current="goals"))
 
 
 async def on_goals_skip(turn: Turn, data: Callback) -> None:
@@ -964,7 +946,7 @@ async def on_period_text(turn: Turn, text: str) -> None:
             AssociationKind(turn.data["kind"]), *associations.parse_period(text)
         )
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     await _keep_period(turn, start, end)
 
@@ -1083,13 +1065,7 @@ async def ask_cap(turn: Turn) -> None:
     )
 
 
-async def on_cap_text(turn: Turn, text: str) -> None:
-    try:
-        turn.put(cap=associations.clean_cap(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await _next(turn, "cap")
+on_cap_text = cleaned_answer("cap", associations.clean_cap, partial(_next, current="cap"))
 
 
 async def on_cap_button(turn: Turn, data: Callback) -> None:
@@ -1158,13 +1134,7 @@ async def ask_order(turn: Turn) -> None:
     )
 
 
-async def on_order_text(turn: Turn, text: str) -> None:
-    try:
-        turn.put(order=associations.clean_order(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await _next(turn, "order")
+on_order_text = cleaned_answer("order", associations.clean_order, partial(_next, current="order"))
 
 
 async def on_order_skip(turn: Turn, data: Callback) -> None:

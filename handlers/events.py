@@ -12,7 +12,7 @@ from bot.callbacks import Callback, cb, parse, pattern
 from bot.commands import Audience as CommandAudience
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
@@ -167,13 +167,7 @@ async def ask_title(turn: Turn) -> None:
     await turn.say(turn.t.gettext("Its title?"))
 
 
-async def on_title(turn: Turn, text: str) -> None:
-    try:
-        turn.put(title=events.clean_title(text))
-    except DomainError as error:
-        await turn.say(turn.t.gettext(error.message, **error.params))
-        return
-    await turn.goto("when")
+on_title = cleaned_answer("title", events.clean_title, "when")
 
 
 async def ask_when(turn: Turn) -> None:

@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import Callback, cb, parse, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
@@ -598,11 +598,6 @@ async def _association(turn: Turn) -> Association:
     return await turn.context.session.get_one(Association, turn.data["association_id"])
 
 
-async def _reject(turn: Turn, error: DomainError) -> None:
-    await turn.say(_error(turn.t, error))
-    await turn.repeat()
-
-
 async def ask_plan(turn: Turn) -> None:
     t = turn.t
     items = await service.plan_items_to_schedule(turn.context.session, turn.data["association_id"])
@@ -663,13 +658,7 @@ async def ask_topic(turn: Turn) -> None:
     )
 
 
-async def on_topic(turn: Turn, text: str) -> None:
-    try:
-        turn.put(topic=service.clean_topic(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await turn.goto("form")
+on_topic = cleaned_answer("topic", service.clean_topic, "form")
 
 
 async def ask_form(turn: Turn) -> None:
@@ -711,7 +700,7 @@ async def on_when(turn: Turn, text: str) -> None:
             lang=turn.t.language,
         )
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(starts_at=moment.isoformat())
     await turn.say(
@@ -744,7 +733,7 @@ async def on_duration_text(turn: Turn, text: str) -> None:
     try:
         minutes = service.clean_duration(text)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     await _set_duration(turn, minutes)
 
@@ -767,13 +756,7 @@ async def ask_link(turn: Turn) -> None:
     )
 
 
-async def on_link(turn: Turn, text: str) -> None:
-    try:
-        turn.put(link=service.clean_link(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await turn.goto("agenda")
+on_link = cleaned_answer("link", service.clean_link, "agenda")
 
 
 async def ask_agenda(turn: Turn) -> None:
@@ -803,7 +786,7 @@ async def on_agenda_text(turn: Turn, text: str) -> None:
             raise service.TooManyAgendaItems(limit=service.MAX_AGENDA_ITEMS)
         agenda.append(list(service.clean_agenda_item(text)))
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(agenda=agenda)
     await turn.repeat()
@@ -939,7 +922,7 @@ async def on_new_time(turn: Turn, text: str) -> None:
             texts=texts_for(turn.context),
         )
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     await turn.finish()
     await turn.say(

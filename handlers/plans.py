@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import Callback, cb, parse, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
@@ -637,14 +637,7 @@ async def ask_topic(turn: Turn) -> None:
     await turn.say(turn.t.gettext("The topic of the item?"))
 
 
-async def on_topic(turn: Turn, text: str) -> None:
-    try:
-        turn.put(topic=service.clean_text(text))
-    except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
-        return
-    await turn.goto("form")
+on_topic = cleaned_answer("topic", service.clean_text, "form")
 
 
 async def ask_form(turn: Turn) -> None:

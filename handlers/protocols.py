@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import Callback, cb, parse, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import inline
@@ -304,11 +304,6 @@ def _current(turn: Turn) -> tuple[int, str, str]:
     return index, title, speaker
 
 
-async def _reject(turn: Turn, error: InvalidInput) -> None:
-    await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-    await turn.repeat()
-
-
 async def ask_heard(turn: Turn) -> None:
     t = turn.t
     index, title, speaker = _current(turn)
@@ -324,13 +319,7 @@ async def ask_heard(turn: Turn) -> None:
     )
 
 
-async def on_heard(turn: Turn, text: str) -> None:
-    try:
-        turn.put(substance=service.clean_substance(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await turn.goto("spoke")
+on_heard = cleaned_answer("substance", service.clean_substance, "spoke")
 
 
 async def ask_spoke(turn: Turn) -> None:
@@ -346,13 +335,7 @@ async def ask_spoke(turn: Turn) -> None:
     )
 
 
-async def on_spoke(turn: Turn, text: str) -> None:
-    try:
-        turn.put(spoke=service.parse_speeches(text))
-    except InvalidInput as error:
-        await _reject(turn, error)
-        return
-    await turn.goto("decide")
+on_spoke = cleaned_answer("spoke", service.parse_speeches, "decide")
 
 
 async def on_spoke_button(turn: Turn, data: Callback) -> None:
@@ -385,7 +368,7 @@ async def on_decide(turn: Turn, text: str) -> None:
     try:
         decisions = service.parse_decisions(text, local_day(meeting, association))
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     index, _, speaker = _current(turn)
     items = [

@@ -73,11 +73,6 @@ async def _save_single_field(turn: Turn, field: str) -> None:
     await show_profile(turn.update, turn.context)
 
 
-async def _reject(turn: Turn, error: InvalidInput) -> None:
-    await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-    await turn.repeat()
-
-
 # consent ---------------------------------------------------------------------------------
 async def ask_consent(turn: Turn) -> None:
     t = turn.t
@@ -149,7 +144,7 @@ def _add_text_step(key: str, question: str, clean: Callable[[str], object]) -> N
         try:
             value = clean(text)
         except InvalidInput as error:
-            await _reject(turn, error)
+            await turn.refuse(error)
             return
         turn.put(**{key: value})
         await _advance(turn, key)
@@ -188,7 +183,7 @@ async def on_position_other(turn: Turn, text: str) -> None:
     try:
         value = users.clean_text(text, low=2, high=100)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(position=value)
     await _advance(turn, "position")
@@ -232,7 +227,7 @@ async def on_subject(turn: Turn, data: Callback) -> None:
         try:
             turn.put(subjects=users.clean_subjects(turn.data.get("subjects", [])))
         except InvalidInput as error:
-            await _reject(turn, error)
+            await turn.refuse(error)
             return
         await _advance(turn, "subjects")
         return
@@ -259,7 +254,7 @@ async def on_subjects_other(turn: Turn, text: str) -> None:
         cleaned = [users.clean_text(s, low=2, high=60) for s in extra]
         subjects = users.clean_subjects([*turn.data.get("subjects", []), *cleaned])
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(subjects=subjects)
     await turn.goto("subjects")
@@ -301,7 +296,7 @@ async def on_municipality_text(turn: Turn, text: str) -> None:
     try:
         value = users.clean_text(text, low=2, high=200)
     except InvalidInput as error:
-        await _reject(turn, error)
+        await turn.refuse(error)
         return
     turn.put(municipality=value)
     await _advance(turn, "municipality")
