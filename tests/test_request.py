@@ -107,3 +107,17 @@ async def test_unusable_before_initialize_and_after_shutdown() -> None:
     await request.shutdown()
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post("http://127.0.0.1:1/botx/getMe")
+
+
+async def test_a_proxy_from_the_environment_is_used_unless_bypassed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert request._proxy_for("https://api.telegram.org/botX/getMe") == (
+            "http://proxy.example:3128"
+        )
+        assert request._proxy_for("http://127.0.0.1:8081/botX/getMe") is None
+    finally:
+        await request.shutdown()
