@@ -47,17 +47,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text
 
-from bot.settings import load_settings  # noqa: E402
-from models import ReceivedUpdate  # noqa: E402
-from models.db import create_engine, create_session_factory  # noqa: E402
-from models.migrate import upgrade_async  # noqa: E402
-from tests.factories import make_teacher  # noqa: E402
-from tests.fakebot import FakeBotApi  # noqa: E402
-from tests.fakebot.server import Call  # noqa: E402
-from tests.flows import button  # noqa: E402
-from tests.harness import ADMIN_ID, BotHarness  # noqa: E402
+from bot.settings import load_settings
+from models import ReceivedUpdate
+from models.db import create_engine, create_session_factory
+from models.migrate import upgrade_async
+from tests.factories import make_teacher
+from tests.fakebot import FakeBotApi
+from tests.fakebot.server import Call
+from tests.flows import button
+from tests.harness import ADMIN_ID, BotHarness
 
 LATENCY = 0.05
 ANSWER_METHODS = frozenset({"sendMessage", "editMessageText"})
