@@ -42,7 +42,7 @@ COMMANDS = [
 DIALOG = register_dialog(Dialog("nl"))
 TOO_LATE = service.TooLate.message
 ZONE = "Europe/Moscow"
-MAX_ASSOCIATION_BUTTONS = 30
+ASSOCIATIONS_PER_PAGE = 10
 
 ROLE_TITLES: dict[str, str] = {
     MemberRole.LEADER.value: T_("association leaders"),
@@ -383,30 +383,65 @@ def _set_filter(turn: Turn, **values: Any) -> None:
     turn.put(aud=audience)
 
 
+async def _matching_associations(turn: Turn) -> list[tuple[int, str]]:
+    """Active associations whose name contains the typed search (any case, Cyrillic too)."""
+    rows = await turn.context.session.execute(
+        select(Association.id, Association.name)
+        .where(Association.status == AssociationStatus.ACTIVE)
+        .order_by(Association.name)
+    )
+    query = (turn.data.get("assoc_query") or "").casefold()
+    return [(a_id, name) for a_id, name in rows.all() if query in name.casefold()]
+
+
 async def ask_assoc(turn: Turn) -> None:
     t = turn.t
     chosen = set((turn.data.get("aud") or {}).get("associations", []))
-    rows = (
-        await turn.context.session.execute(
-            select(Association.id, Association.name)
-            .where(Association.status == AssociationStatus.ACTIVE)
-            .order_by(Association.name)
-            .limit(MAX_ASSOCIATION_BUTTONS)
-        )
-    ).all()
+    found = await _matching_associations(turn)
+    pages = max(1, -(-len(found) // ASSOCIATIONS_PER_PAGE))
+    page = min(max(turn.data.get("assoc_page", 0), 0), pages - 1)
+    shown = found[page * ASSOCIATIONS_PER_PAGE : (page + 1) * ASSOCIATIONS_PER_PAGE]
     buttons = [
         (("✅ " if a_id in chosen else "▫️ ") + name[:50], cb("nl", "as", a_id))
-        for a_id, name in rows
+        for a_id, name in shown
     ]
-    keyboard = [*columns(buttons, 1), [(t.plain("✔ Done"), cb("nl", "as", "done"))]]
-    await turn.show(
-        t.gettext("Tap associations to choose them; tap again to remove."), inline(keyboard)
-    )
+    paging = [
+        (label, cb("nl", "as", "page", target))
+        for label, target in (("◀️", page - 1), ("▶️", page + 1))
+        if 0 <= target < pages
+    ]
+    keyboard = [*columns(buttons, 1)]
+    if paging:
+        keyboard.append(paging)
+    keyboard.append([(t.plain("✔ Done"), cb("nl", "as", "done"))])
+    lines = [
+        t.gettext(
+            "Tap associations to choose them; tap again to remove. "
+            "To find one, send a part of its name."
+        )
+    ]
+    if turn.data.get("assoc_query"):
+        lines.append(
+            t.gettext(
+                "Found by «{query}»: {count}", query=turn.data["assoc_query"], count=len(found)
+            )
+        )
+    if pages > 1:
+        lines.append(t.gettext("Page {page} of {pages}", page=page + 1, pages=pages))
+    lines.append(t.gettext("Chosen: {count}", count=len(chosen)))
+    await turn.show("\n".join(lines), inline(keyboard))
 
 
 async def on_assoc(turn: Turn, data: Callback) -> None:
     if data.arg(0) == "done":
+        turn.drop("assoc_query", "assoc_page")
         await turn.goto("audience")
+        return
+    if data.arg(0) == "page":
+        page = data.arg(1) or ""
+        if page.isdigit():  # otherwise forged: the current page is shown again
+            turn.put(assoc_page=int(page))
+        await turn.repeat()
         return
     try:
         association_id = data.int_arg(0)
@@ -423,6 +458,16 @@ async def on_assoc(turn: Turn, data: Callback) -> None:
             return
         chosen.append(association_id)
     _set_filter(turn, associations=chosen)
+    await turn.repeat()
+
+
+async def on_assoc_search(turn: Turn, text: str) -> None:
+    query = " ".join(text.split())[:60]
+    if len(query) < 2:
+        turn.drop("assoc_query")
+    else:
+        turn.put(assoc_query=query)
+    turn.put(assoc_page=0)
     await turn.repeat()
 
 
@@ -651,7 +696,7 @@ DIALOG.step("body", ask=ask_body, on_text=on_body_text, on_file=on_body_file)
 DIALOG.step("buttons", ask=ask_buttons, on_text=on_buttons_text, on_button=on_buttons_button)
 DIALOG.step("own", ask=ask_own, on_button=on_own)
 DIALOG.step("audience", ask=ask_audience, on_button=on_audience)
-DIALOG.step("assoc", ask=ask_assoc, on_button=on_assoc)
+DIALOG.step("assoc", ask=ask_assoc, on_button=on_assoc, on_text=on_assoc_search)
 DIALOG.step("role", ask=ask_role, on_button=on_role)
 DIALOG.step("subject", ask=ask_subject, on_button=on_subject)
 DIALOG.step("org", ask=ask_org, on_text=_org_text, on_button=_org_button)

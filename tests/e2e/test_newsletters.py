@@ -380,3 +380,33 @@ async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api
     assert sent <= set(delivered)  # every SENT row really arrived
     report = await api.wait_for_message(METHODIST, "is finished")
     assert f"{len(unconfirmed)} message" in report["text"] and "restarted" in report["text"]
+
+
+async def test_association_filter_pages_and_finds_by_name(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _people(harness, api)
+    async with harness.sessions() as session:
+        lead = await make_teacher(session, 730_002)
+        for n in range(23):
+            await make_association(session, leader=lead, name=f"ВМО учителей № {n + 10}")
+        physics = await make_association(session, name="Сообщество учителей ФИЗИКИ")
+        await add_member(session, physics, await make_teacher(session, 730_003))
+        await session.commit()
+    api.add_user(730_003, "Олег")
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    buttons = await say(api, METHODIST, "Для физиков", "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    picker = await press(api, METHODIST, audience, "🏫", "Page 1 of 3")
+    labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
+    assert sum(label.startswith("▫️") for label in labels) == 10 and "▶️" in labels
+    api.user_presses(METHODIST, picker, button(picker, "▶️"))
+    page2 = await api.wait_for_message(METHODIST, "Page 2 of 3", edits=True)
+    assert "◀️" in str(page2["reply_markup"]) and "▶️" in str(page2["reply_markup"])
+    found = await say(api, METHODIST, "физик", "Found by «физик»: 1")
+    api.user_presses(METHODIST, found, button(found, "ФИЗИКИ"))
+    chosen = await api.wait_for_message(METHODIST, "Chosen: 1", edits=True)
+    audience = await press(api, METHODIST, chosen, "Done", "That is 1 person")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 1 person")
+    await press(api, METHODIST, summary, "🚀", "on its way")
+    await _finish_sending(harness)
+    assert _texts_to(api, 730_003) == ["Для физиков"]
