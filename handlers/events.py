@@ -17,6 +17,7 @@ from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, show
+from handlers.associations import zone_title
 from models import NetworkRole
 from models.newsletters import EventKind
 from services import dateparse, events, formatting
@@ -28,7 +29,6 @@ from services.texts import N_, T_
 COMMANDS = [CommandSpec("events", N_("Upcoming events and meetings"), CommandAudience.REGISTERED)]
 
 DIALOG = register_dialog(Dialog("evn"))
-ZONE = events.DIGEST_ZONE
 SHOWN = 15
 
 KIND_TITLES = {
@@ -173,15 +173,17 @@ on_title = cleaned_answer("title", events.clean_title, "when")
 async def ask_when(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(
-            "When does it start (Moscow time)? For example <i>12.12 15:00</i> or "
-            "<i>12 декабря 10:00</i>."
+            "When does it start (time zone: {zone})? For example <i>12.12 15:00</i> or "
+            "<i>12 декабря 10:00</i>.",
+            zone=zone_title(turn.t, turn.context.settings.default_timezone),
         )
     )
 
 
 async def on_when(turn: Turn, text: str) -> None:
     try:
-        moment = dateparse.parse_local(text, ZONE, now()).astimezone(UTC)
+        zone = turn.context.settings.default_timezone
+        moment = dateparse.parse_local(text, zone, now()).astimezone(UTC)
         if moment <= now():
             raise events.EventInPast()
     except DomainError as error:
@@ -225,6 +227,7 @@ async def _publish(turn: Turn, link: str | None) -> None:
             title=turn.data["title"],
             starts_at=datetime.fromisoformat(turn.data["starts_at"]),
             link=link,
+            timezone=turn.context.settings.default_timezone,
         )
     except DomainError as error:
         await turn.finish()
@@ -235,7 +238,7 @@ async def _publish(turn: Turn, link: str | None) -> None:
         t.gettext(
             "Published: {title}, {when}. It is in /events and in the weekly digest.",
             title=event.title,
-            when=formatting.format_datetime(event.starts_at, ZONE, t.language),
+            when=formatting.format_datetime(event.starts_at, event.timezone, t.language),
         )
     )
 

@@ -22,6 +22,7 @@ from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, reply, show
+from handlers.associations import zone_title
 from models import Association, AssociationStatus, MemberRole, NetworkRole
 from models.newsletters import NewsletterStatus
 from scheduler import jobs
@@ -41,7 +42,6 @@ COMMANDS = [
 
 DIALOG = register_dialog(Dialog("nl"))
 TOO_LATE = service.TooLate.message
-ZONE = "Europe/Moscow"
 ASSOCIATIONS_PER_PAGE = 10
 
 ROLE_TITLES: dict[str, str] = {
@@ -76,7 +76,9 @@ async def newsletter_command(update: Update, context: BotContext) -> None:
             t.gettext(
                 "#{id} · {when} · {start}",
                 id=item.id,
-                when=formatting.format_datetime(item.scheduled_at, ZONE, t.language),
+                when=formatting.format_datetime(
+                    item.scheduled_at, context.settings.default_timezone, t.language
+                ),
                 start=_snippet(item.text),
             )
         )
@@ -651,8 +653,9 @@ async def on_preview(turn: Turn, data: Callback) -> None:
 async def ask_when(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(
-            "When should it go out? Write the date and time (Moscow time), for example "
-            "<i>12.12 15:00</i> or <i>завтра 9:00</i>."
+            "When should it go out? Write the date and time (time zone: {zone}), for example "
+            "<i>12.12 15:00</i> or <i>завтра 9:00</i>.",
+            zone=zone_title(turn.t, turn.context.settings.default_timezone),
         )
     )
 
@@ -661,7 +664,8 @@ async def on_when(turn: Turn, text: str) -> None:
     t = turn.t
     session = turn.context.session
     try:
-        moment = dateparse.parse_local(text, ZONE, now()).astimezone(UTC)
+        zone = turn.context.settings.default_timezone
+        moment = dateparse.parse_local(text, zone, now()).astimezone(UTC)
         edit_id = turn.data.get("edit_id")
         if edit_id is not None:
             newsletter = await service.reschedule(
@@ -684,7 +688,9 @@ async def on_when(turn: Turn, text: str) -> None:
             "Newsletter #{id} will go out on {when}. /newsletter lets you change or cancel it "
             "until then.",
             id=newsletter.id,
-            when=formatting.format_datetime(moment, ZONE, t.language),
+            when=formatting.format_datetime(
+                moment, turn.context.settings.default_timezone, t.language
+            ),
         )
     )
 

@@ -222,6 +222,7 @@ async def digest_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
             render=lambda user, items: render_digest(
                 translator_for(user, settings.default_language), items
             ),
+            timezone=settings.default_timezone,
         )
     context.bot_data["outbox"].wake()
 

@@ -27,7 +27,6 @@ from services.texts import N_
 
 LIST_DAYS = 90
 DIGEST_DAYS = 7
-DIGEST_ZONE = "Europe/Moscow"
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 9
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -81,7 +80,7 @@ async def create_event(
     title: str,
     starts_at: datetime,
     link: str | None,
-    timezone: str = DIGEST_ZONE,
+    timezone: str,
 ) -> NetworkEvent:
     author = await require_network_role(session, actor, NetworkRole.METHODIST)
     if starts_at <= now():
@@ -203,9 +202,9 @@ async def set_digest(session: AsyncSession, *, actor: Actor, on: bool) -> bool:
     return on
 
 
-def digest_week(moment: datetime) -> str | None:
-    """The ISO week whose digest is due at `moment` (from Monday 09:00 Moscow time)."""
-    local = moment.astimezone(ZoneInfo(DIGEST_ZONE))
+def digest_week(moment: datetime, timezone: str) -> str | None:
+    """The ISO week whose digest is due at `moment` (from Monday 09:00 in `timezone`)."""
+    local = moment.astimezone(ZoneInfo(timezone))
     monday = local - timedelta(days=local.weekday())
     due_from = monday.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
     if local < due_from:
@@ -215,11 +214,13 @@ def digest_week(moment: datetime) -> str | None:
 
 
 async def enqueue_weekly_digests(
-    session: AsyncSession, *, render: Callable[[User, list[Item]], str]
+    session: AsyncSession, *, render: Callable[[User, list[Item]], str], timezone: str
 ) -> int:
-    """Enqueue this week's digest for every subscriber with something coming; returns rows."""
+    """Enqueue this week's digest for every subscriber with something coming; returns rows.
+
+    It is due from Monday 09:00 in the network's time zone (`DEFAULT_TIMEZONE`)."""
     moment = now()
-    week = digest_week(moment)
+    week = digest_week(moment, timezone)
     if week is None:
         return 0
     subscribers = await session.scalars(

@@ -49,7 +49,8 @@ async def _publish(api) -> None:  # type: ignore[no-untyped-def]
     kinds = await press(api, METHODIST, listing, "➕", "What kind")
     await press(api, METHODIST, kinds, "Webinar", "Its title")
     await say(api, METHODIST, "ab", "from 3 to 300")
-    await say(api, METHODIST, "Functional literacy <today>", "When does it start")
+    when = await say(api, METHODIST, "Functional literacy <today>", "When does it start")
+    assert "time zone: Moscow (MSK)" in when["text"]  # the network's DEFAULT_TIMEZONE
     await say(api, METHODIST, "01.11.2026 10:00", "already passed")
     await say(api, METHODIST, "whenever", "could not read")
     await say(api, METHODIST, "15.12.2026 15:00", "link")
@@ -108,7 +109,9 @@ async def test_weekly_digest_once_for_subscribers(harness, fake_api):  # type: i
     async def sweep() -> int:
         async with sessions() as session:
             added = await events.enqueue_weekly_digests(
-                session, render=lambda user, items: render_digest(translator_for(user, "ru"), items)
+                session,
+                render=lambda user, items: render_digest(translator_for(user, "ru"), items),
+                timezone="Europe/Moscow",
             )
             await session.commit()
         await harness.app.bot_data["outbox"].drain()
@@ -117,6 +120,10 @@ async def test_weekly_digest_once_for_subscribers(harness, fake_api):  # type: i
     assert await sweep() == 0  # Tuesday: this week's digest time has not come
     set_clock(lambda: datetime(2026, 12, 14, 5, 0, tzinfo=UTC))  # Monday 08:00 in Moscow
     assert await sweep() == 0
+    # ... but 12:00 in Novosibirsk: a network there (DEFAULT_TIMEZONE) would get it now.
+    assert events.digest_week(datetime(2026, 12, 14, 5, 0, tzinfo=UTC), "Asia/Novosibirsk") == (
+        "2026-W51"
+    )
     set_clock(lambda: datetime(2026, 12, 14, 6, 30, tzinfo=UTC))  # Monday 09:30 in Moscow
     assert await sweep() == 1
     assert await sweep() == 0  # once a week
