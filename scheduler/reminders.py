@@ -348,22 +348,28 @@ async def sweep_norms(session: AsyncSession, texts: AfterTexts) -> int:
 async def edit_dirty_cards(
     bot: Bot, sessions: async_sessionmaker[AsyncSession], texts: service.MeetingTexts
 ) -> int:
-    """Edit the cards whose counts changed, each at most once per CARD_EDIT_INTERVAL."""
+    """Edit the cards whose counts changed: each card at most once per CARD_EDIT_INTERVAL,
+    one card per association per call."""
     moment = now()
     async with unit_of_work(sessions) as session:
-        ids = list(
-            (
-                await session.scalars(
-                    select(Meeting.id).where(
-                        Meeting.card_dirty.is_(True),
-                        or_(
-                            Meeting.card_edited_at.is_(None),
-                            Meeting.card_edited_at <= moment - CARD_EDIT_INTERVAL,
-                        ),
-                    )
-                )
-            ).all()
+        due = await session.execute(
+            select(Meeting.id, Meeting.association_id)
+            .where(
+                Meeting.card_dirty.is_(True),
+                or_(
+                    Meeting.card_edited_at.is_(None),
+                    Meeting.card_edited_at <= moment - CARD_EDIT_INTERVAL,
+                ),
+            )
+            .order_by(Meeting.card_edited_at.is_not(None), Meeting.card_edited_at, Meeting.id)
         )
+        # One card per association (its group) per sweep: with a sweep every 4 s a group
+        # gets at most 15 card edits a minute, under Telegram's 20, however many cards it
+        # has; the others stay dirty for the next sweep, the longest-waiting first.
+        first_per_group: dict[int, int] = {}
+        for meeting_id, association_id in due.all():
+            first_per_group.setdefault(association_id, meeting_id)
+        ids = list(first_per_group.values())
         if not ids:
             return 0
         # Cleared before reading the counts: a press after this marks the card again.
