@@ -19,7 +19,7 @@ from bot.keyboards import columns, inline
 from bot.replies import ack, alert, show
 from handlers.associations import zone_title
 from models import NetworkRole
-from models.newsletters import EventKind
+from models.newsletters import EventKind, NetworkEvent
 from services import dateparse, events, formatting
 from services.access import network_roles, require_network_role, require_registered
 from services.clock import now
@@ -73,6 +73,7 @@ async def events_command(update: Update, context: BotContext) -> None:
         if item.kind == "event":
             row = [(t.plain("📅 .ics: {title}", title=item.title[:30]), cb("ev", "ics", item.id))]
             if is_methodist:
+                row.append((t.plain("✏️ #{id}", id=item.id), cb("ev", "edit", item.id)))
                 row.append((t.plain("✖ #{id}", id=item.id), cb("ev", "del", item.id)))
             buttons.append(row)
     if len(items) > SHOWN:
@@ -108,6 +109,8 @@ async def events_button(update: Update, context: BotContext) -> None:
         await require_network_role(context.session, context.actor, NetworkRole.METHODIST)
         await ack(update)
         await DIALOG.start(update, context, "kind")
+    elif data.action == "edit":
+        await _start_editing(update, context, data)
     elif data.action in ("ics", "del"):
         await _with_event(update, context, data)
     else:
@@ -144,7 +147,36 @@ async def _with_event(update: Update, context: BotContext, data: Callback) -> No
     await events_command(update, context)
 
 
+async def _start_editing(update: Update, context: BotContext, data: Callback) -> None:
+    await require_network_role(context.session, context.actor, NetworkRole.METHODIST)
+    try:
+        event = await context.session.get(NetworkEvent, data.int_arg(0))
+    except ValueError:
+        event = None
+    if event is None or event.cancelled_at is not None:
+        await alert(update, context.t.plain("This button is out of date."))
+        return
+    await ack(update)
+    fields = {
+        "edit_id": event.id,
+        "kind": event.kind.value,
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        "link": event.link,
+    }
+    await DIALOG.start(update, context, "summary", fields)
+
+
 # publishing ----------------------------------------------------------------------------------
+def _then(step: str):  # type: ignore[no-untyped-def]
+    """Go on to `step` when publishing; back to the summary when editing."""
+
+    async def go(turn: Turn) -> None:
+        await turn.goto("summary" if turn.data.get("edit_id") else step)
+
+    return go
+
+
 async def ask_kind(turn: Turn) -> None:
     t = turn.t
     buttons = [
@@ -167,7 +199,7 @@ async def ask_title(turn: Turn) -> None:
     await turn.say(turn.t.gettext("Its title?"))
 
 
-on_title = cleaned_answer("title", events.clean_title, "when")
+on_title = cleaned_answer("title", events.clean_title, _then("when"))
 
 
 async def ask_when(turn: Turn) -> None:
@@ -190,7 +222,7 @@ async def on_when(turn: Turn, text: str) -> None:
         await turn.say(turn.t.gettext(error.message, **error.params))
         return
     turn.put(starts_at=moment.isoformat())
-    await turn.goto("link")
+    await _then("link")(turn)
 
 
 async def ask_link(turn: Turn) -> None:
@@ -207,14 +239,76 @@ async def on_link(turn: Turn, text: str) -> None:
     except DomainError as error:
         await turn.say(turn.t.gettext(error.message, **error.params))
         return
-    await _publish(turn, link)
+    await _link_chosen(turn, link)
 
 
 async def on_nolink(turn: Turn, data: Callback) -> None:
     if data.action != "nolink":
         await turn.repeat()
         return
-    await _publish(turn, None)
+    await _link_chosen(turn, None)
+
+
+async def _link_chosen(turn: Turn, link: str | None) -> None:
+    if turn.data.get("edit_id"):
+        turn.put(link=link)
+        await turn.goto("summary")
+    else:
+        await _publish(turn, link)
+
+
+# editing: a summary with a button per field -------------------------------------------------
+async def ask_summary(turn: Turn) -> None:
+    t, d = turn.t, turn.data
+    when = formatting.format_datetime(
+        datetime.fromisoformat(d["starts_at"]), turn.context.settings.default_timezone, t.language
+    )
+    text = t.gettext(
+        "<b>Event #{id}</b>\n{title}\nStarts: {when}\nLink: {link}",
+        id=d["edit_id"],
+        title=d["title"],
+        when=when,
+        link=d.get("link") or t.plain("none"),
+    )
+    buttons = [
+        [
+            (t.plain("✏️ Title"), cb("evn", "edit", "title")),
+            (t.plain("✏️ Time"), cb("evn", "edit", "when")),
+        ],
+        [(t.plain("✏️ Link"), cb("evn", "edit", "link"))],
+        [(t.plain("💾 Save changes"), cb("evn", "save"))],
+    ]
+    await turn.say(text, inline(buttons))
+
+
+async def on_summary(turn: Turn, data: Callback) -> None:
+    if data.action == "edit" and data.arg(0) in ("title", "when", "link"):
+        await turn.goto(data.arg(0) or "title")
+        return
+    if data.action != "save":
+        await turn.repeat()
+        return
+    t, d = turn.t, turn.data
+    try:
+        event = await events.update_event(
+            turn.context.session,
+            actor=turn.context.actor,
+            event_id=d["edit_id"],
+            title=d["title"],
+            starts_at=datetime.fromisoformat(d["starts_at"]),
+            link=d.get("link"),
+        )
+    except DomainError as error:
+        await turn.refuse(error)
+        return
+    await turn.finish()
+    await turn.show(
+        t.gettext(
+            "Saved: {title}, {when}.",
+            title=event.title,
+            when=formatting.format_datetime(event.starts_at, event.timezone, t.language),
+        )
+    )
 
 
 async def _publish(turn: Turn, link: str | None) -> None:
@@ -247,6 +341,7 @@ DIALOG.step("kind", ask=ask_kind, on_button=on_kind)
 DIALOG.step("title", ask=ask_title, on_text=on_title)
 DIALOG.step("when", ask=ask_when, on_text=on_when)
 DIALOG.step("link", ask=ask_link, on_text=on_link, on_button=on_nolink)
+DIALOG.step("summary", ask=ask_summary, on_button=on_summary)
 
 
 def register(app: Application) -> None:

@@ -107,6 +107,28 @@ async def cancel_event(session: AsyncSession, *, actor: Actor, event_id: int) ->
     return event
 
 
+async def update_event(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    event_id: int,
+    title: str,
+    starts_at: datetime,
+    link: str | None,
+) -> NetworkEvent:
+    """A methodist corrects an event's title, start or link."""
+    await require_network_role(session, actor, NetworkRole.METHODIST)
+    event = await session.get(NetworkEvent, event_id)
+    if event is None or event.cancelled_at is not None:
+        raise NotFound()
+    if starts_at != event.starts_at and starts_at <= now():
+        raise EventInPast()
+    event.title = clean_title(title)
+    event.starts_at = starts_at
+    event.link = clean_link(link) if link else None
+    return event
+
+
 async def upcoming(
     session: AsyncSession,
     user: User | None,

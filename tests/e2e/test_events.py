@@ -140,3 +140,28 @@ async def test_weekly_digest_once_for_subscribers(harness, fake_api):  # type: i
     await harness.idle()
     set_clock(lambda: datetime(2026, 12, 21, 7, 0, tzinfo=UTC))
     assert await sweep() == 0
+
+
+async def test_methodist_corrects_an_event(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _setup(harness, api)
+    await _publish(api)
+    listing = await say(api, METHODIST, "/events", "Upcoming events")
+    summary = await press(api, METHODIST, listing, "✏️", "Event #")
+    assert "Functional literacy &lt;today&gt;" not in summary["text"]  # shown, not as HTML
+    assert "Functional literacy <today>" in summary["text"]
+    await press(api, METHODIST, summary, "✏️ Time", "When does it start")
+    await say(api, METHODIST, "30.11.2026 10:00", "already passed")  # refused, asked again
+    summary = await say(api, METHODIST, "17.12.2026 16:30", "17 December 2026, 16:30")
+    links = await press(api, METHODIST, summary, "✏️ Link", "link")
+    summary = await press(api, METHODIST, links, "No link", "Link: none")
+    saved = await press(api, METHODIST, summary, "Save changes", "Saved")
+    assert "17 December 2026, 16:30" in saved["text"]
+    await harness.idle()
+    async with harness.sessions() as session:
+        event = await session.scalar(select(NetworkEvent))
+    assert event is not None and event.link is None
+    assert event.starts_at == datetime(2026, 12, 17, 13, 30, tzinfo=UTC)  # 16:30 in Moscow
+    # A teacher has no such buttons.
+    listing = await say(api, TEACHER, "/events", "Upcoming events")
+    assert "✏️" not in str(listing.get("reply_markup"))
