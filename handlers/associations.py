@@ -3,6 +3,7 @@ the leader's management buttons, the waiting list and the rules."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from functools import partial
@@ -54,6 +55,9 @@ def translator_for(context: BotContext, user: User) -> Translator:
     return Translator(
         pick_language(user.language, user.telegram_language, context.settings.default_language)
     )
+
+
+log = logging.getLogger(__name__)
 
 
 async def notify(
@@ -528,8 +532,14 @@ async def remove_from_chat(context: BotContext, association: Association, user: 
         await context.bot.unban_chat_member(
             association.chat_id, user.telegram_id, only_if_banned=True
         )
-    except TelegramError:
-        return
+    except TelegramError as error:
+        # The membership has ended all the same; the group's admins see who is still there.
+        log.warning(
+            "could not remove user %s from the group of association %s: %s",
+            user.id,
+            association.id,
+            error,
+        )
 
 
 # management buttons ---------------------------------------------------------------------------
