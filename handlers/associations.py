@@ -46,6 +46,8 @@ COMMANDS = [
     CommandSpec("new_association", N_("Create an association"), Audience.METHODIST),
 ]
 
+log = logging.getLogger(__name__)
+
 STALE = N_("This button is out of date. Please open /associations again.")
 PER_PAGE = 5
 
@@ -55,9 +57,6 @@ def translator_for(context: BotContext, user: User) -> Translator:
     return Translator(
         pick_language(user.language, user.telegram_language, context.settings.default_language)
     )
-
-
-log = logging.getLogger(__name__)
 
 
 async def notify(
