@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -50,6 +51,20 @@ def pick_language(profile: str | None, telegram_code: str | None, default: str) 
         if candidate in SUPPORTED_LANGUAGES:
             return candidate
     return default
+
+
+class Speaker(Protocol):
+    """Whatever knows a person's languages (a `User`)."""
+
+    language: str | None
+    telegram_language: str | None
+
+
+def person_translator(person: Speaker | None, default: str) -> Translator:
+    """The translator for a person: their choice, else Telegram's language, else `default`."""
+    if person is None:
+        return Translator(default)
+    return Translator(pick_language(person.language, person.telegram_language, default))
 
 
 def _escaped(params: dict[str, object]) -> dict[str, object]:

@@ -7,6 +7,7 @@ import html
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -15,12 +16,11 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator, pick_language
+from bot.i18n import Translator, person_translator
 from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
 from handlers.associations import STALE, explain, zone_title
 from models import Association, MemberRole
-from models.db import unit_of_work
 from scheduler import jobs
 from services import announcements, associations
 from services import outbox as outbox_service
@@ -358,14 +358,14 @@ DIALOG.step("preview", ask=ask_preview, on_button=on_preview)
 async def summary_sweep(context: BotContext) -> None:
     """Periodic: tell authors how their finished announcements were delivered."""
     default = context.bot_data["settings"].default_language
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        summaries = await announcements.finished_unreported(session)
+
+    async def report(session: AsyncSession) -> None:
         messages = []
-        for summary in summaries:
+        for summary in await announcements.finished_unreported(session):
             author = summary.author
             if author is None or author.telegram_id is None:
                 continue
-            t = Translator(pick_language(author.language, author.telegram_language, default))
+            t = person_translator(author, default)
             p = summary.progress
             messages.append(
                 outbox_service.Outgoing(
@@ -383,8 +383,8 @@ async def summary_sweep(context: BotContext) -> None:
                 )
             )
         await outbox_service.enqueue(session, messages)
-    if messages:
-        context.bot_data["outbox"].wake()
+
+    await jobs.sweep_into_outbox(context, report)
 
 
 _scheduled: list[bool] = []

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from functools import partial
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -17,7 +18,7 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator, pick_language
+from bot.i18n import Translator, person_translator
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, reply, show
 from handlers.common import extend_menu
@@ -29,7 +30,6 @@ from models import (
     SubjectScope,
     User,
 )
-from models.db import unit_of_work
 from scheduler import jobs
 from services import associations, memberships
 from services import outbox as outbox_service
@@ -54,9 +54,7 @@ PER_PAGE = 5
 
 # helpers --------------------------------------------------------------------------------------
 def translator_for(context: BotContext, user: User) -> Translator:
-    return Translator(
-        pick_language(user.language, user.telegram_language, context.settings.default_language)
-    )
+    return person_translator(user, context.settings.default_language)
 
 
 async def notify(
@@ -433,9 +431,12 @@ def _offer_message(t: Translator, offer: memberships.Offer) -> outbox_service.Ou
     )
 
 
-async def offer_places(context: BotContext, offers: list[memberships.Offer]) -> None:
+async def offer_places(
+    context: BotContext, offers: list[memberships.Offer], session: AsyncSession | None = None
+) -> None:
+    """Write each offer to its person (in the update's session unless another is given)."""
     messages = [_offer_message(translator_for(context, o.user), o) for o in offers]
-    await outbox_service.enqueue(context.session, messages)
+    await outbox_service.enqueue(session or context.session, messages)
 
 
 async def waiting_button(update: Update, context: BotContext) -> None:
@@ -460,18 +461,11 @@ async def waiting_button(update: Update, context: BotContext) -> None:
 
 async def expire_offers_sweep(context: BotContext) -> None:
     """Periodic: lapsed offers pass on to the next in line."""
-    default = context.bot_data["settings"].default_language
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        offers = await memberships.expire_offers(session)
-        messages = [
-            _offer_message(
-                Translator(pick_language(o.user.language, o.user.telegram_language, default)), o
-            )
-            for o in offers
-        ]
-        await outbox_service.enqueue(session, messages)
-    if offers:
-        context.bot_data["outbox"].wake()
+
+    async def pass_on(session: AsyncSession) -> None:
+        await offer_places(context, await memberships.expire_offers(session), session)
+
+    await jobs.sweep_into_outbox(context, pass_on)
 
 
 # leaving --------------------------------------------------------------------------------------

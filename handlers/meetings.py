@@ -21,7 +21,6 @@ from bot.keyboards import columns, inline
 from bot.render import Renderer
 from bot.replies import ack, alert, choose_association, show
 from models import Association, User
-from models.db import unit_of_work
 from models.meetings import MeetingStatus, RsvpAnswer
 from models.plans import PlanEntry
 from scheduler import jobs, reminders
@@ -938,24 +937,19 @@ MOVE.step("when", ask=ask_new_time, on_text=on_new_time)
 
 # sweeps --------------------------------------------------------------------------------------
 async def reminder_job(context: BotContext) -> None:
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        added = await reminders.sweep_reminders(session, texts_for(context))
-    if added:
-        context.bot_data["outbox"].wake()
+    await jobs.sweep_into_outbox(
+        context, lambda s: reminders.sweep_reminders(s, texts_for(context))
+    )
 
 
 async def after_meeting_job(context: BotContext) -> None:
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        added = await reminders.sweep_after_meetings(session, texts_for(context))
-    if added:
-        context.bot_data["outbox"].wake()
+    await jobs.sweep_into_outbox(
+        context, lambda s: reminders.sweep_after_meetings(s, texts_for(context))
+    )
 
 
 async def norm_job(context: BotContext) -> None:
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        added = await reminders.sweep_norms(session, texts_for(context))
-    if added:
-        context.bot_data["outbox"].wake()
+    await jobs.sweep_into_outbox(context, lambda s: reminders.sweep_norms(s, texts_for(context)))
 
 
 async def card_job(context: BotContext) -> None:

@@ -20,7 +20,6 @@ from bot.i18n import Translator
 from bot.keyboards import inline
 from bot.replies import ack, alert, choose_association, show
 from models import Association, User
-from models.db import unit_of_work
 from models.meetings import Meeting
 from models.protocols import FollowUp, Protocol, ProtocolStatus
 from scheduler import jobs, reminders
@@ -406,10 +405,8 @@ DIALOG.step("decide", ask=ask_decide, on_text=on_decide)
 
 
 async def followup_job(context: BotContext) -> None:
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        added = await reminders.sweep_followups(session, Texts(context.settings.default_language))
-    if added:
-        context.bot_data["outbox"].wake()
+    texts = Texts(context.settings.default_language)
+    await jobs.sweep_into_outbox(context, lambda s: reminders.sweep_followups(s, texts))
 
 
 _sweeps_added = False

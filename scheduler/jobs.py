@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, ContextTypes
 
 from bot.inbox import prune
 from models.db import unit_of_work
+from services.outbox import enqueued_in
 
 log = logging.getLogger(__name__)
+
+
+async def sweep_into_outbox(
+    context: ContextTypes.DEFAULT_TYPE, sweep: Callable[[AsyncSession], Awaitable[object]]
+) -> None:
+    """Run `sweep` in one unit of work; wake the delivery worker if it added outbox rows."""
+    async with unit_of_work(context.bot_data["sessions"]) as session:
+        await sweep(session)
+        added = enqueued_in(session)
+    if added:
+        context.bot_data["outbox"].wake()
 
 
 async def prune_received_updates(context: ContextTypes.DEFAULT_TYPE) -> None:

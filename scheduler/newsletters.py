@@ -19,10 +19,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.callbacks import cb
-from bot.i18n import Translator, pick_language
+from bot.i18n import Translator, person_translator
 from models import User
 from models.db import unit_of_work
 from models.newsletters import Newsletter
+from scheduler import jobs
 from scheduler.outbox import keyboard
 from services import events as event_service
 from services import newsletters
@@ -33,12 +34,6 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 3.0
 BAR_WIDTH = 12
-
-
-def translator_for(user: User | None, default: str) -> Translator:
-    if user is None:
-        return Translator(default)
-    return Translator(pick_language(user.language, user.telegram_language, default))
 
 
 def stop_buttons(t: Translator, newsletter_id: int) -> list[list[dict[str, str]]]:
@@ -148,7 +143,7 @@ async def run_newsletters(
             author = await session.get(User, newsletter.author_id)
             with contextlib.suppress(newsletters.TooLate):  # cancelled or started meanwhile
                 await start_newsletter(
-                    session, newsletter, translator_for(author, default_language), rate
+                    session, newsletter, person_translator(author, default_language), rate
                 )
     async with unit_of_work(sessions) as session:
         for newsletter in await newsletters.sending(session):
@@ -160,7 +155,7 @@ async def _follow(
 ) -> None:  # type: ignore[no-untyped-def]
     progress = await batch_progress(session, newsletter.batch)
     author = await session.get(User, newsletter.author_id)
-    t = translator_for(author, default_language)
+    t = person_translator(author, default_language)
     message_id = await newsletters.progress_message_id(session, newsletter)
     moment = now()
     if progress.done:
@@ -216,15 +211,16 @@ async def newsletters_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def digest_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = context.bot_data["settings"]
-    async with unit_of_work(context.bot_data["sessions"]) as session:
-        await event_service.enqueue_weekly_digests(
+    await jobs.sweep_into_outbox(
+        context,
+        lambda session: event_service.enqueue_weekly_digests(
             session,
             render=lambda user, items: render_digest(
-                translator_for(user, settings.default_language), items
+                person_translator(user, settings.default_language), items
             ),
             timezone=settings.default_timezone,
-        )
-    context.bot_data["outbox"].wake()
+        ),
+    )
 
 
 def render_digest(t: Translator, items: list[event_service.Item]) -> str:

@@ -430,3 +430,32 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "association.edit"))
         ).all()
     assert len(edits) == 1
+
+
+async def test_a_lapsed_offer_passes_to_the_next_in_line(harness, fake_api):
+    from datetime import timedelta
+
+    from handlers.associations import expire_offers_sweep
+    from services.clock import set_clock
+
+    club_id, code = await _club(harness, member_cap=2)
+    await _people(harness, fake_api, TEACHER, OTHER, NEWCOMER)
+    await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
+    for telegram_id, place in ((OTHER, "под номером 1"), (NEWCOMER, "под номером 2")):
+        full = await say(fake_api, telegram_id, f"/join {code}", "нет свободных мест")
+        await press(fake_api, telegram_id, full, "лист ожидания", place)
+    leave = await say(fake_api, TEACHER, "/leave", "Из какого объединения")
+    confirm = await press(fake_api, TEACHER, leave, "ВМО", "Выйти из")
+    await press(fake_api, TEACHER, confirm, "Да, выйти", "Вы вышли")
+    await _drain(harness)
+    await fake_api.wait_for_message(OTHER, "освободилось место")
+
+    moment = now() + timedelta(hours=49)  # the first offer has lapsed unanswered
+    set_clock(lambda: moment)
+    await expire_offers_sweep(harness.app.context_types.context(harness.app))
+    await _drain(harness)
+    offer = await fake_api.wait_for_message(NEWCOMER, "освободилось место")
+    await press(fake_api, NEWCOMER, offer, "Занять место", "Добро пожаловать")
+    assert (await _membership(harness, club_id, NEWCOMER)).status == MembershipStatus.ACTIVE
+    lapsed = await _membership(harness, club_id, OTHER)
+    assert lapsed is None or lapsed.status != MembershipStatus.ACTIVE

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.i18n import person_translator
 from models import NetworkRole, OutboxMessage
 from models.meetings import Meeting
 from models.newsletters import NetworkEvent
-from scheduler.newsletters import render_digest, translator_for
+from scheduler.newsletters import render_digest
 from services import events
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
@@ -110,7 +111,7 @@ async def test_weekly_digest_once_for_subscribers(harness, fake_api):  # type: i
         async with sessions() as session:
             added = await events.enqueue_weekly_digests(
                 session,
-                render=lambda user, items: render_digest(translator_for(user, "ru"), items),
+                render=lambda user, items: render_digest(person_translator(user, "ru"), items),
                 timezone="Europe/Moscow",
             )
             await session.commit()
