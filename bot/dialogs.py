@@ -139,7 +139,7 @@ class Turn:
 
     async def refuse(self, error: DomainError) -> None:
         """Say why the answer cannot be taken, and ask the question again."""
-        await self.say("⚠️ " + self.t.gettext(error.message, **error.params))
+        await self.say(self.t.error(error))
         await self.repeat()
 
     async def finish(self) -> None:

@@ -17,6 +17,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import escape
 
 from bot.settings import SUPPORTED_LANGUAGES
+from services.errors import DomainError
 from services.texts import N_, LazyText
 
 __all__ = ["N_", "Translator", "pick_language", "translations"]
@@ -95,6 +96,10 @@ class Translator:
 
     def gettext(self, message: str, /, **params: object) -> str:
         return self.plain(message, **_escaped(params))
+
+    def error(self, error: DomainError) -> str:
+        """Why something cannot be done, as the user reads it (HTML, with a warning sign)."""
+        return "⚠️ " + self.gettext(error.message, **error.params)
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """Plural-aware text; `{n}` in the strings is the count."""

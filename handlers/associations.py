@@ -91,7 +91,7 @@ async def explain(update: Update, context: BotContext, error: DomainError) -> No
     if update.callback_query is not None:
         await alert(update, context.t.plain(error.message, **error.params))
     else:
-        await reply(update, context, "⚠️ " + context.t.gettext(error.message, **error.params))
+        await reply(update, context, context.t.error(error))
 
 
 # catalogue ------------------------------------------------------------------------------------
@@ -693,8 +693,7 @@ async def on_rules(turn: Turn, text: str) -> None:
             text=text,
         )
     except InvalidInput as error:
-        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     await turn.say(turn.t.gettext("The rules of «{name}» are saved.", name=association.name))
@@ -1291,13 +1290,13 @@ async def on_summary(turn: Turn, data: Callback) -> None:
             )
     except associations.PeriodError as error:
         # e.g. the chosen period ended while the dialog waited: ask for it again
-        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        await turn.say(turn.t.error(error))
         turn.drop("period_start", "period_end", "period_typing")
         turn.put(review=True)
         await turn.goto("period")
         return
     except associations.BadGoals as error:
-        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        await turn.say(turn.t.error(error))
         turn.put(review=True)
         await turn.goto("goals")
         return
@@ -1369,7 +1368,7 @@ async def _save_changes(turn: Turn) -> None:
             details=details,
         )
     except InvalidInput as error:
-        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
+        await turn.say(turn.t.error(error))
         step = _STEP_OF_ERROR.get(type(error))
         if step is None:
             await turn.repeat()

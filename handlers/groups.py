@@ -99,7 +99,7 @@ async def bind(update: Update, context: BotContext) -> None:
             bot_is_admin=is_admin,
         )
     except DomainError as error:
-        await reply(update, context, "⚠️ " + t.gettext(error.message, **error.params))
+        await reply(update, context, t.error(error))
         return
     if check.missing:
         await reply(

@@ -242,7 +242,7 @@ def texts_for(context: BotContext) -> Texts:
 
 
 def _error(t: Translator, error: DomainError) -> str:
-    return "⚠️ " + t.gettext(error.message, **error.params)
+    return t.error(error)
 
 
 # /meeting --------------------------------------------------------------------------------
@@ -558,8 +558,7 @@ async def on_file(turn: Turn, message: Message) -> None:
             file_name=document.file_name or "file",
         )
     except DomainError as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     if not added:
         await turn.say(turn.t.gettext("This file is already attached."))
@@ -635,7 +634,7 @@ async def on_plan(turn: Turn, data: Callback) -> None:
     except ValueError:
         item = None
     if item is None:
-        await turn.say(_error(t, service.PlanItemUnavailable()))
+        await turn.say(t.error(service.PlanItemUnavailable()))
         await turn.repeat()
         return
     form = item.form if item.form in FORM_TITLES else "other"
@@ -851,12 +850,11 @@ async def on_confirm(turn: Turn, data: Callback) -> None:
     except service.PlanItemUnavailable as error:
         # Another meeting took the item meanwhile: keep everything, schedule it outside the plan.
         turn.drop("plan_item_id")
-        await turn.say(_error(t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     except InvalidInput as error:
         # The time passed while the leader was typing: ask for it again, keep the rest.
-        await turn.say(_error(t, error))
+        await turn.say(t.error(error))
         await turn.goto("when")
         return
     association = await _association(turn)

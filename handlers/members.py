@@ -307,8 +307,7 @@ async def on_reason(turn: Turn, text: str) -> None:
             reason=text,
         )
     except InvalidInput as error:
-        await turn.say("⚠️ " + turn.t.gettext(error.message, **error.params))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     association, user = departure.association, departure.user

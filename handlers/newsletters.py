@@ -56,10 +56,6 @@ ROLE_TITLES: dict[str, str] = {
 }
 
 
-def _error(turn: Turn, error: DomainError) -> str:
-    return turn.t.gettext(error.message, **error.params)
-
-
 # the entry point -------------------------------------------------------------------------
 async def newsletter_command(update: Update, context: BotContext) -> None:
     who = await service.composer(context.session, context.actor)
@@ -232,7 +228,7 @@ async def _take_body(turn: Turn, html: str, length: int, *, media: dict[str, str
             return
         service.check_body(length, with_media=media is not None)
     except DomainError as error:
-        await turn.say(_error(turn, error))
+        await turn.say(turn.t.error(error))
         return
     turn.drop("media", "fid", "fname", "mime")
     turn.put(text=html, **(media or {}))
@@ -257,7 +253,7 @@ async def on_buttons_text(turn: Turn, text: str) -> None:
     try:
         buttons = service.parse_buttons(text)
     except DomainError as error:
-        await turn.say(_error(turn, error))
+        await turn.say(turn.t.error(error))
         return
     turn.put(buttons=buttons)
     await _after_buttons(turn)
@@ -547,7 +543,7 @@ async def ask_preview(turn: Turn) -> None:
             turn.context.session, turn.context.actor, Audience.from_json(data.get("aud"))
         )
     except DomainError as error:
-        await turn.say(_error(turn, error))
+        await turn.say(turn.t.error(error))
         await turn.goto("audience" if data.get("network") else "own")
         return
     await _send_copy(turn)
@@ -622,7 +618,7 @@ async def on_preview(turn: Turn, data: Callback) -> None:
                 progress_chat_id=turn.state.chat_id,
             )
         except DomainError as error:
-            await turn.say(_error(turn, error))
+            await turn.say(turn.t.error(error))
             return
         settings = turn.context.bot_data["settings"]
         count = await start_newsletter(
@@ -680,7 +676,7 @@ async def on_when(turn: Turn, text: str) -> None:
                 progress_chat_id=turn.state.chat_id,
             )
     except DomainError as error:
-        await turn.say(_error(turn, error))
+        await turn.say(turn.t.error(error))
         return
     await turn.finish()
     await turn.say(

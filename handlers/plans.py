@@ -153,7 +153,7 @@ def texts_for(context: BotContext) -> Texts:
 
 
 def _error(t: Translator, error: DomainError) -> str:
-    return "⚠️ " + t.gettext(error.message, **error.params)
+    return t.error(error)
 
 
 def _arg(update: Update, index: int = 0) -> tuple[Callback, int] | None:
@@ -569,12 +569,11 @@ async def on_comment(turn: Turn, text: str) -> None:
             texts=texts_for(turn.context),
         )
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     except DomainError as error:
         await turn.finish()
-        await turn.say(_error(turn.t, error))
+        await turn.say(turn.t.error(error))
         return
     await turn.finish()
     await turn.say(turn.t.gettext("↩️ The plan is returned to the leader with your comment."))
@@ -626,8 +625,7 @@ async def on_when(turn: Turn, text: str) -> None:
     try:
         year, month, on = service.parse_when(text, await _academic_year(turn))
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     turn.put(year=year, month=month, on=on.isoformat() if on else None)
     await turn.goto("topic")
@@ -732,8 +730,7 @@ async def on_result(turn: Turn, text: str) -> None:
             expected_result=text,
         )
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     t = turn.t
@@ -788,8 +785,7 @@ async def _edit(turn: Turn, text: str, *, topic: bool) -> None:
             when = service.parse_when(text, service.current_academic_year(association))
             item = await service.move_item(session, actor, item_id=item.id, when=when)
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     await turn.say(
@@ -816,8 +812,7 @@ async def on_search(turn: Turn, text: str) -> None:
     try:
         found = await service.search_route_people(turn.context.session, text)
     except InvalidInput as error:
-        await turn.say(_error(t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     if not found:
         await turn.say(t.gettext("Nobody with the approver or methodist role matches. Try again."))
@@ -864,8 +859,7 @@ async def on_position(turn: Turn, text: str) -> None:
             position=text,
         )
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     await turn.say(
@@ -901,8 +895,7 @@ async def on_proposal_topic(turn: Turn, text: str) -> None:
             texts=texts_for(turn.context),
         )
     except InvalidInput as error:
-        await turn.say(_error(turn.t, error))
-        await turn.repeat()
+        await turn.refuse(error)
         return
     await turn.finish()
     await turn.say(turn.t.gettext("💡 Thank you! The leader will consider your proposal."))
