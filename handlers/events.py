@@ -219,7 +219,7 @@ async def on_when(turn: Turn, text: str) -> None:
         if moment <= now():
             raise events.EventInPast()
     except DomainError as error:
-        await turn.say(turn.t.gettext(error.message, **error.params))
+        await turn.refuse(error)
         return
     turn.put(starts_at=moment.isoformat())
     await _then("link")(turn)
@@ -237,7 +237,7 @@ async def on_link(turn: Turn, text: str) -> None:
     try:
         link = events.clean_link(text)
     except DomainError as error:
-        await turn.say(turn.t.gettext(error.message, **error.params))
+        await turn.refuse(error)
         return
     await _link_chosen(turn, link)
 
