@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from bot.settings import SUPPORTED_LANGUAGES
 from services.errors import DomainError
+from services.formatting import TIME_ZONES
 from services.texts import N_, LazyText
 
 __all__ = ["N_", "Translator", "pick_language", "translations"]
@@ -66,6 +67,12 @@ def person_translator(person: Speaker | None, default: str) -> Translator:
     if person is None:
         return Translator(default)
     return Translator(pick_language(person.language, person.telegram_language, default))
+
+
+def zone_title(t: Translator, zone: str) -> str:
+    """«Москва (МСК)» for the zones of Russia; the IANA name for any other."""
+    title = TIME_ZONES.get(zone)
+    return t.plain(title) if title is not None else zone
 
 
 def _escaped(params: dict[str, object]) -> dict[str, object]:

@@ -16,10 +16,10 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator, person_translator
+from bot.i18n import Translator, person_translator, zone_title
 from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
-from handlers.associations import STALE, explain, zone_title
+from handlers.associations import STALE, explain
 from models import Association, MemberRole
 from scheduler import jobs
 from services import announcements, associations

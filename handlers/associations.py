@@ -18,7 +18,7 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator, person_translator
+from bot.i18n import Translator, person_translator, zone_title
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, reply, show
 from handlers.common import extend_menu
@@ -35,7 +35,7 @@ from services import associations, memberships
 from services import outbox as outbox_service
 from services.catalogs import SUBJECTS, subject_title
 from services.errors import DomainError, InvalidInput
-from services.formatting import academic_year_label, format_date, format_datetime
+from services.formatting import TIME_ZONES, academic_year_label, format_date, format_datetime
 from services.texts import N_
 
 COMMANDS = [
@@ -1188,12 +1188,6 @@ async def on_leader_button(turn: Turn, data: Callback) -> None:
     await _next(turn, "leader")
 
 
-def zone_title(t: Translator, zone: str) -> str:
-    """«Москва (МСК)» for the zones of Russia; the IANA name for any other."""
-    title = associations.TIME_ZONES.get(zone)
-    return t.plain(title) if title is not None else zone
-
-
 def _draft(data: dict, timezone: str) -> associations.Draft:
     return associations.Draft(
         kind=AssociationKind(data["kind"]),
@@ -1403,8 +1397,7 @@ _STEP_OF_ERROR: dict[type, str] = {
 async def ask_timezone(turn: Turn) -> None:
     t = turn.t
     buttons = [
-        (t.plain(title), cb("asc", "tz", index))
-        for index, title in enumerate(associations.TIME_ZONES.values())
+        (t.plain(title), cb("asc", "tz", index)) for index, title in enumerate(TIME_ZONES.values())
     ]
     await turn.say(
         t.gettext("In which time zone does the association work? Meeting times follow it."),
@@ -1413,7 +1406,7 @@ async def ask_timezone(turn: Turn) -> None:
 
 
 async def on_timezone(turn: Turn, data: Callback) -> None:
-    zones = list(associations.TIME_ZONES)
+    zones = list(TIME_ZONES)
     try:
         index = data.int_arg(0)
     except ValueError:

@@ -14,10 +14,9 @@ from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator
+from bot.i18n import Translator, zone_title
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, show
-from handlers.associations import zone_title
 from models import NetworkRole
 from models.newsletters import EventKind, NetworkEvent
 from services import dateparse, events, formatting

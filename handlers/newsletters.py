@@ -19,10 +19,9 @@ from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator
+from bot.i18n import Translator, zone_title
 from bot.keyboards import columns, inline
 from bot.replies import ack, alert, reply, show
-from handlers.associations import zone_title
 from models import Association, AssociationStatus, MemberRole, NetworkRole
 from models.newsletters import NewsletterStatus
 from scheduler import jobs

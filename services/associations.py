@@ -37,7 +37,7 @@ from services.access import (
 from services.audit import audit
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from services.formatting import academic_year_bounds, academic_year_of
+from services.formatting import TIME_ZONES, academic_year_bounds, academic_year_of
 from services.texts import N_, T_
 
 KIND_TITLES = {
@@ -632,22 +632,6 @@ async def set_rules(
         target_id=association.id,
     )
     return association
-
-
-# Russia's time zones, west to east (no daylight saving time since 2014).
-TIME_ZONES = {
-    "Europe/Kaliningrad": T_("Kaliningrad (MSK−1)"),
-    "Europe/Moscow": T_("Moscow (MSK)"),
-    "Europe/Samara": T_("Samara (MSK+1)"),
-    "Asia/Yekaterinburg": T_("Yekaterinburg (MSK+2)"),
-    "Asia/Omsk": T_("Omsk (MSK+3)"),
-    "Asia/Novosibirsk": T_("Novosibirsk, Krasnoyarsk (MSK+4)"),
-    "Asia/Irkutsk": T_("Irkutsk (MSK+5)"),
-    "Asia/Yakutsk": T_("Yakutsk (MSK+6)"),
-    "Asia/Vladivostok": T_("Vladivostok (MSK+7)"),
-    "Asia/Magadan": T_("Magadan, Sakhalin (MSK+8)"),
-    "Asia/Kamchatka": T_("Kamchatka (MSK+9)"),
-}
 
 
 class CapBelowMembers(InvalidInput):

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 
+from services.texts import T_
+
 __all__ = [
     "academic_year_bounds",
     "academic_year_label",
@@ -25,6 +27,21 @@ __all__ = [
 ]
 
 # The academic year starts on 1 September and ends on 31 August.
+# Russia's time zones, west to east (no daylight saving time since 2014).
+TIME_ZONES = {
+    "Europe/Kaliningrad": T_("Kaliningrad (MSK−1)"),
+    "Europe/Moscow": T_("Moscow (MSK)"),
+    "Europe/Samara": T_("Samara (MSK+1)"),
+    "Asia/Yekaterinburg": T_("Yekaterinburg (MSK+2)"),
+    "Asia/Omsk": T_("Omsk (MSK+3)"),
+    "Asia/Novosibirsk": T_("Novosibirsk, Krasnoyarsk (MSK+4)"),
+    "Asia/Irkutsk": T_("Irkutsk (MSK+5)"),
+    "Asia/Yakutsk": T_("Yakutsk (MSK+6)"),
+    "Asia/Vladivostok": T_("Vladivostok (MSK+7)"),
+    "Asia/Magadan": T_("Magadan, Sakhalin (MSK+8)"),
+    "Asia/Kamchatka": T_("Kamchatka (MSK+9)"),
+}
+
 ACADEMIC_YEAR_START_MONTH = 9
 
 _DATE_PATTERNS = {"ru": "d MMMM y 'г.'", "en": "d MMMM y"}
