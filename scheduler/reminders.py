@@ -40,6 +40,7 @@ from models.plans import PlanEntry, PlanItemStatus
 from models.protocols import FollowUp, Protocol
 from scheduler.outbox import keyboard
 from services import meetings as service
+from services.access import role_holder
 from services.clock import academic_year_start, now
 from services.outbox import Outgoing, enqueue
 
@@ -183,21 +184,6 @@ class FollowUpTexts(Interface):
     ) -> str: ...
 
 
-async def _holder(session: AsyncSession, association_id: int, role: MemberRole) -> User | None:
-    return await session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role == role,
-            User.telegram_id.is_not(None),
-        )
-        .order_by(Membership.id)
-        .limit(1)
-    )
-
-
 async def sweep_after_meetings(session: AsyncSession, texts: AfterTexts) -> int:
     """For each meeting that has just ended: mark its plan item done and ask for the protocol."""
     moment = now()
@@ -231,8 +217,8 @@ async def sweep_after_meetings(session: AsyncSession, texts: AfterTexts) -> int:
                 item.status, item.meeting_id = PlanItemStatus.DONE, meeting.id
         if meeting.id in with_protocol:
             continue
-        person = await _holder(session, meeting.association_id, MemberRole.SECRETARY)
-        person = person or await _holder(session, meeting.association_id, MemberRole.LEADER)
+        person = await role_holder(session, meeting.association_id, MemberRole.SECRETARY)
+        person = person or await role_holder(session, meeting.association_id, MemberRole.LEADER)
         if person is None:
             continue
         text, buttons = texts.protocol_request(await service.view_of(session, meeting), person)
@@ -332,7 +318,7 @@ async def sweep_norms(session: AsyncSession, texts: AfterTexts) -> int:
         status = await service.norm_status(session, association)
         if not status.warning_due(today):
             continue
-        leader = await _holder(session, association.id, MemberRole.LEADER)
+        leader = await role_holder(session, association.id, MemberRole.LEADER)
         if leader is None:
             continue
         messages.append(

@@ -44,6 +44,22 @@ async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User |
     return user
 
 
+async def role_holder(session: AsyncSession, association_id: int, role: MemberRole) -> User | None:
+    """The association's active member in `role` who can be written to (the earliest named)."""
+    return await session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role == role,
+            User.telegram_id.is_not(None),
+        )
+        .order_by(Membership.id)
+        .limit(1)
+    )
+
+
 async def require_registered(session: AsyncSession, actor: Actor) -> User:
     """The actor's profile, or NotRegistered."""
     user = await user_by_telegram_id(session, actor.telegram_id)

@@ -33,6 +33,7 @@ from services.access import (
     require_association_role,
     require_network_role,
     require_registered,
+    role_holder,
 )
 from services.audit import audit
 from services.clock import now
@@ -456,16 +457,7 @@ async def member_count(session: AsyncSession, association_id: int) -> int:
 
 
 async def leader_of(session: AsyncSession, association_id: int) -> User | None:
-    return await session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.role == MemberRole.LEADER,
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-        .limit(1)
-    )
+    return await role_holder(session, association_id, MemberRole.LEADER)
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ from documents import (
     build_protocol_extract,
 )
 from documents.data import association_kind
-from models import Association, MemberRole, Membership, MembershipStatus, StoredFile, User
+from models import Association, MemberRole, StoredFile, User
 from models.meetings import Meeting, MeetingAgendaItem, MeetingAttendance, MeetingStatus
 from models.protocols import FollowUp, Protocol, ProtocolItem, ProtocolStatus
-from services.access import Actor, require_association_role
+from services.access import Actor, require_association_role, role_holder
 from services.clock import academic_year_start, now
 from services.errors import DomainError, InvalidInput, NotFound
 from services.formatting import initials_first, short_name
@@ -210,20 +210,6 @@ def place_of(link: str) -> str:
     return f"онлайн, {host}" if host else "онлайн"
 
 
-async def _role_holder(session: AsyncSession, association_id: int, role: MemberRole) -> User | None:
-    return await session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role == role,
-        )
-        .order_by(Membership.id)
-        .limit(1)
-    )
-
-
 @dataclass(frozen=True)
 class Prefill:
     meeting: Meeting
@@ -286,13 +272,13 @@ async def prefill(session: AsyncSession, actor: Actor, meeting_id: int) -> Prefi
         if existing is not None
         else await _next_number(session, association.id, year)
     )
-    secretary = await _role_holder(session, association.id, MemberRole.SECRETARY)
+    secretary = await role_holder(session, association.id, MemberRole.SECRETARY)
     return Prefill(
         meeting=meeting,
         association=association,
         number=number,
         place=place_of(meeting.link),
-        chair=await _role_holder(session, association.id, MemberRole.LEADER),
+        chair=await role_holder(session, association.id, MemberRole.LEADER),
         secretary=secretary or user,
         present=[m for m in members if m.id in present_ids],
         absent=[m for m in members if m.id not in present_ids],
