@@ -231,7 +231,7 @@ async def ask_when(turn: Turn) -> None:
     association = await associations.get(turn.context.session, turn.data["association_id"])
     await turn.say(
         turn.t.gettext(
-            "When? Send the date and time (DD.MM.YYYY HH:MM, time zone {zone}) or press «Now».",
+            "When? Send the date and time (DD.MM.YYYY HH:MM) or press «Now». Time zone: {zone}.",
             zone=zone_title(turn.t, association.timezone),
         ),
         inline([[(turn.t.plain("⚡ Now"), cb("ann", "now"))]]),

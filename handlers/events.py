@@ -204,8 +204,8 @@ on_title = cleaned_answer("title", events.clean_title, _then("when"))
 async def ask_when(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(
-            "When does it start (time zone: {zone})? For example <i>12.12 15:00</i> or "
-            "<i>12 декабря 10:00</i>.",
+            "When does it start? For example <i>12.12 15:00</i> or <i>12 декабря 10:00</i>. "
+            "Time zone: {zone}.",
             zone=zone_title(turn.t, turn.context.settings.default_timezone),
         )
     )

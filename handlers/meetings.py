@@ -16,7 +16,7 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.i18n import Translator
+from bot.i18n import Translator, zone_title
 from bot.keyboards import columns, inline
 from bot.render import Renderer
 from bot.replies import ack, alert, choose_association, show
@@ -679,10 +679,9 @@ async def ask_when(turn: Turn) -> None:
     association = await _association(turn)
     await turn.say(
         turn.t.gettext(
-            "When? Date and time in the association's time zone ({zone}), for example: "
-            "<i>12.12 15:00</i>, <i>12.12.2026 15:00</i>, <i>12 декабря 15:00</i> or "
-            "<i>завтра 15:00</i>.",
-            zone=association.timezone,
+            "When? Date and time, for example: <i>12.12 15:00</i>, <i>12.12.2026 15:00</i>, "
+            "<i>12 декабря 15:00</i> or <i>завтра 15:00</i>. Time zone: {zone}.",
+            zone=zone_title(turn.t, association.timezone),
         )
     )
 
@@ -891,10 +890,10 @@ async def ask_new_time(turn: Turn) -> None:
     association = await turn.context.session.get_one(Association, meeting.association_id)
     await turn.say(
         turn.t.gettext(
-            "The new date and time for «{topic}» (time zone {zone}), for example "
-            "<i>12.12 15:00</i>. /cancel keeps the current time.",
+            "The new date and time for «{topic}», for example <i>12.12 15:00</i>. "
+            "Time zone: {zone}. /cancel keeps the current time.",
             topic=meeting.topic,
-            zone=association.timezone,
+            zone=zone_title(turn.t, association.timezone),
         )
     )
 

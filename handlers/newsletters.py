@@ -648,8 +648,8 @@ async def on_preview(turn: Turn, data: Callback) -> None:
 async def ask_when(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(
-            "When should it go out? Write the date and time (time zone: {zone}), for example "
-            "<i>12.12 15:00</i> or <i>завтра 9:00</i>.",
+            "When should it go out? Write the date and time, for example <i>12.12 15:00</i> or "
+            "<i>завтра 9:00</i>. Time zone: {zone}.",
             zone=zone_title(turn.t, turn.context.settings.default_timezone),
         )
     )

@@ -51,7 +51,7 @@ async def _publish(api) -> None:  # type: ignore[no-untyped-def]
     await press(api, METHODIST, kinds, "Webinar", "Its title")
     await say(api, METHODIST, "ab", "from 3 to 300")
     when = await say(api, METHODIST, "Functional literacy <today>", "When does it start")
-    assert "time zone: Moscow (MSK)" in when["text"]  # the network's DEFAULT_TIMEZONE
+    assert "Time zone: Moscow (MSK)." in when["text"]  # the network's DEFAULT_TIMEZONE
     await say(api, METHODIST, "01.11.2026 10:00", "already passed")
     await say(api, METHODIST, "whenever", "could not read")
     await say(api, METHODIST, "15.12.2026 15:00", "link")

@@ -49,7 +49,7 @@ async def _create_meeting(harness, fake_api) -> dict:  # type: ignore[no-untyped
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
     await press(fake_api, LEADER, screen, "Новое заседание", "Какая тема")
     forms = await say(fake_api, LEADER, "Функциональная грамотность", "В какой форме")
-    await press(fake_api, LEADER, forms, "вебинар", "Asia/Vladivostok")
+    await press(fake_api, LEADER, forms, "вебинар", "Часовой пояс: Владивосток (МСК+7)")
     await say(fake_api, LEADER, "когда-нибудь", "Не удалось разобрать")
     await say(fake_api, LEADER, "26.11.2026 10:00", "уже прошло")
     await say(fake_api, LEADER, "12.09.2027 10:00", "вне срока работы")

@@ -151,7 +151,7 @@ async def test_meeting_from_plan_item_norm_line_and_march_warning(harness, fake_
     )
     items = await press(fake_api, LEADER, screen, "Новое заседание", "Какой пункт")
     assert "Входная диагностика" in str(items["reply_markup"])
-    await press(fake_api, LEADER, items, "Открытые уроки", "Europe/Moscow")
+    await press(fake_api, LEADER, items, "Открытые уроки", "Часовой пояс: Москва (МСК)")
     await say(fake_api, LEADER, "12 декабря 15:00", "12 декабря 2026 г., 15:00")
     durations = await fake_api.wait_for_message(LEADER, "Сколько продлится")
     await press(fake_api, LEADER, durations, "60", "Ссылка на онлайн-платформу")
