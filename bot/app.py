@@ -77,7 +77,7 @@ def build_application(
     With `shard` it is a child process of `WORKERS` (bot/shards.py): it handles the updates
     it is given and nothing else (no polling, no outbox delivery, no scheduled jobs).
     """
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, handlers=settings.concurrent_updates)
     sessions = create_session_factory(engine)
     processor = OrderedUpdateProcessor(sessions, settings, in_flight=settings.concurrent_updates)
     request = AiohttpRequest(

@@ -63,7 +63,11 @@ class BotHarness:
 
     async def start(self) -> Application:
         engine = (
-            create_engine(self.settings.database_url, **self.engine_kwargs)
+            create_engine(
+                self.settings.database_url,
+                handlers=self.settings.concurrent_updates,
+                **self.engine_kwargs,
+            )
             if self.engine_kwargs
             else None
         )
