@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -140,6 +141,7 @@ REGISTRATION: list[Step] = [
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     pushed: int = 0
     order_violations: int = 0
     missing: int = 0
@@ -155,7 +157,10 @@ async def run_user(
     stats: Stats,
     wait_seconds: float,
     think: float = 0.0,
+    arrives: float = 0.0,
 ) -> None:
+    if arrives:  # open workload: the user turns up at this offset from the start
+        await asyncio.sleep(arrives)
     answers: dict[str, dict[str, Any]] = {}  # action name -> the bot's answer (a message)
     chat = api.world.chat(user_id)
     last_index = -1  # position in api.answers[user_id] of this user's previous answer
@@ -210,6 +215,7 @@ async def run_user(
             last_index = max(last_index, found)
             answers[action.name] = call.result
             stats.latencies.append(call.time - started)
+            stats.by_action[action.name].append(call.time - started)
             stats.last_answer = max(stats.last_answer, call.time)
 
 
@@ -222,6 +228,8 @@ class Trace:
         self.commits: list[float] = []
         self.http: list[float] = []
         self.connects: list[float] = []
+        self.scopes: list[float] = []
+        self.gates: list[float] = []
         self._undo: list[Callable[[], None]] = []
 
     def mark(self, update_id: int, what: str) -> None:
@@ -252,7 +260,7 @@ class Trace:
 
         async def traced_unit(proc: Any, update: Any, coroutine: Any) -> None:
             trace.mark(update.update_id, "unit")
-            await unit(proc, update, coroutine)
+            return await unit(proc, update, coroutine)
 
         async def traced_commit(session: Any) -> None:
             started = time.monotonic()
@@ -279,6 +287,27 @@ class Trace:
             finally:
                 trace.connects.append(time.monotonic() - started)
 
+        open_scope = processor.OrderedUpdateProcessor._open_scope
+        gate = processor.write_gate
+
+        async def traced_open_scope(proc: Any, *a: Any, **kw: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return await open_scope(proc, *a, **kw)
+            finally:
+                trace.scopes.append(time.monotonic() - started)
+
+        @contextlib.asynccontextmanager
+        async def traced_gate(session: Any) -> Any:
+            started = time.monotonic()
+            try:
+                async with gate(session):
+                    yield
+            finally:
+                trace.gates.append(time.monotonic() - started)
+
+        processor.OrderedUpdateProcessor._open_scope = traced_open_scope  # type: ignore[method-assign]
+        processor.write_gate = traced_gate  # type: ignore[assignment]
         AiohttpRequest.do_request = traced_do_request  # type: ignore[method-assign]
         AsyncSession.connection = traced_connection  # type: ignore[method-assign]
         InboxBot.get_updates = traced_get_updates  # type: ignore[method-assign]
@@ -292,6 +321,8 @@ class Trace:
             lambda: setattr(AsyncSession, "commit", commit),
             lambda: setattr(AiohttpRequest, "do_request", do_request),
             lambda: setattr(AsyncSession, "connection", connection),
+            lambda: setattr(processor.OrderedUpdateProcessor, "_open_scope", open_scope),
+            lambda: setattr(processor, "write_gate", gate),
         ]
 
     def uninstall(self) -> None:
@@ -317,6 +348,8 @@ class Trace:
             ("commit", self.commits),
             ("API call", self.http),
             ("session.connection()", self.connects),
+            ("person read (open scope)", self.scopes),
+            ("handled mark + commit, gate included", self.gates),
         ):
             if values:
                 values = sorted(values)
@@ -450,6 +483,26 @@ async def _handled_count(url: str) -> int:
         await engine.dispose()
 
 
+def arrival_offsets(scripts: dict[int, list[Step]], rate: float) -> dict[int, float]:
+    """When each user turns up: all at once, or (``rate`` > 0) as a Poisson process.
+
+    Users arrive in random order at the rate that offers ``rate`` updates per second on
+    average; each then goes through its steps as fast as the bot answers (plus ``--think``).
+    """
+    if rate <= 0:
+        return dict.fromkeys(scripts, 0.0)
+    updates = sum(len(step) for steps in scripts.values() for step in steps)
+    users_per_second = rate * len(scripts) / updates
+    draw = random.Random(2026)
+    order = list(scripts)
+    draw.shuffle(order)
+    offsets, moment = {}, 0.0
+    for uid in order:
+        offsets[uid] = moment
+        moment += draw.expovariate(users_per_second)
+    return offsets
+
+
 async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -> Result:
     global TRACE
     users = args.users
@@ -505,9 +558,10 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 telegram_id = NEWCOMER_BASE + n
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
                 scripts[telegram_id] = REGISTRATION
+            arrivals = arrival_offsets(scripts, args.rate)
             await asyncio.gather(
                 *(
-                    run_user(api, uid, steps, stats, args.timeout, args.think)
+                    run_user(api, uid, steps, stats, args.timeout, args.think, arrivals[uid])
                     for uid, steps in scripts.items()
                 )
             )
@@ -551,6 +605,11 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
     if TRACE is not None:
         notes += f"\n  trace: {TRACE.summary()}"
         TRACE = None
+    if args.trace:
+        notes += "\n  latency by step (p50/p95 ms): " + ", ".join(
+            f"{name} {_percentile(values, 0.5):.0f}/{_percentile(values, 0.95):.0f}"
+            for name, values in stats.by_action.items()
+        )
     if stats.missing_examples:
         notes += f"; unanswered: {stats.missing_examples}"
     if errors.first:
@@ -565,6 +624,11 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         errors=total_errors,
         notes=notes,
     )
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
 def table(results: list[Result]) -> str:
@@ -601,6 +665,11 @@ async def main(args: argparse.Namespace) -> None:
         f"{newcomers} registering), {args.latency * 1000:.0f} ms per API call, "
         f"database: {'PostgreSQL' if args.database_url else 'SQLite'}"
         + (f", {args.think:g} s to read each answer" if args.think else ", no pause between steps")
+        + (
+            f", users arriving at random to offer {args.rate:g} updates/s"
+            if args.rate
+            else ", all users at once"
+        )
         + "\n"
     )
     print(table(results))
@@ -622,6 +691,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="WORKERS for mode (b)")
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a user pauses before each step"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="open workload: users arrive at random, offering this many updates/s",
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
     return parser.parse_args(argv)
