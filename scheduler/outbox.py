@@ -118,6 +118,8 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(self.config.concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
+        # Rows claimed and waiting for the pace, not yet in flight (see drain).
+        self._held = 0
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._candidates: deque[tuple[int, int]] = deque()
@@ -171,11 +173,17 @@ class OutboxWorker:
         benchmarks, one-shot jobs)."""
         first = self._started
         async with asyncio.timeout(within):
-            while limit is None or self._started - first < limit:
-                if not await self._step(block=False):
-                    break
-            if self._in_flight:
-                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            while True:
+                while limit is None or self._started - first < limit:
+                    if not await self._step(block=False):
+                        break
+                if self._in_flight:
+                    await asyncio.gather(*self._in_flight, return_exceptions=True)
+                # The worker's own loop may hold a row it claimed, waiting for the pace:
+                # nothing was left to claim, yet that row has not been sent.
+                if not self._held or (limit is not None and self._started - first >= limit):
+                    return
+                await asyncio.sleep(0.01)
 
     # the loop ------------------------------------------------------------------------
     async def _run(self) -> None:
@@ -222,6 +230,7 @@ class OutboxWorker:
                 return True
             return False
         self.limits.record_chat_send(row.chat_id)
+        self._held += 1
         try:
             if await self._wait_for_slot() > 1.0 and not await self._refresh_claim(row):
                 self._slots.release()
@@ -229,6 +238,8 @@ class OutboxWorker:
         except BaseException:
             self._slots.release()
             raise
+        finally:
+            self._held -= 1
         self.limits.take_global_slot()
         self._started += 1
         task = asyncio.create_task(self._deliver(row))
