@@ -172,7 +172,7 @@ async def test_gives_up_after_max_attempts(fake_api, bot, sessions) -> None:  # 
     await _enqueue(sessions, [chat], batch="x")
     fake_api.inject_error("sendMessage", code=500, description="Internal Server Error", count=3)
     worker = OutboxWorker(
-        bot, sessions, WorkerConfig(rate=30, private_interval=0.01, max_attempts=3)
+        bot, sessions, WorkerConfig(rate=30, private_interval=0.0, max_attempts=3)
     )
     for step in range(3):
         _shift_clock(1000 * step)
