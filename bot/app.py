@@ -36,7 +36,12 @@ from handlers import (
     protocols,
 )
 from handlers import settings as settings_handlers
-from models.db import create_engine, create_session_factory
+from models.db import (
+    connection_limit,
+    connections_needed,
+    create_engine,
+    create_session_factory,
+)
 from models.migrate import ensure_schema_current, upgrade_async
 from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
@@ -148,6 +153,7 @@ async def _post_init(application: Application) -> None:
     if settings.auto_migrate:
         await upgrade_async(data["engine"])
     await ensure_schema_current(data["engine"])
+    await _warn_if_connections_run_short(data["engine"], settings)
     await publish(application.bot, all_commands(), settings.default_language)
     if settings.workers > 1:
         router = ShardRouter(settings, data["sessions"], application.bot, data["outbox"].wake)
@@ -157,6 +163,22 @@ async def _post_init(application: Application) -> None:
         await application.update_queue.put(update)
     await data["outbox"].start()
     jobs.schedule(application)
+
+
+async def _warn_if_connections_run_short(engine: AsyncEngine, settings: Settings) -> None:
+    """Say at start, not under load, that PostgreSQL would refuse some of our connections."""
+    limit = await connection_limit(engine)
+    needed = connections_needed(settings.concurrent_updates, settings.workers)
+    if limit is not None and needed > limit:
+        log.warning(
+            "PostgreSQL accepts %d connections, but %d process(es) with CONCURRENT_UPDATES=%d "
+            "may open up to %d: under load some updates would fail with 'too many clients'. "
+            "Raise max_connections in postgresql.conf or lower CONCURRENT_UPDATES or WORKERS.",
+            limit,
+            settings.workers,
+            settings.concurrent_updates,
+            needed,
+        )
 
 
 async def _post_stop(application: Application) -> None:

@@ -34,8 +34,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     auto_migrate: bool = True
     # Updates handled at once (different chats); see docs/ARCHITECTURE.md and bench/.
-    concurrent_updates: int = 32
-    # Processes handling updates (bot/shards.py): about 80 updates/s each, one core each.
+    concurrent_updates: int = Field(default=32, ge=1, le=1000)
+    # Processes handling updates (bot/shards.py): one core each.
     workers: int = Field(default=1, ge=1, le=64)
     http_pool_size: int = 64
     # Outbox delivery limits (Telegram: ~30/s overall, ~1/s per private chat, 20/min per group).

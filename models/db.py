@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -58,6 +58,21 @@ def create_engine(url: str, *, handlers: int = 10, **kwargs: Any) -> AsyncEngine
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def connections_needed(handlers: int, processes: int = 1) -> int:
+    """The most connections `processes` processes with `handlers` each may open at once."""
+    return processes * (handlers + 2 * BACKGROUND_CONNECTIONS)
+
+
+async def connection_limit(engine: AsyncEngine) -> int | None:
+    """How many connections PostgreSQL lets this role open (None elsewhere)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    async with engine.connect() as connection:
+        allowed = await connection.scalar(text("SHOW max_connections"))
+        reserved = await connection.scalar(text("SHOW superuser_reserved_connections"))
+    return int(allowed or 0) - int(reserved or 0)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from sqlalchemy import text
 
-from models.db import BACKGROUND_CONNECTIONS, create_engine
+from models.db import (
+    BACKGROUND_CONNECTIONS,
+    connection_limit,
+    connections_needed,
+    create_engine,
+)
+from tests.harness import BotHarness, make_settings
 
 HANDLERS = 32  # CONCURRENT_UPDATES' default
 
@@ -33,3 +40,39 @@ async def test_each_handler_in_flight_and_the_background_get_a_connection(databa
 def test_an_in_memory_sqlite_database_keeps_its_single_shared_connection():
     engine = create_engine("sqlite+aiosqlite:///:memory:", handlers=HANDLERS)
     assert type(engine.pool).__name__ == "StaticPool"
+
+
+def test_connections_needed_counts_every_process_handlers_and_background():
+    assert connections_needed(HANDLERS) == HANDLERS + 2 * BACKGROUND_CONNECTIONS
+    assert connections_needed(HANDLERS, processes=3) == 3 * (HANDLERS + 8)
+
+
+async def test_start_warns_when_postgresql_would_refuse_connections(
+    database_url: str, fake_api, caplog
+):  # type: ignore[no-untyped-def]
+    engine = create_engine(database_url)
+    try:
+        limit = await connection_limit(engine)
+    finally:
+        await engine.dispose()
+    too_many = 1000 if limit is None else limit  # with the background's, more than allowed
+    harness = BotHarness(
+        fake_api, make_settings(fake_api, database_url, concurrent_updates=too_many)
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        await harness.start()
+        await harness.stop()
+    warned = [r.getMessage() for r in caplog.records if "too many clients" in r.getMessage()]
+    if limit is None:  # SQLite has no connection limit to run into
+        assert warned == []
+    else:
+        assert len(warned) == 1 and f"accepts {limit} connections" in warned[0]
+        assert f"may open up to {too_many + 8}" in warned[0]
+
+
+async def test_start_is_quiet_when_the_connections_fit(database_url: str, fake_api, caplog):  # type: ignore[no-untyped-def]
+    harness = BotHarness(fake_api, make_settings(fake_api, database_url))
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        await harness.start()
+        await harness.stop()
+    assert not [r for r in caplog.records if "too many clients" in r.getMessage()]
