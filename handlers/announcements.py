@@ -1,5 +1,5 @@
-"""/announce: text (with formatting) and an optional photo or file → where → when → preview →
-sent through the outbox; the author gets a delivery summary."""
+"""/announce: text (with formatting) and an optional photo or file → link buttons (optional) →
+where → when → preview → sent through the outbox; the author gets a delivery summary."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from bot.replies import ack, alert, reply, show
 from handlers.associations import STALE, explain
 from models import Association, MemberRole
 from scheduler import jobs
-from services import announcements, associations
+from scheduler.outbox import keyboard as url_keyboard
+from services import announcements, associations, link_buttons
 from services import outbox as outbox_service
 from services.errors import DomainError, InvalidInput
 from services.formatting import format_datetime
@@ -165,7 +166,7 @@ async def on_content_text(turn: Turn, text: str) -> None:
     except InvalidInput as error:
         await turn.refuse(error)
         return
-    await turn.goto("where")
+    await turn.goto("buttons")
 
 
 async def on_content_file(turn: Turn, message: Message) -> None:
@@ -185,6 +186,35 @@ async def on_content_file(turn: Turn, message: Message) -> None:
         await turn.refuse(error)
         return
     turn.put(text=text, file={"id": file_id, "kind": kind, "name": name})
+    await turn.goto("buttons")
+
+
+# link buttons ----------------------------------------------------------------------------------
+async def ask_buttons(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(
+        t.gettext(
+            "Add link buttons under the announcement (registration, a document, a meeting "
+            "room)? Send one per line as <i>Label - https://link</i>, or press «No buttons»."
+        ),
+        inline([[(t.plain("No buttons"), cb("ann", "nobuttons"))]]),
+    )
+
+
+async def on_buttons_text(turn: Turn, text: str) -> None:
+    try:
+        turn.put(buttons=link_buttons.parse_buttons(text))
+    except InvalidInput as error:
+        await turn.refuse(error)
+        return
+    await turn.goto("where")
+
+
+async def on_buttons_button(turn: Turn, data: Callback) -> None:
+    if data.action != "nobuttons":
+        await turn.repeat()
+        return
+    turn.put(buttons=[])
     await turn.goto("where")
 
 
@@ -263,12 +293,13 @@ async def ask_preview(turn: Turn) -> None:
     bot, chat_id = turn.context.bot, turn.state.chat_id
     await turn.say(t.gettext("Preview:"))
     file = d.get("file")
+    markup = url_keyboard(link_buttons.one_per_row(d.get("buttons", [])))
     if file and file["kind"] == "photo":
-        await bot.send_photo(chat_id, file["id"], caption=d["text"])
+        await bot.send_photo(chat_id, file["id"], caption=d["text"], reply_markup=markup)
     elif file:
-        await bot.send_document(chat_id, file["id"], caption=d["text"])
+        await bot.send_document(chat_id, file["id"], caption=d["text"], reply_markup=markup)
     else:
-        await turn.say(d["text"])
+        await turn.say(d["text"], markup)
     association = await associations.get(turn.context.session, d["association_id"])
     where = []
     if d["to_group"]:
@@ -309,6 +340,7 @@ async def on_preview(turn: Turn, data: Callback) -> None:
         telegram_file_id=file.get("id"),
         file_kind=file.get("kind"),
         file_name=file.get("name"),
+        buttons=tuple(d.get("buttons", [])),
     )
     try:
         announcement, count = await announcements.publish(
@@ -349,6 +381,7 @@ async def on_preview(turn: Turn, data: Callback) -> None:
 
 
 DIALOG.step("content", ask=ask_content, on_text=on_content_text, on_file=on_content_file)
+DIALOG.step("buttons", ask=ask_buttons, on_text=on_buttons_text, on_button=on_buttons_button)
 DIALOG.step("where", ask=ask_where, on_button=on_where)
 DIALOG.step("when", ask=ask_when, on_text=on_when_text, on_button=on_when_now)
 DIALOG.step("preview", ask=ask_preview, on_button=on_preview)

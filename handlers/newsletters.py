@@ -27,7 +27,7 @@ from models.newsletters import NewsletterStatus
 from scheduler import jobs
 from scheduler.newsletters import digest_sweep, newsletters_sweep, start_newsletter
 from scheduler.outbox import keyboard as url_keyboard
-from services import dateparse, formatting
+from services import dateparse, formatting, link_buttons
 from services import newsletters as service
 from services.audience import Audience
 from services.catalogs import SUBJECTS
@@ -250,7 +250,7 @@ async def ask_buttons(turn: Turn) -> None:
 
 async def on_buttons_text(turn: Turn, text: str) -> None:
     try:
-        buttons = service.parse_buttons(text)
+        buttons = link_buttons.parse_buttons(text)
     except DomainError as error:
         await turn.say(turn.t.error(error))
         return
@@ -568,7 +568,7 @@ async def ask_preview(turn: Turn) -> None:
 async def _send_copy(turn: Turn) -> None:
     data = turn.data
     bot = turn.context.bot
-    markup = url_keyboard([[b] for b in data.get("buttons", [])])
+    markup = url_keyboard(link_buttons.one_per_row(data.get("buttons", [])))
     chat_id = turn.state.chat_id
     if data.get("media") == "photo":
         await bot.send_photo(

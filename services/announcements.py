@@ -19,6 +19,7 @@ from services.associations import MANAGERS, get
 from services.audit import audit
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound
+from services.link_buttons import one_per_row
 from services.outbox import BatchProgress, Outgoing, batch_progress, cancel_batch, enqueue
 from services.texts import N_
 
@@ -83,6 +84,8 @@ class Draft:
     telegram_file_id: str | None = None
     file_kind: str | None = None  # "photo" or "document"
     file_name: str | None = None
+    # Link buttons under the message: {"text": label, "url": link}, one per row.
+    buttons: tuple[dict[str, str], ...] = ()
 
 
 async def check_author(session: AsyncSession, *, actor: Actor, association_id: int) -> User:
@@ -128,6 +131,7 @@ async def publish(
     session.add(announcement)
     await session.flush()
     kind = draft.file_kind if stored else "text"
+    buttons = one_per_row(list(draft.buttons))
     messages: list[Outgoing] = []
     if draft.to_group and association.chat_id is not None:
         messages.append(
@@ -136,6 +140,7 @@ async def publish(
                 text=text,
                 kind=kind or "text",
                 file_id=stored.id if stored else None,
+                buttons=buttons,
                 thread_id=(association.forum_topics or {}).get("announcements"),
                 pin=announcement.pin,
                 dedupe_key=f"ann:{announcement.id}:group",
@@ -159,6 +164,7 @@ async def publish(
                     text=text,
                     kind=kind or "text",
                     file_id=stored.id if stored else None,
+                    buttons=buttons,
                     dedupe_key=f"ann:{announcement.id}:{telegram_id}",
                 )
             )

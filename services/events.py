@@ -7,7 +7,6 @@ it (one outbox row per person and ISO week, by dedupe key, so a sweep run twice 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,13 +22,13 @@ from services import formatting, ics, outbox
 from services.access import Actor, require_network_role, require_registered
 from services.clock import now
 from services.errors import InvalidInput, NotFound
+from services.link_buttons import is_web_link
 from services.texts import N_
 
 LIST_DAYS = 90
 DIGEST_DAYS = 7
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 9
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 class BadTitle(InvalidInput):
@@ -67,7 +66,7 @@ def clean_title(text: str) -> str:
 
 def clean_link(text: str) -> str:
     link = text.strip()
-    if not _URL.match(link) or len(link) > 500:
+    if not is_web_link(link) or len(link) > 500:
         raise BadLink()
     return link
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,17 +37,14 @@ from services.access import Actor, network_roles, require_registered
 from services.audience import Audience
 from services.clock import now
 from services.errors import InvalidInput, NotFound, PermissionDenied
+from services.link_buttons import one_per_row
 from services.texts import N_, T_
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
-MAX_BUTTONS = 5
-BUTTON_LABEL_LIMIT = 40
 PROGRESS_PRIORITY = 0
 REPORT_PRIORITY = 1
 NEWSLETTER_PRIORITY = 5
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_BUTTON_LINE = re.compile(r"^(?P<label>.+?)\s+[-—|]\s+(?P<url>\S+)$")
 
 
 class EmptyText(InvalidInput):
@@ -59,25 +55,6 @@ class TextTooLong(InvalidInput):
     message = N_(
         "This is too long: {length} characters, Telegram allows {limit}. Please shorten it."
     )
-
-
-class BadButtonLine(InvalidInput):
-    message = N_(
-        "I could not read the line «{line}». Write each button as "
-        "<i>Label - https://link</i>, one per line."
-    )
-
-
-class BadButtonUrl(InvalidInput):
-    message = N_("«{url}» is not a web link. It must start with http:// or https://.")
-
-
-class TooManyButtons(InvalidInput):
-    message = N_("At most {limit} buttons, please.")
-
-
-class ButtonLabelTooLong(InvalidInput):
-    message = N_("The label «{label}» is too long: at most {limit} characters.")
 
 
 class NotYourAssociation(PermissionDenied):
@@ -141,29 +118,6 @@ def check_body(plain_length: int, *, with_media: bool) -> None:
     limit = CAPTION_LIMIT if with_media else TEXT_LIMIT
     if plain_length > limit:
         raise TextTooLong(length=plain_length, limit=limit)
-
-
-def parse_buttons(text: str) -> list[dict[str, str]]:
-    """`Label - https://link` per line into URL buttons."""
-    buttons: list[dict[str, str]] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        match = _BUTTON_LINE.match(line)
-        if match is None:
-            raise BadButtonLine(line=line[:80])
-        label, url = match["label"].strip(), match["url"].strip()
-        if not _URL.match(url):
-            raise BadButtonUrl(url=url[:80])
-        if len(label) > BUTTON_LABEL_LIMIT:
-            raise ButtonLabelTooLong(label=label[:80], limit=BUTTON_LABEL_LIMIT)
-        buttons.append({"text": label, "url": url})
-    if not buttons:
-        raise BadButtonLine(line=text.strip()[:80])
-    if len(buttons) > MAX_BUTTONS:
-        raise TooManyButtons(limit=MAX_BUTTONS)
-    return buttons
 
 
 def allowed_audience(who: Composer, wanted: Audience) -> Audience:
@@ -329,7 +283,7 @@ def message_for(newsletter: Newsletter, chat_id: int, *, dedupe_key: str | None)
         text=newsletter.text,
         kind=newsletter.media_kind or "text",
         file_id=newsletter.file_id,
-        buttons=[[button] for button in newsletter.buttons] or None,
+        buttons=one_per_row(newsletter.buttons),
         dedupe_key=dedupe_key,
     )
 

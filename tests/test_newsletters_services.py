@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import MemberRole, NetworkRole, OutboxMessage
 from models.newsletters import NewsletterStatus
+from services import link_buttons
 from services import newsletters as service
 from services.access import Actor
 from services.audience import Audience, UnknownRole, recipients
@@ -104,16 +105,16 @@ def test_body_and_button_validation() -> None:
         service.check_body(1025, with_media=True)
     with pytest.raises(service.TextTooLong):
         service.check_body(4097, with_media=False)
-    assert service.parse_buttons("Сайт - https://a.ru\n\nРегистрация | http://b.ru/x") == [
+    assert link_buttons.parse_buttons("Сайт - https://a.ru\n\nРегистрация | http://b.ru/x") == [
         {"text": "Сайт", "url": "https://a.ru"},
         {"text": "Регистрация", "url": "http://b.ru/x"},
     ]
-    with pytest.raises(service.BadButtonUrl):
-        service.parse_buttons("Сайт - javascript:alert(1)")
-    with pytest.raises(service.BadButtonLine):
-        service.parse_buttons("https://a.ru")
-    with pytest.raises(service.ButtonLabelTooLong):
-        service.parse_buttons("x" * 41 + " - https://a.ru")
+    with pytest.raises(link_buttons.BadButtonUrl):
+        link_buttons.parse_buttons("Сайт - javascript:alert(1)")
+    with pytest.raises(link_buttons.BadButtonLine):
+        link_buttons.parse_buttons("https://a.ru")
+    with pytest.raises(link_buttons.ButtonLabelTooLong):
+        link_buttons.parse_buttons("x" * 41 + " - https://a.ru")
 
 
 async def test_start_is_idempotent_and_respects_cancel(session) -> None:  # type: ignore[no-untyped-def]

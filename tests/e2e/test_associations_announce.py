@@ -1,5 +1,6 @@
-"""/announce end to end: formatted text → the group (pinned) and every member privately, with
-one member who blocked the bot; a scheduled announcement waits; the author's summary."""
+"""/announce end to end: formatted text with link buttons → the group (pinned) and every member
+privately, with one member who blocked the bot; a scheduled announcement waits; the author's
+summary."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ MEMBERS = (750_002, 750_003, 750_004)
 BLOCKED = 750_004
 GROUP = -100_750_001
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+REGISTRATION_BUTTON = [[{"text": "Регистрация", "url": "https://example.org/reg"}]]
 
 
 async def _world(harness, fake_api):  # type: ignore[no-untyped-def]
@@ -71,6 +73,10 @@ async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(ha
     await say(fake_api, LEADER, "/announce", "Пришлите объявление")
     await say(fake_api, LEADER, "ой", "от 3 до 3500")
     fake_api.user_sends(LEADER, "Заседание переносится на пятницу")
+    await fake_api.wait_for_message(LEADER, "кнопки-ссылки")
+    await say(fake_api, LEADER, "Регистрация https://example.org/reg", "Надпись - https://")
+    await say(fake_api, LEADER, "Регистрация - ftp://example.org", "не веб-ссылка")
+    fake_api.user_sends(LEADER, "Регистрация - https://example.org/reg")
     where = await fake_api.wait_for_message(LEADER, "Куда отправить")
     where = await _toggle(fake_api, where, "Закрепить", "✅ Закрепить")
     where = await _toggle(fake_api, where, "каждому участнику", "✅ Лично каждому")
@@ -79,14 +85,18 @@ async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(ha
     await say(fake_api, LEADER, "25.11.2026 10:00", "уже прошёл")
     when = await fake_api.wait_for_message(LEADER, "Когда отправить")
     preview = await press(fake_api, LEADER, when, "Сейчас", "Куда: группа, с закреплением")
-    assert "Заседание переносится на пятницу" in fake_api.sent_to(LEADER)[-2]["text"]
+    shown = fake_api.sent_to(LEADER)[-2]
+    assert "Заседание переносится на пятницу" in shown["text"]
+    assert shown["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
     await press(fake_api, LEADER, preview, "Отправить", "4 сообщения")
     await harness.idle(0.1)
     await harness.app.bot_data["outbox"].drain()
     posted = await fake_api.wait_for_message(GROUP, "переносится")
     assert posted["message_id"] in fake_api.world.chat(GROUP).pinned
+    assert posted["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
     for telegram_id in MEMBERS[:2]:
-        await fake_api.wait_for_message(telegram_id, "переносится")
+        received = await fake_api.wait_for_message(telegram_id, "переносится")
+        assert received["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
     assert await _settled(harness, BLOCKED) == OutboxStatus.BLOCKED
     await _summary(harness)
     await harness.app.bot_data["outbox"].drain()
@@ -98,7 +108,8 @@ async def test_scheduled_announcement_with_a_photo_waits_for_its_time(harness, f
     await _world(harness, fake_api)
     await say(fake_api, LEADER, "/announce", "Пришлите объявление")
     fake_api.user_sends_photo(LEADER, caption="Фото с семинара")
-    where = await fake_api.wait_for_message(LEADER, "Куда отправить")
+    buttons = await fake_api.wait_for_message(LEADER, "кнопки-ссылки")
+    where = await press(fake_api, LEADER, buttons, "Без кнопок", "Куда отправить")
     await press(fake_api, LEADER, where, "Далее", "Когда отправить")
     preview = await say(fake_api, LEADER, "27.11.2026 18:00", "27 ноября 2026 г., 18:00")
     assert fake_api.calls_of("sendPhoto")
@@ -118,7 +129,8 @@ async def test_scheduled_announcement_is_cancelled_before_its_time(harness, fake
     await _world(harness, fake_api)
     await say(fake_api, LEADER, "/announce", "Пришлите объявление")
     fake_api.user_sends(LEADER, "Семинар <b>в пятницу</b> отменяется")
-    where = await fake_api.wait_for_message(LEADER, "Куда отправить")
+    buttons = await fake_api.wait_for_message(LEADER, "кнопки-ссылки")
+    where = await press(fake_api, LEADER, buttons, "Без кнопок", "Куда отправить")
     where = await _toggle(fake_api, where, "каждому участнику", "✅ Лично каждому")
     when = await press(fake_api, LEADER, where, "Далее", "Когда отправить")
     assert "Москва (МСК)" in when["text"]
