@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models import sqlite_onetrip
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -55,7 +57,9 @@ def create_engine(url: str, *, handlers: int = 10, **kwargs: Any) -> AsyncEngine
     if not in_memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-    engine = create_async_engine(url, **kwargs)
+    if parsed.get_driver_name() == "aiosqlite":  # one trip to its thread per statement
+        parsed = parsed.set(drivername=f"sqlite+{sqlite_onetrip.DRIVER}")
+    engine = create_async_engine(parsed, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
