@@ -20,7 +20,7 @@ from bot.i18n import Translator, person_translator, zone_title
 from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
 from handlers.associations import STALE, explain
-from models import Association, MemberRole
+from models import Association
 from scheduler import jobs
 from scheduler.outbox import keyboard as url_keyboard
 from services import announcements, associations, link_buttons
@@ -42,11 +42,7 @@ async def announce_command(update: Update, context: BotContext) -> None:
     if user is None or not user.is_registered:
         await reply(update, context, t.gettext("Please register first: send /start."))
         return
-    managed = [
-        a
-        for a, m in await associations.mine(context.session, user.id)
-        if m.role in (MemberRole.LEADER, MemberRole.ADMINISTRATOR)
-    ]
+    managed = await associations.held_in_roles(context.session, user.id, associations.MANAGERS)
     if not managed:
         await reply(
             update,

@@ -48,11 +48,9 @@ async def members_command(update: Update, context: BotContext) -> None:
     if user is None or not user.is_registered:
         await reply(update, context, t.gettext("Please register first: send /start."))
         return
-    managed = [
-        a
-        for a, m in await associations.mine(context.session, user.id)
-        if m.role in (MemberRole.LEADER, MemberRole.ADMINISTRATOR, MemberRole.SECRETARY)
-    ]
+    managed = await associations.held_in_roles(
+        context.session, user.id, (*associations.MANAGERS, MemberRole.SECRETARY)
+    )
     if not managed:
         await reply(
             update,

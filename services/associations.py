@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -808,6 +808,14 @@ async def mine(session: AsyncSession, user_id: int) -> list[tuple[Association, M
         .order_by(Association.name)
     )
     return [(a, m) for a, m in rows.all()]
+
+
+async def held_in_roles(
+    session: AsyncSession, user_id: int, roles: Iterable[MemberRole]
+) -> list[Association]:
+    """The associations where the person is an active member in one of `roles`, by name."""
+    wanted = set(roles)
+    return [a for a, m in await mine(session, user_id) if m.role in wanted]
 
 
 async def is_methodist(session: AsyncSession, actor: Actor, user: User | None) -> bool:

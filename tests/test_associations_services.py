@@ -374,3 +374,19 @@ async def test_card_shows_the_next_scheduled_meeting(session):
         session, actor=Actor(leader.telegram_id), association_id=association.id
     )
     assert card.next_meeting is not None and card.next_meeting.number == 3
+
+
+async def test_held_in_roles_lists_only_the_associations_in_those_roles(session):  # type: ignore[no-untyped-def]
+    person = await make_teacher(session, 880_001)
+    await make_association(session, leader=person, name="ВМО физиков")
+    other_leader = await make_teacher(session, 880_002)
+    kept = await make_association(session, leader=other_leader, name="ВМО биологов")
+    joined = await make_association(session, leader=other_leader, name="ВМО химиков")
+    await add_member(session, kept, person, role=MemberRole.SECRETARY)
+    await add_member(session, joined, person)
+    managed = await associations.held_in_roles(session, person.id, associations.MANAGERS)
+    with_secretary = await associations.held_in_roles(
+        session, person.id, (*associations.MANAGERS, MemberRole.SECRETARY)
+    )
+    assert [a.name for a in managed] == ["ВМО физиков"]
+    assert [a.name for a in with_secretary] == ["ВМО биологов", "ВМО физиков"]
