@@ -17,10 +17,12 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.callbacks import Callback, parse
+from bot.callbacks import Callback, cb, parse
 from bot.context import BotContext
+from bot.keyboards import inline
 from models import DialogState
 from services import dialogs as store
+from services import link_buttons
 from services.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ Ask = Callable[["Turn"], Awaitable[None]]
 OnText = Callable[["Turn", str], Awaitable[None]]
 OnButton = Callable[["Turn", Callback], Awaitable[None]]
 OnFile = Callable[["Turn", Message], Awaitable[None]]
+# Where a step goes on: the name of the next step, or a function deciding it.
+Then = str | Callable[["Turn"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,29 @@ class Dialog:
     ) -> None:
         self.steps[name] = Step(ask=ask, on_text=on_text, on_button=on_button, on_file=on_file)
 
+    def link_buttons_step(self, name: str, *, prompt: str, then: Then) -> None:
+        """A step asking for optional link buttons under a message: lines
+        `Label - https://link` (kept as `buttons`) or «No buttons»; then the step `then`.
+
+        `prompt` is the question's msgid (marked with N_), translated when asked.
+        """
+
+        async def ask(turn: Turn) -> None:
+            t = turn.t
+            await turn.say(
+                t.gettext(prompt), inline([[(t.plain("No buttons"), cb(self.name, "nobuttons"))]])
+            )
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            if data.action != "nobuttons":
+                await turn.repeat()
+                return
+            turn.put(buttons=[])
+            await _go_on(turn, then)
+
+        on_text = cleaned_answer("buttons", link_buttons.parse_buttons, then)
+        self.step(name, ask=ask, on_text=on_text, on_button=on_button)
+
     async def start(
         self, update: Update, context: BotContext, step: str, data: dict[str, Any] | None = None
     ) -> Turn:
@@ -86,9 +113,7 @@ def register(dialog: Dialog) -> Dialog:
     return dialog
 
 
-def cleaned_answer(
-    key: str, clean: Callable[[str], Any], then: str | Callable[[Turn], Awaitable[None]]
-) -> OnText:
+def cleaned_answer(key: str, clean: Callable[[str], Any], then: Then) -> OnText:
     """A text step's handler: the answer, cleaned by `clean`, is kept under `key`, then the
     dialog goes to the step `then` (or calls it); an InvalidInput is explained and the
     question asked again."""
@@ -99,12 +124,16 @@ def cleaned_answer(
         except InvalidInput as error:
             await turn.refuse(error)
             return
-        if isinstance(then, str):
-            await turn.goto(then)
-        else:
-            await then(turn)
+        await _go_on(turn, then)
 
     return on_text
+
+
+async def _go_on(turn: Turn, then: Then) -> None:
+    if isinstance(then, str):
+        await turn.goto(then)
+    else:
+        await then(turn)
 
 
 class Turn:

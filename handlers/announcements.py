@@ -185,35 +185,6 @@ async def on_content_file(turn: Turn, message: Message) -> None:
     await turn.goto("buttons")
 
 
-# link buttons ----------------------------------------------------------------------------------
-async def ask_buttons(turn: Turn) -> None:
-    t = turn.t
-    await turn.say(
-        t.gettext(
-            "Add link buttons under the announcement (registration, a document, a meeting "
-            "room)? Send one per line as <i>Label - https://link</i>, or press «No buttons»."
-        ),
-        inline([[(t.plain("No buttons"), cb("ann", "nobuttons"))]]),
-    )
-
-
-async def on_buttons_text(turn: Turn, text: str) -> None:
-    try:
-        turn.put(buttons=link_buttons.parse_buttons(text))
-    except InvalidInput as error:
-        await turn.refuse(error)
-        return
-    await turn.goto("where")
-
-
-async def on_buttons_button(turn: Turn, data: Callback) -> None:
-    if data.action != "nobuttons":
-        await turn.repeat()
-        return
-    turn.put(buttons=[])
-    await turn.goto("where")
-
-
 # where -----------------------------------------------------------------------------------------
 def _mark(on: bool) -> str:
     return "✅ " if on else "▫️ "
@@ -377,7 +348,14 @@ async def on_preview(turn: Turn, data: Callback) -> None:
 
 
 DIALOG.step("content", ask=ask_content, on_text=on_content_text, on_file=on_content_file)
-DIALOG.step("buttons", ask=ask_buttons, on_text=on_buttons_text, on_button=on_buttons_button)
+DIALOG.link_buttons_step(
+    "buttons",
+    prompt=N_(
+        "Add link buttons under the announcement (registration, a document, a meeting room)? "
+        "Send one per line as <i>Label - https://link</i>, or press «No buttons»."
+    ),
+    then="where",
+)
 DIALOG.step("where", ask=ask_where, on_button=on_where)
 DIALOG.step("when", ask=ask_when, on_text=on_when_text, on_button=on_when_now)
 DIALOG.step("preview", ask=ask_preview, on_button=on_preview)

@@ -237,35 +237,6 @@ async def _take_body(turn: Turn, html: str, length: int, *, media: dict[str, str
         await turn.goto("buttons")
 
 
-async def ask_buttons(turn: Turn) -> None:
-    t = turn.t
-    await turn.say(
-        t.gettext(
-            "Add link buttons under the newsletter? Send one per line as "
-            "<i>Label - https://link</i>, or press «No buttons»."
-        ),
-        inline([[(t.plain("No buttons"), cb("nl", "nobuttons"))]]),
-    )
-
-
-async def on_buttons_text(turn: Turn, text: str) -> None:
-    try:
-        buttons = link_buttons.parse_buttons(text)
-    except DomainError as error:
-        await turn.say(turn.t.error(error))
-        return
-    turn.put(buttons=buttons)
-    await _after_buttons(turn)
-
-
-async def on_buttons_button(turn: Turn, data: Callback) -> None:
-    if data.action != "nobuttons":
-        await turn.repeat()
-        return
-    turn.put(buttons=[])
-    await _after_buttons(turn)
-
-
 async def _after_buttons(turn: Turn) -> None:
     if turn.data.get("network"):
         await turn.goto("audience")
@@ -694,7 +665,14 @@ _org_text, _org_button = _text_filter("organisation")
 _mun_text, _mun_button = _text_filter("municipality")
 
 DIALOG.step("body", ask=ask_body, on_text=on_body_text, on_file=on_body_file)
-DIALOG.step("buttons", ask=ask_buttons, on_text=on_buttons_text, on_button=on_buttons_button)
+DIALOG.link_buttons_step(
+    "buttons",
+    prompt=N_(
+        "Add link buttons under the newsletter? Send one per line as "
+        "<i>Label - https://link</i>, or press «No buttons»."
+    ),
+    then=_after_buttons,
+)
 DIALOG.step("own", ask=ask_own, on_button=on_own)
 DIALOG.step("audience", ask=ask_audience, on_button=on_audience)
 DIALOG.step("assoc", ask=ask_assoc, on_button=on_assoc, on_text=on_assoc_search)
