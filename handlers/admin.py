@@ -177,7 +177,7 @@ async def on_role(turn: Turn, data: Callback) -> None:
         )
     except DomainError as error:
         await turn.finish()
-        await turn.show(turn.t.gettext(error.message, **error.params))
+        await turn.show(turn.t.error(error))
         return
     await turn.finish()
     await turn.show(

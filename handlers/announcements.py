@@ -214,9 +214,7 @@ async def on_where(turn: Turn, data: Callback) -> None:
         turn.put(to_members=not d["to_members"])
     elif data.action == "next":
         if not d["to_group"] and not d["to_members"]:
-            error = announcements.NowhereToSend()
-            await turn.say("⚠️ " + turn.t.gettext(error.message))
-            await turn.goto("where")
+            await turn.refuse(announcements.NowhereToSend())
             return
         await turn.goto("when")
         return

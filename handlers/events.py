@@ -324,7 +324,7 @@ async def _publish(turn: Turn, link: str | None) -> None:
         )
     except DomainError as error:
         await turn.finish()
-        await turn.say(t.gettext(error.message, **error.params))
+        await turn.say(t.error(error))
         return
     await turn.finish()
     await turn.say(
