@@ -113,6 +113,8 @@ class _Connection(AsyncAdapt_aiosqlite_connection):
 
 class _DBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> _Connection:
+        # SQLAlchemy's connect() opens the aiosqlite connection and wraps it in its own
+        # adapter class; the same connection is wrapped again in ours (a few attributes).
         adapted = super().connect(*arg, **kw)
         return _Connection(self, adapted._connection)  # type: ignore[call-arg]
 

@@ -172,16 +172,20 @@ class OutboxWorker:
         """Send everything due now (or the first `limit` messages) and return (tests,
         benchmarks, one-shot jobs)."""
         first = self._started
+
+        def enough() -> bool:
+            return limit is not None and self._started - first >= limit
+
         async with asyncio.timeout(within):
             while True:
-                while limit is None or self._started - first < limit:
+                while not enough():
                     if not await self._step(block=False):
                         break
                 if self._in_flight:
                     await asyncio.gather(*self._in_flight, return_exceptions=True)
                 # The worker's own loop may hold a row it claimed, waiting for the pace:
                 # nothing was left to claim, yet that row has not been sent.
-                if not self._held or (limit is not None and self._started - first >= limit):
+                if not self._held or enough():
                     return
                 await asyncio.sleep(0.01)
 

@@ -131,7 +131,7 @@ async def publish(
     session.add(announcement)
     await session.flush()
     kind = draft.file_kind if stored else "text"
-    buttons = one_per_row(list(draft.buttons))
+    buttons = one_per_row(draft.buttons)
     messages: list[Outgoing] = []
     if draft.to_group and association.chat_id is not None:
         messages.append(

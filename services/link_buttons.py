@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from services.errors import InvalidInput
 from services.texts import N_
@@ -59,6 +60,6 @@ def parse_buttons(text: str) -> list[dict[str, str]]:
     return buttons
 
 
-def one_per_row(buttons: list[dict[str, str]]) -> list[list[dict[str, str]]] | None:
+def one_per_row(buttons: Sequence[dict[str, str]]) -> list[list[dict[str, str]]] | None:
     """The buttons as keyboard rows (the outbox's `buttons`), each on its own line."""
     return [[button] for button in buttons] or None
