@@ -134,6 +134,8 @@ def build_application(
         ),
     )
     application.bot_data["outbox"] = worker
+    application.bot_data["notices"] = processor.notices
+    application.bot_data["sweeps"] = jobs.SweepRunner(sessions, processor.notices, worker.wake)
     processor.after_outbox_hooks.append(worker.wake)
     _wire(application)
     return application
@@ -162,6 +164,7 @@ async def _post_init(application: Application) -> None:
     for update in await unhandled(data["sessions"], application.bot):
         await application.update_queue.put(update)
     await data["outbox"].start()
+    await data["sweeps"].renew()
     jobs.schedule(application)
 
 
@@ -184,6 +187,7 @@ async def _warn_if_connections_run_short(engine: AsyncEngine, settings: Settings
 async def _post_stop(application: Application) -> None:
     if "shards" in application.bot_data:
         await application.bot_data["shards"].stop()
+    await application.bot_data["sweeps"].release()
     await application.bot_data["outbox"].stop()
 
 

@@ -13,12 +13,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import escape
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.buttons import settle
 from bot.callbacks import Callback, cb, parse
 from bot.context import BotContext
+from bot.errors import undo_update
 from bot.keyboards import inline
 from models import DialogState
 from services import dialogs as store
@@ -147,6 +150,10 @@ class Turn:
         self.state = state
         self.dialog = dialog
         self.t = context.t
+        # Whether this turn edited the message whose button was pressed, or ended the dialog
+        # (dispatch_button settles a used question by these).
+        self.edited_pressed = False
+        self.finished = False
 
     @property
     def data(self) -> dict[str, Any]:
@@ -167,11 +174,14 @@ class Turn:
         await self.dialog.steps[self.state.step].ask(self)
 
     async def refuse(self, error: DomainError) -> None:
-        """Say why the answer cannot be taken, and ask the question again."""
+        """Say why the answer cannot be taken, and ask the question again; whatever this
+        update wrote is rolled back (the dialog stays where it was)."""
+        undo_update()
         await self.say(self.t.error(error))
         await self.repeat()
 
     async def finish(self) -> None:
+        self.finished = True
         await store.end(
             self.context.session, chat_id=self.state.chat_id, user_id=self.state.user_id
         )
@@ -193,6 +203,7 @@ class Turn:
                 await query.message.edit_text(
                     text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
+                self.edited_pressed = True
                 return
             except BadRequest as error:
                 if "not modified" in error.message:
@@ -257,8 +268,29 @@ async def dispatch_button(update: Update, context: BotContext) -> bool:
     turn = await active_turn(update, context)
     if turn is None or turn.dialog.name != data.prefix:
         return False
-    step = turn.dialog.steps[turn.state.step]
+    asked = turn.state.step
+    step = turn.dialog.steps[asked]
     if step.on_button is None:
         return False
     await step.on_button(turn, data)
+    if not turn.edited_pressed and (turn.finished or turn.state.step != asked):
+        await _settle_question(update)
     return True
+
+
+async def _settle_question(update: Update) -> None:
+    """An answered question keeps its text, shows the choice and loses its buttons."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if query is None or not isinstance(message, Message) or message.reply_markup is None:
+        return
+    chosen = next(
+        (
+            button.text
+            for row in message.reply_markup.inline_keyboard
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    await settle(update, f"➡️ {escape(chosen)}" if chosen else "")

@@ -25,11 +25,26 @@ def explain(error: DomainError, context: BotContext) -> str:
     return context.t.gettext(error.message, **error.params)
 
 
-async def on_error(update: object, context: BotContext) -> None:
-    """Roll the update back; tell the person; log and alert admins when it is our fault."""
+def undo_update() -> None:
+    """Roll back everything this update wrote (its notices too) when it ends."""
     scope = current_scope.get()
     if scope is not None:
         scope.failed = True
+
+
+async def refuse(update: Update, context: BotContext, error: DomainError) -> None:
+    """For a handler that goes on after a refused action: undo what the update wrote so
+    far and say why (an alert under a button, a message otherwise). A handler that need
+    not go on simply lets the DomainError propagate: `on_error` does the same."""
+    undo_update()
+    await _tell(
+        update, context, context.t.error(error), context.t.plain(error.message, **error.params)
+    )
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Roll the update back; tell the person; log and alert admins when it is our fault."""
+    undo_update()
     error = context.error
     if isinstance(error, DomainError) and isinstance(update, Update):
         await _tell(

@@ -18,12 +18,14 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.i18n import Translator, pick_language
+from bot.notices import NoticeRenderer
 from bot.scope import UpdateScope, current_scope
 from bot.settings import Settings
 from models import ReceivedUpdate, User
 from models.db import write_gate
 from services.access import Actor
 from services.clock import now
+from services.notices import discard_pending
 from services.outbox import enqueued_in
 from services.users import known_user
 
@@ -74,6 +76,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         in_flight: int = 16,
         unit_of_work: bool = True,
     ) -> None:
+        # Words the notices the handlers' services recorded, before the commit.
+        self.notices = NoticeRenderer(settings.default_language)
         super().__init__(max_concurrent_updates=_ADMIT_ALL)
         self.sessions = session_factory
         self.settings = settings
@@ -140,8 +144,10 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 current_scope.reset(token)
                 await scope.settle()
             if scope.failed:
+                discard_pending(session)
                 await session.rollback()
             async with write_gate(session):
+                await self.notices.deliver(session)
                 await _mark_handled(session, update.update_id)
                 await session.commit()
             wrote_outbox = enqueued_in(session)

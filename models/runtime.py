@@ -37,3 +37,18 @@ class DialogState(Base):
     step: Mapped[str] = mapped_column(String(48))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Lease(Base):
+    """Who runs the periodic sweeps: one holder at a time, until `expires_at`.
+
+    Several processes may be up (two `python -m bot run` on one PostgreSQL during a
+    deployment, or a worker beside the receiver); the one holding the lease runs the
+    sweeps, renewing it while it lives. A dead holder's lease lapses and another takes over.
+    """
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]

@@ -56,6 +56,8 @@ class Outgoing:
     thread_id: int | None = None
     pin: bool = False
     disable_preview: bool = True
+    # kind="edit": the dedupe_key of the earlier row whose delivered message is edited.
+    edit_of: str | None = None
 
 
 async def enqueue(

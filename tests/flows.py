@@ -24,10 +24,13 @@ def button(message: dict[str, Any], label_part: str) -> str:
     raise AssertionError(f"no button with {label_part!r} among {labels}")
 
 
-async def say(api: FakeBotApi, user_id: int, text: str, expect: str | None = None) -> dict:
-    """The user writes; returns the bot's next message (containing `expect`)."""
+async def say(
+    api: FakeBotApi, user_id: int, text: str, expect: str | None = None, *, new: bool = False
+) -> dict:
+    """The user writes; returns the bot's next message (containing `expect`; with `new`,
+    a message sent after this, not an earlier one edited)."""
     api.user_sends(user_id, text)
-    return await api.wait_for_message(user_id, expect)
+    return await api.wait_for_message(user_id, expect, edits=False if new else None)
 
 
 async def press(

@@ -14,7 +14,8 @@ async def test_every_sweep_is_scheduled_once_and_runs(fake_api, database_url: st
         app = harness.app
         assert app is not None and app.job_queue is not None
         scheduled = [job.name for job in app.job_queue.jobs()]
-        expected = {*jobs.feature_sweep_names(), "prune-received-updates", "recover-outbox"}
+        expected = {*jobs.feature_sweep_names(), "sweeps-lease", "recover-outbox"}
+        assert "prune-received-updates" in expected
         assert {"meeting-reminders", "newsletters", "protocol-followups"} <= expected
         assert sorted(scheduled) == sorted(expected)
         for job in app.job_queue.jobs():

@@ -374,23 +374,23 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
     assert "Сохранить изменения" in str(summary["reply_markup"])
 
     await press(fake_api, LEADER, summary, "Название", "например")
-    summary = await say(fake_api, LEADER, "ВМО учителей математики", "Часовой пояс")
+    summary = await say(fake_api, LEADER, "ВМО учителей математики", "Часовой пояс", new=True)
     assert "ВМО учителей математики" in summary["text"]
     zones = await press(fake_api, LEADER, summary, "✏️ Часовой пояс", "В каком часовом поясе")
     summary = await press(fake_api, LEADER, zones, "Новосибирск", "Часовой пояс: Новосибирск")
     # A limit below the members it has now is refused with the count, and asked again.
     await press(fake_api, LEADER, summary, "Лимит", "самое большее")
-    summary = await say(fake_api, LEADER, "30", "Часовой пояс")
+    summary = await say(fake_api, LEADER, "30", "Часовой пояс", new=True)
     async with unit_of_work(harness.sessions) as session:  # meanwhile, the club fills up
         club = await session.get(Association, club_id)
         for _n in range(2):
             await add_member(session, club, await make_teacher(session))
     await press(fake_api, LEADER, summary, "✏️ Лимит", "самое большее")
-    summary = await say(fake_api, LEADER, "3", "Часовой пояс")
+    summary = await say(fake_api, LEADER, "3", "Часовой пояс", new=True)
     refused = await press(fake_api, LEADER, summary, "Сохранить изменения", "сейчас: 4")
     assert "не может быть меньше" in refused["text"]
     await fake_api.wait_for_message(LEADER, "самое большее")
-    summary = await say(fake_api, LEADER, "30", "Часовой пояс")
+    summary = await say(fake_api, LEADER, "30", "Часовой пояс", new=True)
     await press(fake_api, LEADER, summary, "Сохранить изменения", "Изменения в «ВМО учителей")
 
     await harness.idle(0.1)

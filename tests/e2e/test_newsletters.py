@@ -95,10 +95,10 @@ async def test_methodist_composes_filters_previews_and_sends(harness, fake_api):
     assert "That is 4 people" in audience["text"]
     await press(api, METHODIST, audience, "🏢", "organisation's name")
     await say(api, METHODIST, "x", "from 2 to 200")
-    audience = await say(api, METHODIST, "сош № 5", "Who receives it")
+    audience = await say(api, METHODIST, "сош № 5", "Who receives it", new=True)
     assert "That is 3 people" in audience["text"]
     await press(api, METHODIST, audience, "📍", "municipality")
-    audience = await say(api, METHODIST, "ТВЕРЬ", "Who receives it")
+    audience = await say(api, METHODIST, "ТВЕРЬ", "Who receives it", new=True)
     assert "That is 3 people" in audience["text"]
     assert "subject: Mathematics" in audience["text"]
     assert "organisation: «сош № 5»" in audience["text"]

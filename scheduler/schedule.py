@@ -1,0 +1,32 @@
+"""The schedule: every periodic sweep, how often it runs, in one table.
+
+A sweep is `run(session)`: it selects what is due from the database and records notices
+or outbox rows (with dedupe keys, so running it twice sends nothing twice). The runner in
+scheduler/jobs.py gives it a unit of work and runs it only in the process that holds the
+sweeps' lease. A feature's sweeps live in `scheduler/<feature>.py` and call its services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.inbox import prune
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """One periodic sweep: `run(session)` does the work inside the runner's unit of work."""
+
+    name: str
+    every: timedelta
+    run: Callable[[AsyncSession], Awaitable[object]]
+    first: float = 5.0  # seconds after start
+
+
+SCHEDULE: tuple[Sweep, ...] = (
+    Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
+)
