@@ -22,11 +22,12 @@ from bot.buttons import settle
 from bot.callbacks import Callback, cb, parse
 from bot.context import BotContext
 from bot.errors import undo_update
-from bot.keyboards import inline
+from bot.keyboards import columns, inline
 from models import DialogState
 from services import dialogs as store
 from services import link_buttons
 from services.errors import DomainError, InvalidInput
+from services.texts import N_
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,19 @@ OnButton = Callable[["Turn", Callback], Awaitable[None]]
 OnFile = Callable[["Turn", Message], Awaitable[None]]
 # Where a step goes on: the name of the next step, or a function deciding it.
 Then = str | Callable[["Turn"], Awaitable[None]]
+# A question: a msgid (translated when asked) or a function of the turn giving the HTML.
+Prompt = str | Callable[["Turn"], str]
+# The options of a choice: (value, translated label) pairs; values are callback-safe.
+Options = Callable[["Turn"], list[tuple[str, str]]]
+DONE = "done"
+
+
+class NothingChosen(InvalidInput):
+    message = N_("Please choose at least one option, then press «Done».")
+
+
+def _prompt(turn: Turn, prompt: Prompt) -> str:
+    return turn.t.gettext(prompt) if isinstance(prompt, str) else prompt(turn)
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,143 @@ class Dialog:
 
         on_text = cleaned_answer("buttons", link_buttons.parse_buttons, then)
         self.step(name, ask=ask, on_text=on_text, on_button=on_button)
+
+    def text_step(
+        self,
+        name: str,
+        *,
+        prompt: Prompt,
+        key: str,
+        clean: Callable[[str], Any],
+        then: Then,
+        skip: str | None = None,
+    ) -> None:
+        """A question answered in words: the answer, cleaned by `clean` (InvalidInput is
+        explained and the question asked again), is kept under `key`. With `skip` (a button
+        label's msgid) the question may be skipped, keeping None."""
+
+        async def ask(turn: Turn) -> None:
+            keyboard = inline([[(turn.t.plain(skip), cb(self.name, name))]]) if skip else None
+            await turn.say(_prompt(turn, prompt), keyboard)
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            if data.action != name or data.args:
+                await turn.repeat()
+                return
+            turn.put(**{key: None})
+            await _go_on(turn, then)
+
+        self.step(
+            name,
+            ask=ask,
+            on_text=cleaned_answer(key, clean, then),
+            on_button=on_button if skip else None,
+        )
+
+    def choice_step(
+        self,
+        name: str,
+        *,
+        prompt: Prompt,
+        options: Options,
+        key: str,
+        then: Then,
+        width: int = 1,
+    ) -> None:
+        """A question answered with one button among `options(turn)` (value, label); the
+        value is kept under `key`. A value not among the options asks again."""
+
+        async def ask(turn: Turn) -> None:
+            buttons = [(label, cb(self.name, name, value)) for value, label in options(turn)]
+            await turn.say(_prompt(turn, prompt), inline(columns(buttons, width)))
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            value = data.arg(0)
+            if data.action != name or value not in {v for v, _ in options(turn)}:
+                await turn.repeat()
+                return
+            turn.put(**{key: value})
+            await _go_on(turn, then)
+
+        self.step(name, ask=ask, on_button=on_button)
+
+    def multi_choice_step(
+        self,
+        name: str,
+        *,
+        prompt: Prompt,
+        options: Options,
+        key: str,
+        then: Then,
+        check: Callable[[list[str]], None] | None = None,
+        width: int = 2,
+    ) -> None:
+        """A question answered with several buttons, each a toggle (✅), then «Done»: the
+        chosen values are kept under `key` as a list. `check` raises InvalidInput when the
+        choice is not acceptable (at least one is always required); it is explained and
+        the question stays."""
+
+        def keyboard(turn: Turn) -> InlineKeyboardMarkup:
+            chosen = set(turn.data.get(key, []))
+            buttons = [
+                (("✅ " if value in chosen else "") + label, cb(self.name, name, value))
+                for value, label in options(turn)
+            ]
+            done = [(turn.t.plain("Done ➡️"), cb(self.name, name, DONE))]
+            return inline([*columns(buttons, width), done])
+
+        async def ask(turn: Turn) -> None:
+            await turn.say(_prompt(turn, prompt), keyboard(turn))
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            value, chosen = data.arg(0), list(turn.data.get(key, []))
+            if value == DONE and data.action == name:
+                try:
+                    if not chosen:
+                        raise NothingChosen()
+                    if check is not None:
+                        check(chosen)
+                except InvalidInput as error:
+                    await turn.refuse(error)
+                    return
+                await _go_on(turn, then)
+                return
+            if data.action != name or value not in {v for v, _ in options(turn)}:
+                await turn.repeat()
+                return
+            chosen.remove(value) if value in chosen else chosen.append(value)
+            turn.put(**{key: chosen})
+            await turn.show(_prompt(turn, prompt), keyboard(turn))
+
+        self.step(name, ask=ask, on_button=on_button)
+
+    def confirm_step(
+        self,
+        name: str,
+        *,
+        prompt: Prompt,
+        yes: str,
+        on_yes: Then,
+        no: str,
+        on_no: Then,
+    ) -> None:
+        """A yes-or-no question: two buttons (labels are msgids), each going on its way."""
+
+        async def ask(turn: Turn) -> None:
+            t = turn.t
+            buttons = [
+                [(t.plain(yes), cb(self.name, name, "y")), (t.plain(no), cb(self.name, name, "n"))]
+            ]
+            await turn.say(_prompt(turn, prompt), inline(buttons))
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            answer = data.arg(0)
+            if data.action != name or answer not in ("y", "n"):
+                await turn.repeat()
+                return
+            await _go_on(turn, on_yes if answer == "y" else on_no)
+
+        self.step(name, ask=ask, on_button=on_button)
 
     async def start(
         self, update: Update, context: BotContext, step: str, data: dict[str, Any] | None = None
