@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Callback, cb, parse, pattern
@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.keyboards import columns, inline
-from bot.replies import ack, alert, show
+from bot.replies import ack, alert, reply, show
 from models import NetworkRole
 from services import audit, users
 from services.access import require_platform_admin, user_by_telegram_id
@@ -30,7 +30,13 @@ DIALOG = register_dialog(Dialog("adm"))
 
 
 async def admin_panel(update: Update, context: BotContext) -> None:
+    """/admin: who holds which network role, with buttons to revoke, grant and read the log."""
     require_platform_admin(context.actor)
+    text, keyboard = await _panel(context)
+    await show(update, context, text, keyboard)
+
+
+async def _panel(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     holders = await users.role_holders(context.session)
     lines = [t.gettext("<b>Network roles</b>")]
@@ -57,7 +63,7 @@ async def admin_panel(update: Update, context: BotContext) -> None:
         lines.append(t.gettext("Nobody has a network role yet."))
     buttons.append([(t.plain("➕ Grant a role"), cb("admin", "grant"))])
     buttons.append([(t.plain("📜 Recent actions"), cb("admin", "audit"))])
-    await show(update, context, "\n".join(lines), inline(buttons))
+    return "\n".join(lines), inline(buttons)
 
 
 async def admin_button(update: Update, context: BotContext) -> None:
@@ -176,16 +182,20 @@ async def on_role(turn: Turn, data: Callback) -> None:
             role=role,
         )
     except DomainError as error:
-        await turn.finish()
-        await turn.show(turn.t.error(error))
+        await _outcome(turn, turn.t.error(error))
         return
-    await turn.finish()
-    await turn.show(
-        turn.t.gettext(
-            "{name} is now {role}.", name=user.full_name or "", role=turn.t.plain(ROLE_NAMES[role])
-        )
+    role_title = turn.t.plain(ROLE_NAMES[role])
+    await _outcome(
+        turn, turn.t.gettext("{name} is now {role}.", name=user.full_name or "", role=role_title)
     )
-    await admin_panel(turn.update, turn.context)
+
+
+async def _outcome(turn: Turn, text: str) -> None:
+    """The outcome replaces the question; the panel comes below it, so both stay readable."""
+    await turn.finish()
+    await turn.show(text)
+    panel, keyboard = await _panel(turn.context)
+    await reply(turn.update, turn.context, panel, keyboard)
 
 
 DIALOG.step("who", ask=ask_who, on_text=on_who, on_button=on_pick)

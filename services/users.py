@@ -31,8 +31,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class BadFullName(InvalidInput):
     message = N_(
-        "Please write your full name in words: surname, first name and, if you have one, "
-        "patronymic (for example, Ivanova Anna Petrovna)."
+        "Please write your surname, first name and patronymic (if you have one) in full, in "
+        "letters, for example: Ivanova Anna Petrovna."
     )
 
 
@@ -53,7 +53,9 @@ class BadSubjects(InvalidInput):
 
 
 class BadEmail(InvalidInput):
-    message = N_("This does not look like an e-mail address.")
+    message = N_(
+        "This does not look like an e-mail address. Send an address like ivanova@school.ru."
+    )
 
 
 def _squeeze(text: str) -> str:
