@@ -87,4 +87,6 @@ async def test_admin_confirmation_stays_and_the_panel_comes_below_it(harness, fa
     assert panel["message_id"] > roles["message_id"]
     assert "Иванова Анна Петровна — утверждающий" in panel["text"]
     log = await press(fake_api, ADMIN_ID, panel, "Журнал действий", "Журнал действий")
-    assert "выполнил" not in log["text"] and "role.granted" in log["text"]
+    assert "выполнил" not in log["text"] and "role.granted" not in log["text"]
+    assert "· назначение сетевой роли · Соколов П. И." in log["text"]
+    assert " г., " in log["text"]  # a date as Russian paperwork writes it
