@@ -17,9 +17,11 @@ __all__ = [
     "academic_year_bounds",
     "academic_year_label",
     "academic_year_of",
+    "address_name",
     "format_date",
     "format_date_short",
     "format_datetime",
+    "format_edition",
     "format_month",
     "format_time",
     "initials_first",
@@ -124,6 +126,40 @@ def initials_first(full_name: str) -> str:
         return parts[0] if parts else ""
     initials = " ".join(_initial(p) for p in parts[1:3])
     return f"{initials} {parts[0]}"
+
+
+_PATRONYMIC_ENDINGS = ("ич", "вна", "чна", "vich", "vna")
+_PATRONYMIC_WORDS = frozenset({"оглы", "кызы", "улы", "уулу", "кизи"})
+
+
+def _is_patronymic(parts: list[str]) -> bool:
+    if len(parts) >= 4 and parts[3].lower() in _PATRONYMIC_WORDS:
+        return True  # «Мамедов Эльдар Рашид оглы»
+    return len(parts) >= 3 and parts[2].lower().endswith(_PATRONYMIC_ENDINGS)
+
+
+def address_name(full_name: str) -> str:
+    """How colleagues address a person: name and patronymic, else the first name.
+
+    «Петрова Елена Ивановна» -> «Елена Ивановна», «Мамедов Эльдар Рашид оглы» -> «Эльдар
+    Рашид оглы», «Петрова Елена» -> «Елена»; one word stays as is. The full name is written
+    surname first, as registration asks for it.
+    """
+    parts = _name_parts(full_name)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    if _is_patronymic(parts):
+        return " ".join(parts[1:])
+    return parts[1]
+
+
+def format_edition(version: str, lang: str = "ru") -> str:
+    """A document's edition for a reader: an ISO date «2026-09-01» becomes «1 сентября 2026
+    г.» ("1 September 2026"); any other label stays as it is."""
+    try:
+        return format_date(date.fromisoformat(version), lang)
+    except ValueError:
+        return version
 
 
 def academic_year_of(d: date) -> tuple[int, int]:
