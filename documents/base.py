@@ -152,9 +152,9 @@ def esc(text: object) -> str:
     return tie(escape(plain)).replace("\n", "<br/>")
 
 
-def name_markup(full_name: str) -> str:
-    """A name (already in the form to print) as markup that is never hyphenated."""
-    return f"<nobr>{esc(clean_name(full_name))}</nobr>"
+def name_markup(name: str) -> str:
+    """A name in the form to print («А. П. Иванова», cleaned) as markup never hyphenated."""
+    return f"<nobr>{esc(name)}</nobr>"
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,8 @@ def _agenda_line(n: int, item: AgendaItem) -> Paragraph:
 def _speaker(text: str) -> str:
     """A speaker as given («Смирнова Е. В., учитель математики»): the name part unbroken."""
     name, comma, rest = text.partition(",")
-    head = name_markup(name) if clean_name(name) else esc(name)
+    cleaned = clean_name(name)
+    head = name_markup(cleaned) if cleaned else esc(name)
     return head + esc(comma + rest)
 
 

@@ -33,7 +33,7 @@ def font_names(pdf: bytes) -> set[str]:
     return names
 
 
-_LINE_END_HYPHEN = re.compile(r"(?<=[а-яёa-z])-\s*\n\s*(?=[а-яёa-z])")
+_LINE_END_HYPHEN = re.compile(r"(?<=[а-яёa-z])-\s*\n\s*(?=[А-ЯЁа-яёA-Za-z])")
 
 
 def contains(pdf: bytes, phrase: str) -> bool:
