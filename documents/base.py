@@ -64,6 +64,7 @@ __all__ = [
     "esc",
     "keep",
     "name_markup",
+    "nested_quotes",
     "page_number_position",
     "para",
     "printable",
@@ -146,9 +147,30 @@ def tie(text: str) -> str:
     return text
 
 
+def nested_quotes(text: str) -> str:
+    """Quotes inside quotes as Russian typesetting has them: «Клуб „Учителя будущего“».
+
+    Unbalanced quotes (a typo in user text) are left as they are.
+    """
+    if text.count("«") < 2 or text.count("«") != text.count("»"):
+        return text
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "«":
+            out.append("„" if depth else char)
+            depth += 1
+        elif char == "»" and depth:
+            depth -= 1
+            out.append("“" if depth else char)
+        else:
+            out.append(char)
+    return "".join(out) if depth == 0 else text
+
+
 def esc(text: object) -> str:
     """User text made safe for Paragraph markup; line breaks kept, typographic ties added."""
-    plain = printable(str(text if text is not None else ""))
+    plain = nested_quotes(printable(str(text if text is not None else "")))
     return tie(escape(plain)).replace("\n", "<br/>")
 
 

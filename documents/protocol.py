@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -127,6 +128,12 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
+def _labelled(label: str, value: str) -> str:
+    """«Срок: до 1 декабря.», even when the value typed already starts with «Срок:»."""
+    value = re.sub(rf"^\s*{label}\s*:\s*", "", value, flags=re.IGNORECASE)
+    return f"{label}: {esc(_sentence(value))}"
+
+
 def _deadline(value: date | str) -> str:
     return format_date(value) if isinstance(value, date) else str(value)
 
@@ -223,9 +230,9 @@ def _decision(n: int, k: int, decision: Decision) -> list[Paragraph]:
     st = styles()
     lines = [f"{n}.{k}. {esc(_sentence(decision.text))}"]
     if decision.responsible:
-        lines.append(f"Ответственный: {esc(_sentence(decision.responsible))}")
+        lines.append(_labelled("Ответственный", decision.responsible))
     if decision.deadline:
-        lines.append(f"Срок: {esc(_sentence(_deadline(decision.deadline)))}")
+        lines.append(_labelled("Срок", _deadline(decision.deadline)))
     if decision.vote is not None:
         lines.append(esc(_vote_line(decision.vote)))
     return [Paragraph(lines[0], st.body)] + [Paragraph(line, st.detail) for line in lines[1:]]

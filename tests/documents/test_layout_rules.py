@@ -29,7 +29,13 @@ from samples import (
 )
 
 from documents import build_attendance, build_plan, build_protocol, build_roster
-from documents.base import LEFT_MARGIN, PORTRAIT_WIDTH, page_number_position, signatures
+from documents.base import (
+    LEFT_MARGIN,
+    PORTRAIT_WIDTH,
+    nested_quotes,
+    page_number_position,
+    signatures,
+)
 from documents.hyphenation import hyphenate_ru, line_pieces
 from documents.protocol import protocol_flowables
 from documents.tables import numbered_table
@@ -297,3 +303,26 @@ def test_blank_stamps_and_signature_lines_keep_their_blanks():
     assert draft.count("______________ / ________________ /") == 2
     sheet = full_text(build_attendance(replace(rich_attendance(), secretary=None)))
     assert "Секретарь ______________ / ________________ /" in sheet
+
+
+@pytest.mark.parametrize(
+    ("text", "typeset"),
+    [
+        ("ВМО «Клуб «Учителя будущего»»", "ВМО «Клуб „Учителя будущего“»"),
+        ("«Лицей № 2» и «Гимназия»", "«Лицей № 2» и «Гимназия»"),
+        ("«незакрытая «цитата»", "«незакрытая «цитата»"),
+    ],
+)
+def test_quotes_inside_quotes_become_low_high_quotes(text, typeset):
+    assert nested_quotes(text) == typeset
+
+
+def test_a_label_typed_into_the_value_is_not_printed_twice():
+    item = rich_protocol().agenda[1]
+    decision = replace(
+        item.decisions[0], deadline="Срок: постоянно", responsible="ответственный: Ким А."
+    )
+    data = replace(rich_protocol(), agenda=(replace(item, decisions=(decision,)),))
+    text = full_text(build_protocol(data))
+    assert "Срок: постоянно." in text and "Срок: Срок" not in text
+    assert "Ответственный: Ким А." in text
