@@ -31,14 +31,16 @@ def _dictionary() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="ru_RU", left=2, right=2)
 
 
-def hyphenate_ru(word: str) -> list[tuple[str, str]]:
+@cache
+def hyphenate_ru(word: str) -> tuple[tuple[str, str], ...]:
     """Possible breaks of ``word``: («учебно-воспита», «тельной»)…, longest head first.
 
     A compound («педагог-методист») is hyphenated part by part and may break after its
-    own hyphen; Pyphen alone would offer «педаго-» / «г-методист».
+    own hyphen; Pyphen alone would offer «педаго-» / «г-методист». Cached: the words
+    of school paperwork repeat from row to row.
     """
     if not word[:1].islower():
-        return []
+        return ()
     parts = word.split("-")
     pairs: list[tuple[str, str]] = []
     for i, part in enumerate(parts):
@@ -47,7 +49,7 @@ def hyphenate_ru(word: str) -> list[tuple[str, str]]:
         pairs += [(head + h, t + tail) for h, t in _dictionary().iterate(part)]
         if tail:
             pairs.append((f"{head}{part}-", tail[1:]))
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 def line_pieces(text: str) -> Iterator[str]:

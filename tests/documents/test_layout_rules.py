@@ -272,8 +272,8 @@ def test_responsible_people_are_printed_with_initials():
 
 def test_russian_hyphenation_spares_names_and_splits_compounds_at_their_hyphen():
     assert ("учебно-воспита", "тельной") in hyphenate_ru("учебно-воспитательной")
-    assert hyphenate_ru("Константинопольская") == []
-    assert hyphenate_ru("МБОУ") == []
+    assert hyphenate_ru("Константинопольская") == ()
+    assert hyphenate_ru("МБОУ") == ()
     heads = [head for head, _ in hyphenate_ru("педагог-методист")]
     assert "педагог-" in heads and "педаго" not in heads
     assert all(len(head) >= 2 and len(tail) >= 2 for head, tail in hyphenate_ru("объединения"))
