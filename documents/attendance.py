@@ -52,16 +52,17 @@ def presence_mark(full_name: str, present: bool) -> str:
     return by_gender(full_name, "отсутствовал", "отсутствовала", "отсутствует")
 
 
-def attendance_flowables(data: AttendanceData) -> list[Flowable]:
-    """The sheet's content, for embedding into a larger document."""
-    st = styles()
-    assoc = data.association
+def _local(data: AttendanceData) -> datetime:
     held = data.held_at
     if held.tzinfo is None:
         held = held.replace(tzinfo=ZoneInfo("UTC"))
-    local_day = held.astimezone(ZoneInfo(data.timezone)).date()
-    present = sum(1 for e in data.entries if e.present)
-    absent = len(data.entries) - present
+    return held.astimezone(ZoneInfo(data.timezone))
+
+
+def _header(data: AttendanceData) -> list[Flowable]:
+    st = styles()
+    assoc = data.association
+    held = _local(data)
     story: list[Flowable] = []
     if assoc.organisation:
         story += [Paragraph(esc(assoc.organisation), st.subtitle), Spacer(1, 10)]
@@ -75,14 +76,19 @@ def attendance_flowables(data: AttendanceData) -> list[Flowable]:
     ]
     if data.meeting_topic:
         story.append(Paragraph(f"<b>Тема:</b> {esc(data.meeting_topic)}", st.body_left))
+    when = f"{esc(format_date(held.date()))}, {format_time(held, data.timezone)}"
     story += [
-        Paragraph(
-            f"<b>Дата и время:</b> {esc(format_date(local_day))}, "
-            f"{format_time(held, data.timezone)}",
-            st.body_left,
-        ),
+        Paragraph(f"<b>Дата и время:</b> {when}", st.body_left),
         Paragraph(f"<b>Место проведения:</b> {esc(data.place)}", st.body_left),
     ]
+    return story
+
+
+def _closing(data: AttendanceData) -> list[Flowable]:
+    """Totals (no «Отсутствовали: 0»), then the secretary's signature and the date."""
+    st = styles()
+    present = sum(1 for e in data.entries if e.present)
+    absent = len(data.entries) - present
     closing: list[Flowable] = [
         Paragraph(f"Всего по списку: {len(data.entries)} чел.", st.body_left),
         Paragraph(f"Присутствовали: {present} чел.", st.body_left),
@@ -91,10 +97,16 @@ def attendance_flowables(data: AttendanceData) -> list[Flowable]:
         closing.append(Paragraph(f"Отсутствовали: {absent} чел.", st.body_left))
     # Without a secretary in the data the line is left blank, to be signed by hand.
     secretary = data.secretary or Person("", "Секретарь")
-    closing += [
+    position = secretary.position or "Секретарь"
+    return [
+        *closing,
         Spacer(1, 18),
-        signature_line(secretary.position or "Секретарь", secretary.full_name, signed_on=local_day),
+        signature_line(position, secretary.full_name, signed_on=_local(data).date()),
     ]
+
+
+def attendance_flowables(data: AttendanceData) -> list[Flowable]:
+    """The sheet's content, for embedding into a larger document."""
     table = numbered_table(
         ("Фамилия, имя, отчество", "Образовательная организация", "Отметка о присутствии"),
         [
@@ -104,9 +116,9 @@ def attendance_flowables(data: AttendanceData) -> list[Flowable]:
         (40, 50, 24),
         centered_columns=(2,),
         whole_word_columns=(0,),
-        footer=closing,
+        footer=_closing(data),
     )
-    return story + keep_with_table([Spacer(1, 8)], table)
+    return _header(data) + keep_with_table([Spacer(1, 8)], table)
 
 
 def build_attendance(data: AttendanceData) -> bytes:
