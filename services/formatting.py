@@ -1,5 +1,8 @@
 """Formatting for humans: dates, times, names and the academic year.
 
+Names live in :mod:`services.names`; ``short_name`` and ``initials_first`` are re-exported
+here for the callers that import them from this module.
+
 The one place that turns dates and names into text (ARCHITECTURE.md rules 4 and 11).
 No Telegram and no database imports here: bot messages and PDF documents both use it.
 """
@@ -11,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 
+from services.names import address_name, initials_first, short_name
 from services.texts import T_
 
 __all__ = [
@@ -99,58 +103,6 @@ def format_month(year: int, month: int, lang: str = "ru") -> str:
     loc = _locale(lang)
     text = _babel_date(date(year, month, 1), "LLLL y", locale=loc)
     return text[:1].upper() + text[1:]
-
-
-def _name_parts(full_name: str) -> list[str]:
-    return [p for p in (full_name or "").split() if p]
-
-
-def _initial(part: str) -> str:
-    # "Анна-Мария" -> "А.-М."
-    return "-".join(f"{piece[:1].upper()}." for piece in part.split("-") if piece)
-
-
-def short_name(full_name: str) -> str:
-    """«Иванова Анна Петровна» -> «Иванова А. П.»; one word stays as is."""
-    parts = _name_parts(full_name)
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    initials = " ".join(_initial(p) for p in parts[1:3])
-    return f"{parts[0]} {initials}"
-
-
-def initials_first(full_name: str) -> str:
-    """«Иванова Анна Петровна» -> «А. П. Иванова» (the form used under signatures)."""
-    parts = _name_parts(full_name)
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    initials = " ".join(_initial(p) for p in parts[1:3])
-    return f"{initials} {parts[0]}"
-
-
-_PATRONYMIC_ENDINGS = ("ич", "вна", "чна", "vich", "vna")
-_PATRONYMIC_WORDS = frozenset({"оглы", "кызы", "улы", "уулу", "кизи"})
-
-
-def _is_patronymic(parts: list[str]) -> bool:
-    if len(parts) >= 4 and parts[3].lower() in _PATRONYMIC_WORDS:
-        return True  # «Мамедов Эльдар Рашид оглы»
-    return len(parts) >= 3 and parts[2].lower().endswith(_PATRONYMIC_ENDINGS)
-
-
-def address_name(full_name: str) -> str:
-    """How colleagues address a person: name and patronymic, else the first name.
-
-    «Петрова Елена Ивановна» -> «Елена Ивановна», «Мамедов Эльдар Рашид оглы» -> «Эльдар
-    Рашид оглы», «Петрова Елена» -> «Елена»; one word stays as is. The full name is written
-    surname first, as registration asks for it.
-    """
-    parts = _name_parts(full_name)
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    if _is_patronymic(parts):
-        return " ".join(parts[1:])
-    return parts[1]
 
 
 def format_edition(version: str, lang: str = "ru") -> str:
