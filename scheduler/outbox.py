@@ -8,7 +8,10 @@ Guarantees (see docs/ARCHITECTURE.md, "The outbox"):
   At most `concurrency` rows can be in flight, so at most that many can end UNCONFIRMED;
 - 429 pauses every send for the whole `retry_after`; connection failures before the
   request left and Telegram's 5xx are retried with exponential backoff; blocked people
-  and vanished chats are recorded and not retried; a migrated group is followed.
+  and vanished chats are recorded and not retried; a migrated group is followed;
+- an edit (kind "edit", see services/outbox.py) is a row like any other, under the same
+  limits; it is due only once its target is SENT and no earlier edit of that target is in
+  flight; "not modified" counts as sent; a deleted target is recorded and its edits dropped.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -43,6 +47,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.request import ConnectionNotOpened
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
+from models.outbox import NOT_DELIVERED
 from scheduler.ratelimit import SendLimits
 from services import chats
 from services.clock import now
@@ -53,6 +58,52 @@ MAX_BACKOFF_SECONDS = 300
 CANDIDATES_PER_CLAIM = 50
 CANDIDATES_CACHED = 100
 CANDIDATES_TTL = 1.0
+NOT_MODIFIED = "message is not modified"
+TARGET_GONE = ("message to edit not found", "message_id_invalid")
+
+
+def _edit_ready() -> Any:
+    """A row that is no edit, or an edit whose target is delivered and not being edited."""
+    target, sibling = aliased(OutboxMessage), aliased(OutboxMessage)
+    return or_(
+        OutboxMessage.edit_of.is_(None),
+        and_(
+            exists().where(
+                target.dedupe_key == OutboxMessage.edit_of, target.status == OutboxStatus.SENT
+            ),
+            ~exists().where(
+                sibling.edit_of == OutboxMessage.edit_of,
+                sibling.status == OutboxStatus.SENDING,
+            ),
+        ),
+    )
+
+
+async def drop_edits_of(session: AsyncSession, target: str | None, reason: str) -> None:
+    """The pending edits of a message that will not be shown (any more) are cancelled."""
+    if target is not None:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.edit_of == target, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.CANCELLED, last_error=reason)
+        )
+
+
+async def drop_orphan_edits(session: AsyncSession) -> int:
+    """Pending edits whose target ended undelivered (however it ended) are cancelled."""
+    target = aliased(OutboxMessage)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.edit_of.is_not(None),
+            exists().where(
+                target.dedupe_key == OutboxMessage.edit_of, target.status.in_(NOT_DELIVERED)
+            ),
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error="the message to edit was not delivered")
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -163,6 +214,7 @@ class OutboxWorker:
                     last_error="worker stopped while the message was in flight",
                 )
             )
+            await drop_orphan_edits(session)
         count = result.rowcount or 0  # type: ignore[attr-defined]
         if count:
             log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
@@ -342,7 +394,11 @@ class OutboxWorker:
     ) -> list[tuple[int, int]]:
         query = (
             select(OutboxMessage.id, OutboxMessage.chat_id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.not_before <= moment,
+                _edit_ready(),
+            )
             .order_by(OutboxMessage.priority, OutboxMessage.id)
             .limit(CANDIDATES_PER_CLAIM if lock else CANDIDATES_CACHED)
         )
@@ -382,6 +438,8 @@ class OutboxWorker:
             )
         elif row.kind in ("document", "photo"):
             message = await self._send_file(row, common)
+        elif row.kind == "edit":
+            return await self._send_edit(row, common["reply_markup"])
         else:
             raise ValueError(f"unknown outbox kind {row.kind!r}")
         if payload.get("pin"):
@@ -412,6 +470,51 @@ class OutboxWorker:
         return await self.bot.send_document(
             document=media, caption=caption, parse_mode=ParseMode.HTML, **common
         )
+
+    async def _send_edit(self, row: OutboxMessage, markup: Any) -> dict[str, Any]:
+        async with self.sessions() as session:
+            target = (
+                await session.execute(
+                    select(
+                        OutboxMessage.chat_id, OutboxMessage.message_id, OutboxMessage.kind
+                    ).where(
+                        OutboxMessage.dedupe_key == row.edit_of,
+                        OutboxMessage.status == OutboxStatus.SENT,
+                    )
+                )
+            ).one_or_none()
+        if target is None:  # deleted meanwhile, as another edit found
+            return {"status": OutboxStatus.CANCELLED, "error": "the message to edit is gone"}
+        chat_id, message_id, kind = target
+        text = row.payload.get("text")
+        try:
+            if kind in ("document", "photo"):
+                await self.bot.edit_message_caption(
+                    chat_id,
+                    message_id,
+                    caption=text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            else:
+                await self.bot.edit_message_text(
+                    text,
+                    chat_id,
+                    message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True)
+                    if row.payload.get("disable_preview", True)
+                    else None,
+                )
+        except BadRequest as error:
+            reason = error.message.lower()
+            if NOT_MODIFIED in reason:  # what it would show is already there
+                return {"status": OutboxStatus.SENT, "message_id": message_id}
+            if any(gone in reason for gone in TARGET_GONE):
+                return {"status": OutboxStatus.FAILED, "error": error.message, "gone": True}
+            raise
+        return {"status": OutboxStatus.SENT, "message_id": message_id}
 
     async def _classify(self, row: OutboxMessage, error: Exception) -> dict[str, Any]:
         if isinstance(error, RetryAfter):
@@ -463,6 +566,8 @@ class OutboxWorker:
         self, session: AsyncSession, row: OutboxMessage, outcome: dict[str, Any]
     ) -> None:
         status: OutboxStatus = outcome["status"]
+        if status is OutboxStatus.PENDING and await self._superseded(session, row):
+            status, outcome = OutboxStatus.CANCELLED, {"error": "superseded by a later edit"}
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1
@@ -493,8 +598,38 @@ class OutboxWorker:
                 )
                 .values(status=OutboxStatus.BLOCKED, last_error=outcome.get("error"))
             )
+        if outcome.get("gone"):
+            await self._record_target_deleted(session, row, outcome["error"])
+        elif status in NOT_DELIVERED:
+            await drop_edits_of(session, row.dedupe_key, "the message to edit was not delivered")
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
             .values(**values)
         )
+
+    async def _superseded(self, session: AsyncSession, row: OutboxMessage) -> bool:
+        """An edit to retry while a later edit of its target waits: the later one wins."""
+        if row.edit_of is None:
+            return False
+        later = await session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.edit_of == row.edit_of,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.id != row.id,
+            )
+        )
+        return later is not None
+
+    async def _record_target_deleted(
+        self, session: AsyncSession, row: OutboxMessage, error: str
+    ) -> None:
+        """The message was deleted in the chat: say so on its row, and edit it no more."""
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.dedupe_key == row.edit_of, OutboxMessage.status == OutboxStatus.SENT
+            )
+            .values(status=OutboxStatus.DELETED, last_error=f"deleted in the chat: {error}")
+        )
+        await drop_edits_of(session, row.edit_of, "the message to edit was deleted")
