@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
@@ -60,6 +61,7 @@ CANDIDATES_CACHED = 100
 CANDIDATES_TTL = 1.0
 NOT_MODIFIED = "message is not modified"
 TARGET_GONE = ("message to edit not found", "message_id_invalid")
+SUPERSEDED = {"status": OutboxStatus.CANCELLED, "error": "superseded by a later edit"}
 
 
 def _edit_ready() -> Any:
@@ -417,6 +419,11 @@ class OutboxWorker:
         try:
             async with unit_of_work(self.sessions) as session:
                 await self._record(session, row, outcome)
+        except IntegrityError:
+            # An edit going back to pending met a newer edit of its target enqueued just
+            # then (the unique pending edit): the newer one carries the latest content.
+            async with unit_of_work(self.sessions) as session:
+                await self._record(session, row, SUPERSEDED)
         except Exception:
             log.exception("outbox: could not record the result of message %s", row.id)
 
@@ -514,6 +521,8 @@ class OutboxWorker:
             if any(gone in reason for gone in TARGET_GONE):
                 return {"status": OutboxStatus.FAILED, "error": error.message, "gone": True}
             raise
+        except ChatMigrated as error:  # the message stayed in the old group: not editable
+            return {"status": OutboxStatus.FAILED, "error": str(error), "gone": True}
         return {"status": OutboxStatus.SENT, "message_id": message_id}
 
     async def _classify(self, row: OutboxMessage, error: Exception) -> dict[str, Any]:
@@ -567,7 +576,7 @@ class OutboxWorker:
     ) -> None:
         status: OutboxStatus = outcome["status"]
         if status is OutboxStatus.PENDING and await self._superseded(session, row):
-            status, outcome = OutboxStatus.CANCELLED, {"error": "superseded by a later edit"}
+            status, outcome = OutboxStatus.CANCELLED, SUPERSEDED
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1

@@ -495,3 +495,32 @@ async def test_crash_between_claim_and_send_does_not_send_an_edit_twice(
     assert _edits_sent(fake_api) == ["Будут: 2"]
     statuses = [r.status for r in await _rows(sessions) if r.kind == "edit"]
     assert statuses == [OutboxStatus.UNCONFIRMED, OutboxStatus.SENT]
+
+
+async def test_an_edit_to_retry_gives_way_to_a_newer_one(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    await _posted_card(fake_api, bot, sessions)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker._slots.acquire()
+    row = await worker._claim()
+    assert row is not None
+    await _enqueue_edits(sessions, _edit("Будут: 2"))  # while the first is in flight
+    fake_api.inject_error("editMessageText", code=429, retry_after=1)
+    await worker._deliver(row)  # 429: it would go back to pending, beside the newer one
+    await worker.drain()
+    assert _edits_sent(fake_api) == ["Будут: 2"]
+    first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
+    assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.SENT)
+    assert "superseded" in (first.last_error or "")
+
+
+async def test_a_card_left_behind_by_a_migrated_group_is_not_edited_again(
+    fake_api, bot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    card = await _posted_card(fake_api, bot, sessions)
+    fake_api.migrate_group(GROUP, GROUP - 1)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    await OutboxWorker(bot, sessions, FAST).drain()
+    card, edit = await _rows(sessions)
+    assert (card.status, edit.status) == (OutboxStatus.DELETED, OutboxStatus.FAILED)
+    assert len(fake_api.calls_of("editMessageText")) == 1
