@@ -55,7 +55,7 @@ def progress_text(
             progress.blocked,
         )
         pending = progress.pending
-        done = total - pending
+        done = total - pending - progress.cancelled  # a stopped one shows how far it got
     share = done / total if total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)

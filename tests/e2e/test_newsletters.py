@@ -305,7 +305,8 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
     # The progress message itself says so, and its stop button is gone.
     shown = api.world.chat(METHODIST).messages[progress["message_id"]]
     assert shown["text"].startswith("Newsletter #1 was stopped")
-    assert "Sent: 5" in shown["text"] and not shown.get("reply_markup")
+    assert "Sent: 5" in shown["text"] and "24%" in shown["text"]
+    assert not shown.get("reply_markup")
     async with harness.sessions() as session:
         rows = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.batch.is_not(None)))
