@@ -417,15 +417,20 @@ class OutboxWorker:
         finally:
             self._slots.release()
         try:
-            async with unit_of_work(self.sessions) as session:
-                await self._record(session, row, outcome)
-        except IntegrityError:
-            # An edit going back to pending met a newer edit of its target enqueued just
-            # then (the unique pending edit): the newer one carries the latest content.
-            async with unit_of_work(self.sessions) as session:
-                await self._record(session, row, SUPERSEDED)
+            try:
+                await self._record_alone(row, outcome)
+            except IntegrityError:
+                if row.edit_of is None:
+                    raise
+                # An edit going back to pending met a newer edit of its target enqueued
+                # just then (one pending edit per target): the newer one has the content.
+                await self._record_alone(row, SUPERSEDED)
         except Exception:
             log.exception("outbox: could not record the result of message %s", row.id)
+
+    async def _record_alone(self, row: OutboxMessage, outcome: dict[str, Any]) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await self._record(session, row, outcome)
 
     async def _send(self, row: OutboxMessage) -> dict[str, Any]:
         payload = row.payload

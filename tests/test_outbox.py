@@ -514,6 +514,30 @@ async def test_an_edit_to_retry_gives_way_to_a_newer_one(fake_api, bot, sessions
     assert "superseded" in (first.last_error or "")
 
 
+async def test_a_newer_edit_committed_during_the_check_still_wins(
+    fake_api, bot, sessions, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The race the check cannot see (the newer edit commits right after it): the unique
+    pending edit refuses the retry, and the retry is recorded as superseded."""
+    await _posted_card(fake_api, bot, sessions)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker._slots.acquire()
+    row = await worker._claim()
+    assert row is not None
+    await _enqueue_edits(sessions, _edit("Будут: 2"))
+
+    async def saw_nothing(session, row) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    monkeypatch.setattr(worker, "_superseded", saw_nothing)
+    fake_api.inject_error("editMessageText", code=429, retry_after=1)
+    await worker._deliver(row)
+    first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
+    assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.PENDING)
+    assert "superseded" in (first.last_error or "")
+
+
 async def test_a_card_left_behind_by_a_migrated_group_is_not_edited_again(
     fake_api, bot, sessions
 ) -> None:  # type: ignore[no-untyped-def]
