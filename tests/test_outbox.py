@@ -497,15 +497,21 @@ async def test_crash_between_claim_and_send_does_not_send_an_edit_twice(
     assert statuses == [OutboxStatus.UNCONFIRMED, OutboxStatus.SENT]
 
 
-async def test_an_edit_to_retry_gives_way_to_a_newer_one(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+async def _edit_in_flight_and_a_newer_one(fake_api, bot, sessions):  # type: ignore[no-untyped-def]
+    """An edit claimed (its request about to leave, and to meet a 429), a newer one pending."""
     await _posted_card(fake_api, bot, sessions)
     await _enqueue_edits(sessions, _edit("Будут: 1"))
     worker = OutboxWorker(bot, sessions, FAST)
     await worker._slots.acquire()
     row = await worker._claim()
     assert row is not None
-    await _enqueue_edits(sessions, _edit("Будут: 2"))  # while the first is in flight
+    await _enqueue_edits(sessions, _edit("Будут: 2"))
     fake_api.inject_error("editMessageText", code=429, retry_after=1)
+    return worker, row
+
+
+async def test_an_edit_to_retry_gives_way_to_a_newer_one(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    worker, row = await _edit_in_flight_and_a_newer_one(fake_api, bot, sessions)
     await worker._deliver(row)  # 429: it would go back to pending, beside the newer one
     await worker.drain()
     assert _edits_sent(fake_api) == ["Будут: 2"]
@@ -519,19 +525,12 @@ async def test_a_newer_edit_committed_during_the_check_still_wins(
 ) -> None:  # type: ignore[no-untyped-def]
     """The race the check cannot see (the newer edit commits right after it): the unique
     pending edit refuses the retry, and the retry is recorded as superseded."""
-    await _posted_card(fake_api, bot, sessions)
-    await _enqueue_edits(sessions, _edit("Будут: 1"))
-    worker = OutboxWorker(bot, sessions, FAST)
-    await worker._slots.acquire()
-    row = await worker._claim()
-    assert row is not None
-    await _enqueue_edits(sessions, _edit("Будут: 2"))
+    worker, row = await _edit_in_flight_and_a_newer_one(fake_api, bot, sessions)
 
     async def saw_nothing(session, row) -> bool:  # type: ignore[no-untyped-def]
         return False
 
     monkeypatch.setattr(worker, "_superseded", saw_nothing)
-    fake_api.inject_error("editMessageText", code=429, retry_after=1)
     await worker._deliver(row)
     first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
     assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.PENDING)
