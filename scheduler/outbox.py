@@ -10,8 +10,8 @@ Guarantees (see docs/ARCHITECTURE.md, "The outbox"):
   request left and Telegram's 5xx are retried with exponential backoff; blocked people
   and vanished chats are recorded and not retried; a migrated group is followed;
 - an edit (kind "edit", see services/outbox.py) is a row like any other, under the same
-  limits; it is due only once its target is SENT and no earlier edit of that target is in
-  flight; "not modified" counts as sent; a deleted target is recorded and its edits dropped.
+  limits; when it is due, how it is sent and what its fate means for other rows is in
+  scheduler/outbox_edits.py.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -49,6 +48,7 @@ from bot.request import ConnectionNotOpened
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
 from models.outbox import NOT_DELIVERED
+from scheduler import outbox_edits as edits
 from scheduler.ratelimit import SendLimits
 from services import chats
 from services.clock import now
@@ -59,53 +59,6 @@ MAX_BACKOFF_SECONDS = 300
 CANDIDATES_PER_CLAIM = 50
 CANDIDATES_CACHED = 100
 CANDIDATES_TTL = 1.0
-NOT_MODIFIED = "message is not modified"
-TARGET_GONE = ("message to edit not found", "message_id_invalid")
-SUPERSEDED = {"status": OutboxStatus.CANCELLED, "error": "superseded by a later edit"}
-
-
-def _edit_ready() -> Any:
-    """A row that is no edit, or an edit whose target is delivered and not being edited."""
-    target, sibling = aliased(OutboxMessage), aliased(OutboxMessage)
-    return or_(
-        OutboxMessage.edit_of.is_(None),
-        and_(
-            exists().where(
-                target.dedupe_key == OutboxMessage.edit_of, target.status == OutboxStatus.SENT
-            ),
-            ~exists().where(
-                sibling.edit_of == OutboxMessage.edit_of,
-                sibling.status == OutboxStatus.SENDING,
-            ),
-        ),
-    )
-
-
-async def drop_edits_of(session: AsyncSession, target: str | None, reason: str) -> None:
-    """The pending edits of a message that will not be shown (any more) are cancelled."""
-    if target is not None:
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.edit_of == target, OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.CANCELLED, last_error=reason)
-        )
-
-
-async def drop_orphan_edits(session: AsyncSession) -> int:
-    """Pending edits whose target ended undelivered (however it ended) are cancelled."""
-    target = aliased(OutboxMessage)
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.edit_of.is_not(None),
-            exists().where(
-                target.dedupe_key == OutboxMessage.edit_of, target.status.in_(NOT_DELIVERED)
-            ),
-        )
-        .values(status=OutboxStatus.CANCELLED, last_error="the message to edit was not delivered")
-    )
-    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -216,7 +169,7 @@ class OutboxWorker:
                     last_error="worker stopped while the message was in flight",
                 )
             )
-            await drop_orphan_edits(session)
+            await edits.drop_orphans(session)
         count = result.rowcount or 0  # type: ignore[attr-defined]
         if count:
             log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
@@ -399,7 +352,7 @@ class OutboxWorker:
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.not_before <= moment,
-                _edit_ready(),
+                edits.ready(),
             )
             .order_by(OutboxMessage.priority, OutboxMessage.id)
             .limit(CANDIDATES_PER_CLAIM if lock else CANDIDATES_CACHED)
@@ -424,7 +377,7 @@ class OutboxWorker:
                     raise
                 # An edit going back to pending met a newer edit of its target enqueued
                 # just then (one pending edit per target): the newer one has the content.
-                await self._record_alone(row, SUPERSEDED)
+                await self._record_alone(row, edits.SUPERSEDED)
         except Exception:
             log.exception("outbox: could not record the result of message %s", row.id)
 
@@ -451,7 +404,7 @@ class OutboxWorker:
         elif row.kind in ("document", "photo"):
             message = await self._send_file(row, common)
         elif row.kind == "edit":
-            return await self._send_edit(row, common["reply_markup"])
+            return await edits.send(self.bot, self.sessions, row, common["reply_markup"])
         else:
             raise ValueError(f"unknown outbox kind {row.kind!r}")
         if payload.get("pin"):
@@ -482,53 +435,6 @@ class OutboxWorker:
         return await self.bot.send_document(
             document=media, caption=caption, parse_mode=ParseMode.HTML, **common
         )
-
-    async def _send_edit(self, row: OutboxMessage, markup: Any) -> dict[str, Any]:
-        async with self.sessions() as session:
-            target = (
-                await session.execute(
-                    select(
-                        OutboxMessage.chat_id, OutboxMessage.message_id, OutboxMessage.kind
-                    ).where(
-                        OutboxMessage.dedupe_key == row.edit_of,
-                        OutboxMessage.status == OutboxStatus.SENT,
-                    )
-                )
-            ).one_or_none()
-        if target is None:  # deleted meanwhile, as another edit found
-            return {"status": OutboxStatus.CANCELLED, "error": "the message to edit is gone"}
-        chat_id, message_id, kind = target
-        text = row.payload.get("text")
-        try:
-            if kind in ("document", "photo"):
-                await self.bot.edit_message_caption(
-                    chat_id,
-                    message_id,
-                    caption=text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-            else:
-                await self.bot.edit_message_text(
-                    text,
-                    chat_id,
-                    message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True)
-                    if row.payload.get("disable_preview", True)
-                    else None,
-                )
-        except BadRequest as error:
-            reason = error.message.lower()
-            if NOT_MODIFIED in reason:  # what it would show is already there
-                return {"status": OutboxStatus.SENT, "message_id": message_id}
-            if any(gone in reason for gone in TARGET_GONE):
-                return {"status": OutboxStatus.FAILED, "error": error.message, "gone": True}
-            raise
-        except ChatMigrated as error:  # the message stayed in the old group: not editable
-            return {"status": OutboxStatus.FAILED, "error": str(error), "gone": True}
-        return {"status": OutboxStatus.SENT, "message_id": message_id}
 
     async def _classify(self, row: OutboxMessage, error: Exception) -> dict[str, Any]:
         if isinstance(error, RetryAfter):
@@ -580,8 +486,8 @@ class OutboxWorker:
         self, session: AsyncSession, row: OutboxMessage, outcome: dict[str, Any]
     ) -> None:
         status: OutboxStatus = outcome["status"]
-        if status is OutboxStatus.PENDING and await self._superseded(session, row):
-            status, outcome = OutboxStatus.CANCELLED, SUPERSEDED
+        if status is OutboxStatus.PENDING and await edits.superseded(session, row):
+            status, outcome = OutboxStatus.CANCELLED, edits.SUPERSEDED
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1
@@ -613,37 +519,11 @@ class OutboxWorker:
                 .values(status=OutboxStatus.BLOCKED, last_error=outcome.get("error"))
             )
         if outcome.get("gone"):
-            await self._record_target_deleted(session, row, outcome["error"])
+            await edits.record_target_deleted(session, row, outcome["error"])
         elif status in NOT_DELIVERED:
-            await drop_edits_of(session, row.dedupe_key, "the message to edit was not delivered")
+            await edits.drop_edits_of(session, row.dedupe_key, edits.NOT_DELIVERED_REASON)
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
             .values(**values)
         )
-
-    async def _superseded(self, session: AsyncSession, row: OutboxMessage) -> bool:
-        """An edit to retry while a later edit of its target waits: the later one wins."""
-        if row.edit_of is None:
-            return False
-        later = await session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.edit_of == row.edit_of,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.id != row.id,
-            )
-        )
-        return later is not None
-
-    async def _record_target_deleted(
-        self, session: AsyncSession, row: OutboxMessage, error: str
-    ) -> None:
-        """The message was deleted in the chat: say so on its row, and edit it no more."""
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.dedupe_key == row.edit_of, OutboxMessage.status == OutboxStatus.SENT
-            )
-            .values(status=OutboxStatus.DELETED, last_error=f"deleted in the chat: {error}")
-        )
-        await drop_edits_of(session, row.edit_of, "the message to edit was deleted")

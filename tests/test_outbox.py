@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.request import AiohttpRequest
 from models import Association, OutboxMessage, OutboxStatus, User
 from models.db import create_engine, create_session_factory, unit_of_work
+from scheduler import outbox_edits
 from scheduler.outbox import OutboxWorker, WorkerConfig
 from scheduler.ratelimit import SendLimits
 from services.clock import now, set_clock
@@ -530,7 +531,7 @@ async def test_a_newer_edit_committed_during_the_check_still_wins(
     async def saw_nothing(session, row) -> bool:  # type: ignore[no-untyped-def]
         return False
 
-    monkeypatch.setattr(worker, "_superseded", saw_nothing)
+    monkeypatch.setattr(outbox_edits, "superseded", saw_nothing)
     await worker._deliver(row)
     first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
     assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.PENDING)
