@@ -1,11 +1,13 @@
 """Newsletter sweeps: start scheduled ones, edit the live progress message, report at the end;
 and the weekly digest of events.
 
-The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); once the
-worker has delivered it, this sweep edits it in place at most every `PROGRESS_EVERY` seconds
-(the edit answers the author's own newsletter, so it is made directly). When no row of the
-batch is pending any more, the newsletter is closed and the report (and a CSV of who was not
-reached and why) is enqueued with dedupe keys, so a sweep run twice reports once.
+The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); this
+sweep enqueues an edit of it at most every `PROGRESS_EVERY` seconds, at the same priority so
+it does not wait behind the mailing. The outbox sends an edit once the progress message is
+delivered, and only the latest one. When no row of the batch is pending any more, the
+newsletter is closed, the progress message gets its last edit (finished or stopped, no stop
+button), and the report (and a CSV of who was not reached and why) is enqueued with dedupe
+keys, so a sweep run twice reports once.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ContextTypes
 
 from bot.callbacks import cb
@@ -24,11 +25,10 @@ from models import User
 from models.db import unit_of_work
 from models.newsletters import Newsletter
 from scheduler import jobs
-from scheduler.outbox import keyboard
 from services import events as event_service
 from services import newsletters
 from services.clock import now
-from services.outbox import BatchProgress, batch_progress
+from services.outbox import BatchProgress, Buttons, Outgoing, batch_progress, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def progress_text(
             progress.blocked,
         )
         pending = progress.pending
-        done = total - pending
+        done = total - pending - progress.cancelled  # a stopped one shows how far it got
     share = done / total if total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
@@ -63,7 +63,7 @@ def progress_text(
     pace = done / elapsed if elapsed > 5 and done else rate
     seconds_left = int(pending / pace) if pace > 0 else 0
     lines = [
-        t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter.id),
+        _progress_heading(t, newsletter, progress),
         f"{bar} {share:.0%}",
         t.ngettext("{n} recipient", "{n} recipients", total),
         t.gettext(
@@ -81,12 +81,18 @@ def progress_text(
     return "\n".join(lines)
 
 
+def _progress_heading(t: Translator, newsletter: Newsletter, progress: BatchProgress | None) -> str:
+    if progress is None or not progress.done:
+        return t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter.id)
+    if progress.cancelled:
+        return t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter.id)
+    return t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter.id)
+
+
 def report_text(t: Translator, newsletter: Newsletter, progress: BatchProgress) -> str:
     cancelled = progress.cancelled > 0
     lines = [
-        t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter.id)
-        if cancelled
-        else t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter.id),
+        _progress_heading(t, newsletter, progress),
         t.ngettext("Delivered to {n} person.", "Delivered to {n} people.", progress.sent),
     ]
     if progress.blocked:
@@ -135,8 +141,12 @@ async def start_newsletter(session, newsletter: Newsletter, t: Translator, rate:
 
 
 async def run_newsletters(
-    sessions, bot: Bot, *, default_language: str, rate: float, force_edit: bool = False
-) -> None:  # type: ignore[no-untyped-def]
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    default_language: str,
+    rate: float,
+    force_edit: bool = False,
+) -> None:
     """One pass: start what is due, update progress messages, close what is finished."""
     async with unit_of_work(sessions) as session:
         for newsletter in await newsletters.due(session):
@@ -147,22 +157,18 @@ async def run_newsletters(
                 )
     async with unit_of_work(sessions) as session:
         for newsletter in await newsletters.sending(session):
-            await _follow(session, bot, newsletter, default_language, rate, force_edit)
+            await _follow(session, newsletter, default_language, rate, force_edit)
 
 
 async def _follow(
-    session, bot: Bot, newsletter: Newsletter, default_language: str, rate: float, force: bool
-) -> None:  # type: ignore[no-untyped-def]
+    session: AsyncSession, newsletter: Newsletter, default_language: str, rate: float, force: bool
+) -> None:
     progress = await batch_progress(session, newsletter.batch)
     author = await session.get(User, newsletter.author_id)
     t = person_translator(author, default_language)
-    message_id = await newsletters.progress_message_id(session, newsletter)
-    moment = now()
     if progress.done:
-        if message_id is not None:
-            await _edit(
-                bot, newsletter, message_id, progress_text(t, newsletter, progress, rate), None
-            )
+        # The last edit shows the final state, beside the report that follows it.
+        await _edit_progress(session, newsletter, progress_text(t, newsletter, progress, rate))
         await newsletters.finish(
             session,
             newsletter,
@@ -172,37 +178,39 @@ async def _follow(
             translate=t.plain,
         )
         return
-    if message_id is None:
-        return
+    moment = now()
     last = newsletter.progress_edited_at
     if not force and last is not None and moment - last < timedelta(seconds=PROGRESS_EVERY):
         return
     newsletter.progress_edited_at = moment
-    await _edit(
-        bot,
+    await _edit_progress(
+        session,
         newsletter,
-        message_id,
         progress_text(t, newsletter, progress, rate),
         stop_buttons(t, newsletter.id),
     )
 
 
-async def _edit(bot: Bot, newsletter: Newsletter, message_id: int, text: str, buttons) -> None:  # type: ignore[no-untyped-def]
-    with contextlib.suppress(BadRequest, Forbidden):
-        await bot.edit_message_text(
-            text,
-            chat_id=newsletter.progress_chat_id,
-            message_id=message_id,
-            parse_mode="HTML",
-            reply_markup=keyboard(buttons),
-        )
+async def _edit_progress(
+    session: AsyncSession, newsletter: Newsletter, text: str, buttons: Buttons | None = None
+) -> None:
+    """An outbox edit of the author's progress message (the latest one replaces the last)."""
+    if newsletter.progress_chat_id is None:
+        return
+    edit = Outgoing(
+        kind="edit",
+        chat_id=newsletter.progress_chat_id,
+        edit_of=newsletters.progress_key(newsletter),
+        text=text,
+        buttons=buttons,
+    )
+    await enqueue(session, [edit], priority=newsletters.PROGRESS_PRIORITY)
 
 
 async def newsletters_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = context.bot_data["settings"]
     await run_newsletters(
         context.bot_data["sessions"],
-        context.bot,
         default_language=settings.default_language,
         rate=settings.outbox_rate_per_second,
     )

@@ -25,7 +25,6 @@ from models import (
     Membership,
     MembershipStatus,
     NetworkRole,
-    OutboxMessage,
     OutboxStatus,
     StoredFile,
     User,
@@ -319,7 +318,7 @@ async def start(
                     chat_id=newsletter.progress_chat_id,
                     text=progress_text(newsletter),
                     buttons=progress_buttons,
-                    dedupe_key=f"{newsletter.batch}:progress",
+                    dedupe_key=progress_key(newsletter),
                 )
             ],
             priority=PROGRESS_PRIORITY,
@@ -353,14 +352,9 @@ async def sending(session: AsyncSession) -> list[Newsletter]:
     return list(rows.all())
 
 
-async def progress_message_id(session: AsyncSession, newsletter: Newsletter) -> int | None:
-    """The author's progress message, once the worker has delivered it."""
-    return await session.scalar(
-        select(OutboxMessage.message_id).where(
-            OutboxMessage.dedupe_key == f"{newsletter.batch}:progress",
-            OutboxMessage.status == OutboxStatus.SENT,
-        )
-    )
+def progress_key(newsletter: Newsletter) -> str:
+    """The outbox key of the author's progress message (its edits name it in `edit_of`)."""
+    return f"{newsletter.batch}:progress"
 
 
 CSV_HEADER = (N_("Telegram id"), N_("Name"), N_("Status"), N_("Reason"), N_("Details"))
