@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from handlers.plans import Texts
+import handlers.plans  # noqa: F401  (the words of the plan notices)
+from bot.notices import NoticeRenderer
 from models import NetworkRole, OutboxMessage
 from models.plans import PlanApproval, PlanItemStatus, PlanStatus, ProposalStatus, RouteStep
 from services import plans
@@ -17,7 +18,6 @@ from services.errors import PermissionDenied
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-TEXTS = Texts("ru")
 
 
 async def _setup(session, *, two_steps: bool = True):  # type: ignore[no-untyped-def]
@@ -102,28 +102,22 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
     for month, form in (("октябрь", "webinar"), ("декабрь", "forum")):
         item = await _add(session, leader, association, month, form, [leader.id, member.id])
     plan = await plans.current_plan(session, association.id)
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
     assert plan.status is PlanStatus.SUBMITTED
     with pytest.raises(plans.PlanFrozen):
         await _add(session, leader, association, "март")
     # the approver cannot act before the agreement step; nor can a stranger
     with pytest.raises(plans.NotYourStep):
         await plans.decide(
-            session, Actor(director.telegram_id), plan_id=plan.id, step=1, accept=True, texts=TEXTS
+            session, Actor(director.telegram_id), plan_id=plan.id, step=1, accept=True
         )
     with pytest.raises(plans.NotYourStep):
-        await plans.decide(
-            session, Actor(member.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-        )
-    await plans.decide(
-        session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+        await plans.decide(session, Actor(member.telegram_id), plan_id=plan.id, step=0, accept=True)
+    await plans.decide(session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True)
     assert plan.status is PlanStatus.AGREED and plan.current_step == 1
     # the same (now stale) button pressed again
     with pytest.raises(plans.NotYourStep):
-        await plans.decide(
-            session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-        )
+        await plans.decide(session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True)
     await plans.decide(
         session,
         Actor(director.telegram_id),
@@ -131,10 +125,10 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
         step=1,
         accept=False,
         comment="Добавьте заседание в марте",
-        texts=TEXTS,
     )
     assert plan.status is PlanStatus.RETURNED
     assert plan.returned_comment == "Добавьте заседание в марте"
+    await NoticeRenderer("ru").deliver(session)
     texts = [
         m.payload.get("text", "")
         for m in (
@@ -143,19 +137,20 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
             )
         ).all()
     ]
-    assert any("согласовал" in t for t in texts)
+    assert any("согласован (Сидорова Мария Ивановна)" in t for t in texts)
     assert any("Добавьте заседание в марте" in t for t in texts)
     await _add(session, leader, association, "март", "seminar")
     assert plan.status is PlanStatus.DRAFT
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
     for person, step in ((deputy, 0), (director, 1)):
         await plans.decide(
-            session, Actor(person.telegram_id), plan_id=plan.id, step=step, accept=True, texts=TEXTS
+            session, Actor(person.telegram_id), plan_id=plan.id, step=step, accept=True
         )
     assert plan.status is PlanStatus.APPROVED and plan.version == 1
     decisions = (await session.scalars(select(PlanApproval).order_by(PlanApproval.id))).all()
     assert [d.decision for d in decisions] == ["agreed", "returned", "agreed", "approved"]
     assert decisions[-1].user_id == director.id and decisions[-1].decided_at is not None
+    await NoticeRenderer("ru").deliver(session)
     group = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == -100900))
     assert group is not None and group.kind == "document"
 
@@ -168,7 +163,7 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
     assert current.version == 2 and current.status is PlanStatus.DRAFT
     assert len(await plans.items_of(session, current.id)) == 3
     assert (await plans.approved_plan(session, association.id)).id == plan.id  # type: ignore[union-attr]
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=current.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=current.id)
     assert current.status is PlanStatus.SUBMITTED and current.current_step == 0
 
 
@@ -176,15 +171,14 @@ async def test_one_step_route_and_pdf(session) -> None:  # type: ignore[no-untyp
     leader, association, _, _, director = await _setup(session, two_steps=False)
     await _add(session, leader, association, "октябрь")
     plan = await plans.current_plan(session, association.id)
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+    await NoticeRenderer("ru").deliver(session)
     review = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == director.telegram_id)
     )
     assert review is not None and review.kind == "document"
-    assert "planr:ok" in str(review.payload["buttons"])
-    await plans.decide(
-        session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+    assert "plan2:ok" in str(review.payload["buttons"])
+    await plans.decide(session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True)
     assert plan.status is PlanStatus.APPROVED
     from io import BytesIO
 
@@ -222,7 +216,7 @@ async def test_permissions(session) -> None:  # type: ignore[no-untyped-def]
         )
     plan = await plans.current_plan(session, association.id)
     with pytest.raises(PermissionDenied):
-        await plans.submit(session, Actor(member.telegram_id), plan_id=plan.id, texts=TEXTS)
+        await plans.submit(session, Actor(member.telegram_id), plan_id=plan.id)
     # a methodist (not a member) may edit; the search finds route people only
     await _add(session, deputy, association, "ноябрь", people=[leader.id])
     found = await plans.search_route_people(session, "сидор")
@@ -238,24 +232,25 @@ async def test_proposals_and_progress(session) -> None:  # type: ignore[no-untyp
         association_id=association.id,
         when=plans.parse_when("февраль", 2026),
         topic="Обмен опытом по ВПР",
-        texts=TEXTS,
     )
+    await NoticeRenderer("ru").deliver(session)
     to_leader = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == leader.telegram_id)
     )
-    assert to_leader is not None and "planp:acc" in str(to_leader.payload["buttons"])
+    assert to_leader is not None and "plan2:pans" in str(to_leader.payload["buttons"])
     with pytest.raises(PermissionDenied):
         await plans.decide_proposal(
-            session, Actor(member.telegram_id), proposal_id=proposal.id, accept=True, texts=TEXTS
+            session, Actor(member.telegram_id), proposal_id=proposal.id, accept=True
         )
     await plans.decide_proposal(
-        session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=True, texts=TEXTS
+        session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=True
     )
     assert proposal.status is ProposalStatus.ACCEPTED
     with pytest.raises(plans.ProposalDecided):
         await plans.decide_proposal(
-            session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=False, texts=TEXTS
+            session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=False
         )
+    await NoticeRenderer("ru").deliver(session)
     told = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == member.telegram_id)
     )
@@ -267,10 +262,8 @@ async def test_proposals_and_progress(session) -> None:  # type: ignore[no-untyp
         await plans.mark_progress(
             session, Actor(leader.telegram_id), item_id=item.id, status=PlanItemStatus.CANCELLED
         )
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
-    await plans.decide(
-        session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+    await plans.decide(session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True)
     await plans.mark_progress(
         session, Actor(leader.telegram_id), item_id=item.id, status=PlanItemStatus.MOVED
     )

@@ -56,36 +56,37 @@ async def _world(harness, fake_api) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _add_item(fake_api, screen: dict, when: str, topic: str, form: str) -> dict:  # type: ignore[no-untyped-def]
-    await press(fake_api, LEADER, screen, "Добавить", "Когда?")
-    await say(fake_api, LEADER, when, "Тема пункта")
-    forms = await say(fake_api, LEADER, topic, "В какой форме")
-    people = await press(fake_api, LEADER, forms, form, "Кто отвечает")
+    await press(fake_api, LEADER, screen, "Добавить", "Укажите месяц или дату")
+    await say(fake_api, LEADER, when, "Напишите тему пункта")
+    forms = await say(fake_api, LEADER, topic, "Выберите форму проведения")
+    people = await press(fake_api, LEADER, forms, form, "Выберите ответственных")
     fake_api.user_presses(LEADER, people, button(people, "Петров"))
     chat = fake_api.world.chat(LEADER)
-    await fake_api.wait_for(lambda: "☑️ Петров" in str(chat.messages[people["message_id"]]))
+    await fake_api.wait_for(lambda: "✅ Петров" in str(chat.messages[people["message_id"]]))
     people = chat.messages[people["message_id"]]
-    await press(fake_api, LEADER, people, "Готово", "Ожидаемый результат")
+    await press(fake_api, LEADER, people, "Готово", "Какой ожидаемый результат")
     return await say(fake_api, LEADER, "Методические рекомендации", "Пункт добавлен")
 
 
 async def _set_route(fake_api, route: dict, label: str, search: str, position: str) -> dict:  # type: ignore[no-untyped-def]
     await press(fake_api, LEADER, route, label, "часть фамилии")
     found = await say(fake_api, LEADER, search, "Выберите")
-    await press(fake_api, LEADER, found, search[:4].capitalize(), "Должность")
+    await press(fake_api, LEADER, found, search[:4].capitalize(), "Укажите должность")
     saved = await say(fake_api, LEADER, position, "Маршрут сохранён")
+    assert button(saved, "К плану").startswith("plan2:assoc:")  # no dead end
     return await press(fake_api, LEADER, saved, "Маршрут", "Маршрут утверждения")
 
 
 async def _submit(fake_api) -> None:  # type: ignore[no-untyped-def]
     screen = await say(fake_api, LEADER, "/plan", "План работы")
-    checks = await press(fake_api, LEADER, screen, "Отправить", "Перед отправкой")
+    checks = await press(fake_api, LEADER, screen, "На согласование", "Перед отправкой")
     fake_api.user_presses(LEADER, checks, button(checks, "тправить"))
 
 
 async def test_plan_from_dialog_to_approval(harness, fake_api):
     await _world(harness, fake_api)
     screen = await say(fake_api, LEADER, "/plan", "Пунктов пока нет")
-    await press(fake_api, LEADER, screen, "Добавить", "Когда?")
+    await press(fake_api, LEADER, screen, "Добавить", "Укажите месяц или дату")
     await say(fake_api, LEADER, "когда-нибудь", "Напишите месяц или дату")
     await say(fake_api, LEADER, "/cancel")
     for when, topic, form in (
@@ -108,13 +109,13 @@ async def test_plan_from_dialog_to_approval(harness, fake_api):
     assert "Согласование: Сидорова" in route["text"] and "Утверждение: Кузнецов" in route["text"]
 
     screen = await say(fake_api, LEADER, "/plan", "План работы")
-    checks = await press(fake_api, LEADER, screen, "Отправить", "Перед отправкой")
+    checks = await press(fake_api, LEADER, screen, "На согласование", "Перед отправкой")
     assert "Месяцы без мероприятий" in checks["text"] and "сентябрь" in checks["text"]
     assert "меньше 4" not in checks["text"]
     fake_api.user_presses(LEADER, checks, button(checks, "Всё равно отправить"))
     await harness.app.bot_data["outbox"].drain()
 
-    review = await fake_api.wait_for_message(DEPUTY, "Этап: согласование")
+    review = await fake_api.wait_for_message(DEPUTY, "направлен вам на согласование")
     assert review["document"]["file_name"].endswith(".pdf")
     # the approver presses a forged button for the agreement step: refused with an alert
     fake_api.user_presses(DIRECTOR, review, button(review, "Согласовать"))
@@ -122,27 +123,31 @@ async def test_plan_from_dialog_to_approval(harness, fake_api):
         lambda: any(c.params.get("show_alert") for c in fake_api.calls_of("answerCallbackQuery"))
     )
     fake_api.user_presses(DEPUTY, review, button(review, "Согласовать"))
-    await fake_api.wait_for_message(DEPUTY, "Согласовано")
+    agreed = await fake_api.wait_for_message(DEPUTY, "Согласовано")
+    assert agreed["message_id"] == review["message_id"] and not agreed.get("reply_markup")
     await harness.app.bot_data["outbox"].drain()
-    await fake_api.wait_for_message(LEADER, "согласовал(а) план")
+    await fake_api.wait_for_message(LEADER, "согласован (Сидорова Мария Ивановна)")
 
-    review = await fake_api.wait_for_message(DIRECTOR, "Этап: утверждение")
+    review = await fake_api.wait_for_message(DIRECTOR, "направлен вам на утверждение")
     await press(fake_api, DIRECTOR, review, "Вернуть", "Что нужно исправить")
     await say(fake_api, DIRECTOR, "Добавьте заседание в марте", "возвращён руководителю")
+    settled = fake_api.world.chat(DIRECTOR).messages[review["message_id"]]
+    assert "возвращён руководителю" in settled["caption"] and not settled.get("reply_markup")
     await harness.app.bot_data["outbox"].drain()
-    returned = await fake_api.wait_for_message(LEADER, "вернул(а) план")
+    returned = await fake_api.wait_for_message(LEADER, "возвращён на доработку (Кузнецов")
     assert "Добавьте заседание в марте" in returned["text"]
 
     await _submit(fake_api)
     await harness.app.bot_data["outbox"].drain()
-    review = await fake_api.wait_for_message(DEPUTY, "Этап: согласование")
+    review = await fake_api.wait_for_message(DEPUTY, "направлен вам на согласование")
     fake_api.user_presses(DEPUTY, review, button(review, "Согласовать"))
     await harness.app.bot_data["outbox"].drain()
-    review = await fake_api.wait_for_message(DIRECTOR, "Этап: утверждение")
+    review = await fake_api.wait_for_message(DIRECTOR, "направлен вам на утверждение")
     fake_api.user_presses(DIRECTOR, review, button(review, "Утвердить"))
-    await fake_api.wait_for_message(DIRECTOR, "Утверждено")
+    approved = await fake_api.wait_for_message(DIRECTOR, "Утверждено")
+    assert approved["message_id"] == review["message_id"] and not approved.get("reply_markup")
     await harness.app.bot_data["outbox"].drain()
-    await fake_api.wait_for_message(LEADER, "утвердил(а) план")
+    await fake_api.wait_for_message(LEADER, "утверждён (версия 1, Кузнецов Олег Викторович)")
     posted = await fake_api.wait_for_message(GROUP, "утверждён")
     assert posted["document"]["file_name"].endswith(".pdf")
 
