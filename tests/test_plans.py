@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 import handlers.plans  # noqa: F401  (the words of the plan notices)
+from bot.i18n import Translator
 from bot.notices import NoticeRenderer
+from handlers.plans.wording import clip, status_title
 from models import NetworkRole, OutboxMessage
+from models.db import unit_of_work
 from models.plans import PlanApproval, PlanItemStatus, PlanStatus, ProposalStatus, RouteStep
 from services import plans
 from services.access import Actor
@@ -275,3 +279,101 @@ def test_a_decision_is_dated_where_the_association_is() -> None:
     assert plans._day(late_evening_utc, "Europe/Moscow") == date(2026, 11, 26)
     assert plans._day(late_evening_utc, "Asia/Novosibirsk") == date(2026, 11, 26)
     assert plans._day(late_evening_utc, "Europe/London") == date(2026, 11, 25)
+
+
+async def _submitted(sessions, *, two_steps: bool):  # type: ignore[no-untyped-def]
+    """A world whose plan is sent along its route (one item), committed."""
+    async with unit_of_work(sessions) as session:
+        people = await _setup(session, two_steps=two_steps)
+        leader, association = people[0], people[1]
+        await _add(session, leader, association, "октябрь")
+        plan = await plans.current_plan(session, association.id)
+        await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+        await NoticeRenderer("ru").deliver(session)
+    return plan, *people
+
+
+async def test_two_presses_at_once_decide_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    plan, leader, _, _, _, director = await _submitted(sessions, two_steps=False)
+    said: list[str] = []
+
+    async def approve() -> None:
+        try:
+            async with unit_of_work(sessions) as session:
+                await plans.decide(
+                    session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True
+                )
+                await NoticeRenderer("ru").deliver(session)
+            said.append("decided")
+        except plans.PlanAlreadyDecided as error:
+            said.append(Translator("ru").plain(error.message))
+
+    await asyncio.gather(approve(), approve())
+    assert sorted(said) == [
+        "decided",
+        "Этот этап рассмотрения плана уже пройден: от вас больше ничего не требуется.",
+    ]
+    async with sessions() as session:
+        decisions = (await session.scalars(select(PlanApproval))).all()
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == leader.telegram_id)
+            )
+        ).all()
+        group = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == -100900))
+        ).all()
+    assert [d.decision for d in decisions] == ["approved"]
+    assert len(told) == 1 and "утверждён" in told[0].payload["text"]
+    assert len(group) == 1
+
+
+async def test_an_approval_and_a_return_at_once_decide_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    plan, _, _, _, deputy, _ = await _submitted(sessions, two_steps=True)
+    outcomes: list[str] = []
+
+    async def decide(accept: bool) -> None:
+        try:
+            async with unit_of_work(sessions) as session:
+                await plans.decide(
+                    session,
+                    Actor(deputy.telegram_id),
+                    plan_id=plan.id,
+                    step=0,
+                    accept=accept,
+                    comment="Уточните сроки",
+                )
+                await NoticeRenderer("ru").deliver(session)
+            outcomes.append("agreed" if accept else "returned")
+        except plans.PlanAlreadyDecided:
+            outcomes.append("refused")
+
+    await asyncio.gather(decide(True), decide(False))
+    assert sorted(outcomes) in (["agreed", "refused"], ["refused", "returned"])
+    async with sessions() as session:
+        decisions = (await session.scalars(select(PlanApproval))).all()
+        fresh = await session.get_one(type(plan), plan.id)
+    assert len(decisions) == 1
+    expected = PlanStatus.AGREED if "agreed" in outcomes else PlanStatus.RETURNED
+    assert fresh.status is expected
+
+
+async def test_the_status_reads_after_the_step_actually_taken(session) -> None:  # type: ignore[no-untyped-def]
+    ru = Translator("ru")
+    for two_steps, expected in (
+        (False, "направлен на утверждение"),
+        (True, "направлен на согласование"),
+    ):
+        leader, association, *_ = await _setup(session, two_steps=two_steps)
+        await _add(session, leader, association, "октябрь")
+        plan = await plans.current_plan(session, association.id)
+        await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+        assert status_title(ru, plan) == expected
+    plan.status, plan.current_step = PlanStatus.AGREED, 1
+    assert status_title(ru, plan) == "согласован, ожидает утверждения"
+
+
+def test_item_labels_are_cut_on_a_word_with_an_ellipsis() -> None:
+    label = clip("1. Формирование функциональной грамотности школьников")
+    assert label == "1. Формирование функциональной…" and len(label) <= 40
+    assert clip("1. Итоги года") == "1. Итоги года"

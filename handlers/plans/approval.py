@@ -14,7 +14,6 @@ from bot.buttons import Settled
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
-from bot.errors import refuse
 from bot.replies import ack
 from handlers.plans.buttons import BUTTONS, Accept, Return
 from models.plans import PlanStatus
@@ -29,13 +28,11 @@ RETURN = register_dialog(Dialog("planx"))
 @BUTTONS.on(Accept)
 async def accept(update: Update, context: BotContext, press: Accept) -> Settled:
     t = context.t
-    try:
-        plan = await service.decide(
-            context.session, context.actor, plan_id=press.plan_id, step=press.step, accept=True
-        )
-    except service.PlanAlreadyDecided as error:
-        await refuse(update, context, error)
-        return Settled(t.gettext("This step is already decided."))
+    # A second press of the same buttons (the first one settled them) is refused with
+    # PlanAlreadyDecided, explained in an alert by the error handler.
+    plan = await service.decide(
+        context.session, context.actor, plan_id=press.plan_id, step=press.step, accept=True
+    )
     await ack(update, t.plain("Thank you, your decision is recorded."))
     if plan.status is PlanStatus.APPROVED:
         return Settled(t.gettext("✅ Approved. The leader will be notified."))
@@ -43,18 +40,13 @@ async def accept(update: Update, context: BotContext, press: Accept) -> Settled:
 
 
 @BUTTONS.on(Return)
-async def return_plan(update: Update, context: BotContext, press: Return) -> Settled | None:
-    try:
-        await service.deciding_plan(
-            context.session, context.actor, plan_id=press.plan_id, step=press.step
-        )
-    except service.PlanAlreadyDecided as error:
-        await refuse(update, context, error)
-        return Settled(context.t.gettext("This step is already decided."))
+async def return_plan(update: Update, context: BotContext, press: Return) -> None:
+    await service.deciding_plan(
+        context.session, context.actor, plan_id=press.plan_id, step=press.step
+    )
     await ack(update)
     data = {"plan_id": press.plan_id, "step": press.step, "review": _review_of(update)}
     await RETURN.start(update, context, "comment", data)
-    return None
 
 
 async def _return(turn: Turn) -> None:

@@ -10,9 +10,11 @@ from io import BytesIO
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from models import NetworkRole
+from models import NetworkRole, OutboxMessage, User
 from models.db import unit_of_work
-from models.plans import Plan, PlanStatus
+from models.plans import Plan, PlanApproval, PlanStatus, RouteStep
+from services import plans
+from services.access import Actor
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, say
@@ -165,4 +167,69 @@ async def test_plan_from_dialog_to_approval(harness, fake_api):
     assert "УТВЕРЖДАЮ" in text and "СОГЛАСОВАНО" in text and "Кузнецов" in text
     assert "план работы" in text.lower()
     assert "ПРОЕКТ" not in text
+    fake_api.assert_clean()
+
+
+async def _one_step_world(harness, fake_api) -> None:  # type: ignore[no-untyped-def]
+    """The world of `_world`, with a route of one step (the director approves) and an item."""
+    await _world(harness, fake_api)
+    async with unit_of_work(harness.sessions) as session:
+        leader = await session.scalar(select(User).where(User.telegram_id == LEADER))
+        director = await session.scalar(select(User).where(User.telegram_id == DIRECTOR))
+        assert leader is not None and director is not None
+        (association,) = await plans.my_associations(session, Actor(LEADER))
+        await plans.set_route_step(
+            session,
+            Actor(LEADER),
+            association_id=association[0].id,
+            step=RouteStep.APPROVAL,
+            user_id=director.id,
+            position="Директор",
+        )
+        await plans.add_item(
+            session,
+            Actor(LEADER),
+            association_id=association[0].id,
+            when=plans.parse_when("октябрь", 2026),
+            topic="Функциональная грамотность",
+            form="webinar",
+            responsible=[leader.id],
+            expected_result="Методические рекомендации",
+        )
+
+
+async def test_a_double_press_on_approve_decides_once(harness, fake_api):
+    await _one_step_world(harness, fake_api)
+    screen = await say(fake_api, LEADER, "/plan", "План работы")
+    checks = await press(fake_api, LEADER, screen, "На утверждение", "Перед отправкой")
+    fake_api.user_presses(LEADER, checks, button(checks, "тправить"))
+    screen = await fake_api.wait_for_message(LEADER, "направлен на утверждение")
+    assert "на согласование" not in screen["text"]
+    await harness.app.bot_data["outbox"].drain()
+    review = await fake_api.wait_for_message(DIRECTOR, "направлен вам на утверждение")
+
+    approve = button(review, "Утвердить")
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(DIRECTOR, review, approve)
+    fake_api.user_presses(DIRECTOR, review, approve)
+    answers = await fake_api.wait_for(
+        lambda: (
+            (calls := fake_api.calls_of("answerCallbackQuery")[before:])
+            and len(calls) >= 2
+            and calls
+        )
+    )
+    alerts = [c.params.get("text", "") for c in answers if c.params.get("show_alert")]
+    assert len(alerts) == 1 and "уже пройден" in alerts[0]
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(LEADER, "утверждён (версия 1, Кузнецов Олег Викторович)")
+    settled = fake_api.world.chat(DIRECTOR).messages[review["message_id"]]
+    assert not settled.get("reply_markup") and "Утверждено" in settled["caption"]
+    async with harness.sessions() as session:
+        decisions = (await session.scalars(select(PlanApproval))).all()
+        told = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == LEADER))
+        ).all()
+    assert [d.decision for d in decisions] == ["approved"]
+    assert len(told) == 1
     fake_api.assert_clean()
