@@ -81,7 +81,7 @@ def approved_post(t: Translator, notice: Notice) -> Rendered:
 def proposal(t: Translator, notice: Notice) -> Rendered:
     p = notice.params
     text = t.gettext(
-        "💡 {person} proposes a plan item: «{topic}» ({when}).",
+        "💡 {person} proposes a plan item: «{topic}». When: {when}.",
         person=p["person"],
         topic=p["topic"],
         when=when(t, *p["when"]),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import NetworkRole, OutboxMessage, User
 from models.db import unit_of_work
-from models.plans import Plan, PlanApproval, PlanStatus, RouteStep
+from models.plans import Plan, PlanApproval, PlanEntry, PlanStatus, RouteStep
 from services import plans
 from services.access import Actor
 from services.clock import set_clock
@@ -232,4 +232,35 @@ async def test_a_double_press_on_approve_decides_once(harness, fake_api):
         ).all()
     assert [d.decision for d in decisions] == ["approved"]
     assert len(told) == 1
+    fake_api.assert_clean()
+
+
+async def test_a_members_proposal_is_accepted_once_and_the_proposer_told(harness, fake_api):
+    await _world(harness, fake_api)
+    screen = await say(fake_api, MEMBER, "/plan", "План работы")
+    await press(fake_api, MEMBER, screen, "Предложить пункт", "Укажите месяц или дату")
+    await say(fake_api, MEMBER, "февраль", "Что вы предлагаете")
+    await say(fake_api, MEMBER, "Обмен опытом по ВПР", "Руководитель рассмотрит")
+    await harness.app.bot_data["outbox"].drain()
+    offer = await fake_api.wait_for_message(LEADER, "Петров Иван Сергеевич предлагает пункт плана")
+    assert "«Обмен опытом по ВПР». Срок: Февраль 2027." in offer["text"]
+
+    accept = button(offer, "Принять")
+    fake_api.user_presses(LEADER, offer, accept)
+    fake_api.user_presses(LEADER, offer, accept)
+    settled = await fake_api.wait_for_message(LEADER, "Включено в план")
+    assert settled["message_id"] == offer["message_id"] and not settled.get("reply_markup")
+    await fake_api.wait_for(
+        lambda: any(
+            "уже" in c.params.get("text", "") and c.params.get("show_alert")
+            for c in fake_api.calls_of("answerCallbackQuery")
+        )
+    )
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(
+        MEMBER, "Ваше предложение «Обмен опытом по ВПР» включено в план"
+    )
+    async with harness.sessions() as session:
+        items = (await session.scalars(select(PlanEntry))).all()
+    assert [item.topic for item in items] == ["Обмен опытом по ВПР"]
     fake_api.assert_clean()
