@@ -4,7 +4,8 @@ One module per use case: `listing` (/plan, the plan's screen, its PDF), `items` 
 item's screen, deleting, progress), `item_dialogs` (adding and changing items), `route`
 (who agrees and who approves), `submission` (checks, sending along the route),
 `approval` (the approvers' decisions), `proposals` (members' proposals), `notices` (what
-the others are told). Every button is a press of `buttons.BUTTONS`.
+the others are told). Every button is a press of `buttons.BUTTONS`; `legacy` keeps the
+decisions of version 1 buttons working.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from handlers.plans import (  # noqa: F401  (each registers its routes, dialogs,
     approval,
     item_dialogs,
     items,
+    legacy,
     notices,
     proposals,
     route,
@@ -31,3 +33,4 @@ COMMANDS = [CommandSpec("plan", N_("The year work plan and its approval"), Audie
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("plan", plan_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(BUTTONS.handler())
+    legacy.register(app)

@@ -16,6 +16,8 @@ from models.plans import Plan, PlanApproval, PlanEntry, PlanStatus, RouteStep
 from services import plans
 from services.access import Actor
 from services.clock import set_clock
+from services.notices import take_pending
+from services.outbox import Outgoing, enqueue
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, say
 
@@ -264,3 +266,24 @@ async def test_a_members_proposal_is_accepted_once_and_the_proposer_told(harness
         items = (await session.scalars(select(PlanEntry))).all()
     assert [item.topic for item in items] == ["Обмен опытом по ВПР"]
     fake_api.assert_clean()
+
+
+async def test_an_approval_button_of_version_1_still_decides(harness, fake_api):
+    """Review messages sent before the `plan2` buttons keep their Approve button working."""
+    await _one_step_world(harness, fake_api)
+    async with unit_of_work(harness.sessions) as session:
+        (association,) = await plans.my_associations(session, Actor(LEADER))
+        plan = await plans.current_plan(session, association[0].id)
+        await plans.submit(session, Actor(LEADER), plan_id=plan.id)
+        take_pending(session)  # the review notice of today is not sent: the old one was
+        old = [[{"text": "✅ Утвердить", "callback": f"planr:ok:{plan.id}:0"}]]
+        await enqueue(session, [Outgoing(chat_id=DIRECTOR, text="📋 План", buttons=old)])
+    await harness.app.bot_data["outbox"].drain()
+    review = await fake_api.wait_for_message(DIRECTOR, "📋 План")
+    fake_api.user_presses(DIRECTOR, review, button(review, "Утвердить"))
+    settled = await fake_api.wait_for_message(DIRECTOR, "Утверждено")
+    assert not settled.get("reply_markup")
+    await harness.idle()
+    async with harness.sessions() as session:
+        decided = await session.get_one(Plan, plan.id)
+    assert decided.status is PlanStatus.APPROVED
