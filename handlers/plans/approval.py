@@ -64,9 +64,8 @@ async def _return(turn: Turn) -> None:
         await turn.say(turn.t.error(error))
         return
     await turn.finish()
-    done = turn.t.gettext("↩️ The plan is returned to the leader with your comment.")
-    await _settle_review(turn, done)
-    await turn.say(done)
+    await _settle_review(turn, turn.t.gettext("↩️ Returned for revision."))
+    await turn.say(turn.t.gettext("↩️ The plan is returned to the leader with your comment."))
 
 
 def _review_of(update: Update) -> dict[str, Any] | None:

@@ -43,6 +43,14 @@ def _members(turn: Turn) -> list[tuple[str, str]]:
     return [(value, label) for value, label in turn.data["members"]]
 
 
+async def _responsible_chosen(turn: Turn) -> None:
+    """The answered question shows who was chosen (not only «Done»), without buttons."""
+    chosen = set(turn.data["people"])
+    names = [label for value, label in turn.data["members"] if value in chosen]
+    await turn.show(turn.t.gettext("Responsible: {people}", people=", ".join(names)))
+    await turn.goto("result")
+
+
 async def _save_item(turn: Turn) -> None:
     try:
         await service.add_item(
@@ -92,7 +100,7 @@ ITEM.multi_choice_step(
     prompt=N_("Choose who is responsible: one or more members, then press «Done»."),
     options=_members,
     key="people",
-    then="result",
+    then=_responsible_chosen,
 )
 ITEM.text_step(
     "result",

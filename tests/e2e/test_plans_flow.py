@@ -69,6 +69,8 @@ async def _add_item(fake_api, screen: dict, when: str, topic: str, form: str) ->
     await fake_api.wait_for(lambda: "✅ Петров" in str(chat.messages[people["message_id"]]))
     people = chat.messages[people["message_id"]]
     await press(fake_api, LEADER, people, "Готово", "Какой ожидаемый результат")
+    chosen = chat.messages[people["message_id"]]
+    assert "Ответственные: Петров И. С." in chosen["text"] and not chosen.get("reply_markup")
     return await say(fake_api, LEADER, "Методические рекомендации", "Пункт добавлен")
 
 
@@ -136,7 +138,7 @@ async def test_plan_from_dialog_to_approval(harness, fake_api):
     await press(fake_api, DIRECTOR, review, "Вернуть", "Что нужно исправить")
     await say(fake_api, DIRECTOR, "Добавьте заседание в марте", "возвращён руководителю")
     settled = fake_api.world.chat(DIRECTOR).messages[review["message_id"]]
-    assert "возвращён руководителю" in settled["caption"] and not settled.get("reply_markup")
+    assert "Возвращено на доработку" in settled["caption"] and not settled.get("reply_markup")
     await harness.app.bot_data["outbox"].drain()
     returned = await fake_api.wait_for_message(LEADER, "возвращён на доработку (Кузнецов")
     assert "Добавьте заседание в марте" in returned["text"]
