@@ -19,7 +19,7 @@ from services.clock import set_clock
 from services.notices import take_pending
 from services.outbox import Outgoing, enqueue
 from tests.factories import add_member, make_association, make_teacher
-from tests.flows import button, press, say
+from tests.flows import button, press, press_edit, say
 
 LEADER = 750_001
 MEMBER = 750_002
@@ -289,3 +289,38 @@ async def test_an_approval_button_of_version_1_still_decides(harness, fake_api):
     async with harness.sessions() as session:
         decided = await session.get_one(Plan, plan.id)
     assert decided.status is PlanStatus.APPROVED
+
+
+async def test_an_approved_plans_items_are_marked_and_changed_in_a_new_version(harness, fake_api):
+    await _one_step_world(harness, fake_api)
+    async with unit_of_work(harness.sessions) as session:
+        (association,) = await plans.my_associations(session, Actor(LEADER))
+        plan = await plans.current_plan(session, association[0].id)
+        await plans.submit(session, Actor(LEADER), plan_id=plan.id)
+        await plans.decide(session, Actor(DIRECTOR), plan_id=plan.id, step=0, accept=True)
+        await harness.app.bot_data["notices"].deliver(session)
+
+    screen = await say(fake_api, LEADER, "/plan", "Версия 1 · утверждён")
+    item = await press(fake_api, LEADER, screen, "1. Функциональная", "создаст версию 2")
+    item = await press_edit(fake_api, LEADER, item, "Отменено")  # then the list marks it ✖
+    screen = await press(fake_api, LEADER, item, "Назад", "✖ 1. Октябрь 2026")
+
+    item = await press(fake_api, LEADER, screen, "1. Функциональная", "создаст версию 2")
+    await press(fake_api, LEADER, item, "Изменить тему", "Напишите новую тему пункта")
+    saved = await say(fake_api, LEADER, "Читательская грамотность", "Сохранено")
+    screen = await press(fake_api, LEADER, saved, "К плану", "Версия 2 · черновик")
+    assert "Читательская грамотность" in screen["text"]
+    assert button(screen, "Утверждённая версия 1").startswith("plan2:pdf:")
+
+    item = await press(fake_api, LEADER, screen, "1. Читательская", "Читательская грамотность")
+    await press(fake_api, LEADER, item, "Удалить", "Пунктов пока нет")
+    await harness.idle()  # the edit leaves before the commit
+    async with harness.sessions() as session:
+        versions = (await session.scalars(select(Plan).order_by(Plan.version))).all()
+        kept = (await session.scalars(select(PlanEntry).order_by(PlanEntry.id))).all()
+    assert [(p.version, p.status) for p in versions] == [
+        (1, PlanStatus.APPROVED),
+        (2, PlanStatus.DRAFT),
+    ]
+    assert [(i.plan_id, i.topic) for i in kept] == [(versions[0].id, "Функциональная грамотность")]
+    fake_api.assert_clean()
