@@ -25,6 +25,8 @@ WHEN = N_(
     "<i>12.2026</i> or <i>15.12.2026</i>. /cancel stops."
 )
 
+PEOPLE = N_("Choose who is responsible: one or more members, then press «Done».")
+
 
 @BUTTONS.on(AddItem)
 async def add_item(update: Update, context: BotContext, press: AddItem) -> None:
@@ -47,7 +49,9 @@ async def _responsible_chosen(turn: Turn) -> None:
     """The answered question shows who was chosen (not only «Done»), without buttons."""
     chosen = set(turn.data["people"])
     names = [label for value, label in turn.data["members"] if value in chosen]
-    await turn.show(turn.t.gettext("Responsible: {people}", people=", ".join(names)))
+    t = turn.t
+    answer = t.gettext("Responsible: {people}", people=", ".join(names))
+    await turn.show(f"{t.gettext(PEOPLE)}\n\n➡️ {answer}")
     await turn.goto("result")
 
 
@@ -97,7 +101,7 @@ ITEM.choice_step(
 )
 ITEM.multi_choice_step(
     "people",
-    prompt=N_("Choose who is responsible: one or more members, then press «Done»."),
+    prompt=PEOPLE,
     options=_members,
     key="people",
     then=_responsible_chosen,
