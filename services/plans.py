@@ -704,6 +704,13 @@ async def deciding_plan(session: AsyncSession, actor: Actor, *, plan_id: int, st
     Taken under the plan's row lock (services/locks.py): of two presses at once the second
     sees the first one's decision and is told the plan is already decided.
     """
+    plan, _ = await _deciding(session, actor, plan_id, step)
+    return plan
+
+
+async def _deciding(
+    session: AsyncSession, actor: Actor, plan_id: int, step: int
+) -> tuple[Plan, User]:
     user = await require_registered(session, actor)
     try:
         plan = await lock(session, Plan, plan_id)
@@ -713,7 +720,7 @@ async def deciding_plan(session: AsyncSession, actor: Actor, *, plan_id: int, st
         raise NotYourStep()
     if plan.current_step != step or plan.status not in (PlanStatus.SUBMITTED, PlanStatus.AGREED):
         raise PlanAlreadyDecided()
-    return plan
+    return plan, user
 
 
 async def decide(
@@ -726,8 +733,7 @@ async def decide(
     comment: str = "",
 ) -> Plan:
     """The person of route step `step` agrees/approves or returns the plan, once."""
-    plan = await deciding_plan(session, actor, plan_id=plan_id, step=step)
-    user = await require_registered(session, actor)
+    plan, user = await _deciding(session, actor, plan_id, step)
     entry = plan.route[step]
     kind = RouteStep(entry["step"])
     if not accept:
