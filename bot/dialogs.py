@@ -201,6 +201,8 @@ class Dialog:
                 except InvalidInput as error:
                     await turn.refuse(error)
                     return
+                labels = ", ".join(label for v, label in options(turn) if v in chosen)
+                await turn.show(f"{_prompt(turn, prompt)}\n\n➡️ {escape(labels)}")
                 await _go_on(turn, then)
                 return
             if data.action != name or value not in {v for v, _ in options(turn)}:
