@@ -323,6 +323,7 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     await _people(harness, fake_api, TEACHER, OTHER, name_730003="Сидорова Елена Викторовна")
     async with unit_of_work(harness.sessions) as session:
         club = await session.get(Association, club_id)
+        club.organisation = "МБОУ «Лицей № 7»"
         from models import User
 
         for telegram_id in (TEACHER, OTHER):
@@ -356,6 +357,7 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     pdf_bytes = fake_api.world.files.get(pdf["document"]["file_id"]).content
     text = full_text(pdf_bytes)
     assert "КАРТОТЕКА УЧАСТНИКОВ" in text and "Петрова Мария Ивановна" in text
+    assert "МБОУ «Лицей № 7»" in text  # the association's organisation heads it
     assert "Сидорова Елена" not in text
     csv_text = fake_api.world.files.get(csv["document"]["file_id"]).content.decode("utf-8-sig")
     assert "ФИО;Организация" in csv_text and "руководитель" in csv_text
@@ -391,6 +393,10 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
     assert "ВМО учителей математики" in summary["text"]
     zones = await press(fake_api, LEADER, summary, "✏️ Часовой пояс", "В каком часовом поясе")
     summary = await press(fake_api, LEADER, zones, "Новосибирск", "Часовой пояс: Новосибирск")
+    asked = await press(fake_api, LEADER, summary, "✏️ Организация", "шапке плана")
+    assert "МБОУ «СОШ № 5»" in asked["text"]  # what it is now, kept with «Оставить»
+    summary = await say(fake_api, LEADER, "МБОУ «Гимназия № 1»", "Часовой пояс", new=True)
+    assert "Организация: МБОУ «Гимназия № 1»" in summary["text"]
     # A limit below the members it has now is refused with the count, and asked again.
     await press(fake_api, LEADER, summary, "Лимит", "лимит участников")
     summary = await say(fake_api, LEADER, "30", "Часовой пояс", new=True)
@@ -412,12 +418,14 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
         entry = await session.scalar(
             select(AuditEntry).where(AuditEntry.action == "association.edit")
         )
-    assert (club.name, club.timezone, club.member_cap) == (
+    assert (club.name, club.timezone, club.member_cap, club.organisation) == (
         "ВМО учителей математики",
         "Asia/Novosibirsk",
         30,
+        "МБОУ «Гимназия № 1»",
     )
-    assert entry is not None and set(entry.details["fields"]) == {"name", "timezone", "member_cap"}
+    changed = {"name", "timezone", "member_cap", "organisation"}
+    assert entry is not None and set(entry.details["fields"]) == changed
 
     # A member sees no such button; a forged press is refused politely and changes nothing.
     catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
@@ -473,3 +481,33 @@ async def test_a_lapsed_offer_passes_to_the_next_in_line(harness, fake_api):
     assert (await _membership(harness, club_id, NEWCOMER)).status == MembershipStatus.ACTIVE
     lapsed = await _membership(harness, club_id, OTHER)
     assert lapsed is None or lapsed.status != MembershipStatus.ACTIVE
+
+
+async def test_a_refused_offer_keeps_the_place_on_offer(harness, fake_api):
+    """Taking a place marks the offer taken, then joining is refused: nothing of it stays."""
+    from models.associations_extra import WaitingListEntry, WaitingStatus
+
+    club_id, code = await _club(harness, member_cap=2)
+    await _people(harness, fake_api, TEACHER, OTHER)
+    await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
+    full = await say(fake_api, OTHER, f"/join {code}", "нет свободных мест")
+    await press(fake_api, OTHER, full, "очередь", "под номером 1")
+    leave = await say(fake_api, TEACHER, "/leave", "Из какого объединения")
+    confirm = await press(fake_api, TEACHER, leave, "ВМО", "Выйти из")
+    await press(fake_api, TEACHER, confirm, "Да, выйти", "Вы вышли")
+    await _drain(harness)
+    offer = await fake_api.wait_for_message(OTHER, "освободилось место")
+    async with unit_of_work(harness.sessions) as session:
+        club = await session.get(Association, club_id)
+        club.status = AssociationStatus.FINISHED
+    fake_api.user_presses(OTHER, offer, button(offer, "Занять место"))
+    await fake_api.wait_for(
+        lambda: any(
+            "не принимает" in (a.get("text") or "") for a in fake_api.callback_answers.values()
+        )
+    )
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        entry = await session.scalar(select(WaitingListEntry))
+    assert entry.status == WaitingStatus.OFFERED
+    assert (await _membership(harness, club_id, OTHER)) is None

@@ -244,3 +244,19 @@ async def test_a_child_community_binds_its_own_group(harness, fake_api):
     fake_api.join_request(MEMBER, GROUP, parent_link)
     await fake_api.wait_for(lambda: len(fake_api.calls_of("approveChatJoinRequest")) == 1)
     assert fake_api.calls_of("approveChatJoinRequest")[0].params["chat_id"] == GROUP
+
+
+async def test_members_who_joined_before_the_binding_get_the_link(harness, fake_api):
+    _club_id, _code, link = await _bound(harness, fake_api)
+    await harness.app.bot_data["outbox"].drain()
+    told = await fake_api.wait_for_message(MEMBER, "появилась группа")
+    assert link in told["text"] and "подайте заявку" in told["text"]
+    assert not any("появилась группа" in m.get("text", "") for m in fake_api.sent_to(LEADER))
+
+    # The card shows a member the way into the group; an outsider sees no link.
+    catalogue = await say(fake_api, MEMBER, "/associations", "Объединения")
+    card = await press(fake_api, MEMBER, catalogue, "ВМО учителей математики", "Тема:")
+    assert f"Группа объединения: {link}" in card["text"]
+    catalogue = await say(fake_api, OUTSIDER, "/associations", "Объединения")
+    card = await press(fake_api, OUTSIDER, catalogue, "ВМО учителей математики", "Тема:")
+    assert link not in card["text"]
