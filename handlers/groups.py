@@ -6,7 +6,6 @@ import logging
 
 from telegram import ChatMember, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ChatJoinRequestHandler,
@@ -18,9 +17,7 @@ from telegram.ext import (
 
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.i18n import person_translator
 from bot.replies import reply
-from handlers.associations.links import join_link
 from services import associations, memberships
 from services.texts import N_
 
@@ -142,42 +139,20 @@ async def bind(update: Update, context: BotContext) -> None:
 
 
 async def join_request(update: Update, context: BotContext) -> None:
-    """Let in the association's members; decline others with a private explanation."""
+    """Let in the association's members; decline others (told privately how to join)."""
     request = update.chat_join_request
     if request is None:
         return
     decision = await memberships.decide_chat_join(
-        context.session, chat_id=request.chat.id, telegram_id=request.from_user.id
+        context.session,
+        chat_id=request.chat.id,
+        telegram_id=request.from_user.id,
+        user_chat_id=request.user_chat_id,
     )
-    if decision.verdict == memberships.ChatVerdict.UNKNOWN_CHAT:
-        return
-    association = decision.association
-    assert association is not None
-    t = person_translator(decision.user, context.settings.default_language)
     if decision.verdict == memberships.ChatVerdict.APPROVE:
         await request.approve()
-        return
-    await request.decline()
-    link = join_link(association, bot=context.bot)
-    if decision.verdict == memberships.ChatVerdict.UNREGISTERED:
-        text = t.gettext(
-            "Hello! The group «{name}» is only for members of the association. Please register "
-            "in the bot and join the association with this link: {link} — then ask to join the "
-            "group again.",
-            name=association.name,
-            link=link,
-        )
-    else:
-        text = t.gettext(
-            "Hello! The group «{name}» is only for members of the association, and you are not "
-            "a member yet. Join with this link: {link} — then ask to join the group again.",
-            name=association.name,
-            link=link,
-        )
-    try:
-        await context.bot.send_message(request.user_chat_id, text)
-    except TelegramError as error:
-        log.info("could not explain a declined join request: %s", error)
+    elif decision.verdict != memberships.ChatVerdict.UNKNOWN_CHAT:
+        await request.decline()  # the person is told why through the outbox
 
 
 async def member_changed(update: Update, context: BotContext) -> None:

@@ -778,9 +778,10 @@ class ChatJoinDecision:
 
 
 async def decide_chat_join(
-    session: AsyncSession, *, chat_id: int, telegram_id: int
+    session: AsyncSession, *, chat_id: int, telegram_id: int, user_chat_id: int | None = None
 ) -> ChatJoinDecision:
-    """A join request to a bound group: only active members of its association get in."""
+    """A join request to a bound group: only active members of its association get in;
+    anyone else is told privately (at `user_chat_id`) how to join the association first."""
     association = await session.scalar(select(Association).where(Association.chat_id == chat_id))
     if association is None:
         return ChatJoinDecision(ChatVerdict.UNKNOWN_CHAT, None, None)
@@ -802,6 +803,16 @@ async def decide_chat_join(
         target_id=association.id,
         verdict=verdict.value,
     )
+    if verdict != ChatVerdict.APPROVE:
+        recipient = {"user": user} if user is not None else {"chat_id": user_chat_id or telegram_id}
+        tell(
+            session,
+            Notice(
+                "associations.group_declined",
+                {"association": association, "registered": verdict == ChatVerdict.NOT_MEMBER},
+                **recipient,
+            ),
+        )
     return ChatJoinDecision(verdict, association, user)
 
 

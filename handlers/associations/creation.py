@@ -8,10 +8,10 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.dialogs import Turn
-from bot.replies import reply
 from handlers.associations import creation_steps, summary
 from handlers.associations.draft import CREATE, next_step
 from services import associations
+from services.access import require_registered
 from services.catalogs import SUBJECTS
 from services.formatting import TIME_ZONES
 from services.texts import N_
@@ -24,11 +24,8 @@ async def new_association(update: Update, context: BotContext) -> None:
 
 
 async def propose(update: Update, context: BotContext) -> None:
-    user = context.user
-    if user is None or not user.is_registered:
-        await reply(update, context, context.t.gettext("Please register first: send /start."))
-        return
-    data = {"mode": "propose", "organisation_suggested": user.organisation}
+    initiator = await require_registered(context.session, context.actor)
+    data = {"mode": "propose", "organisation_suggested": initiator.organisation}
     await CREATE.start(update, context, "kind", data)
 
 

@@ -179,3 +179,27 @@ def group_welcome(t: Translator, notice: Notice) -> Rendered:
     if association.rules_text:
         text += "\n\n" + t.gettext("<b>Rules</b>\n{rules}", rules=association.rules_text)
     return Rendered(text, [[{"text": t.plain("🤖 Open the bot"), "url": bot_link()}]])
+
+
+@renders("associations.group_declined")
+def group_declined(t: Translator, notice: Notice) -> Rendered:
+    association = notice.params["association"]
+    link = join_link(association)
+    if not notice.params["registered"]:
+        return Rendered(
+            t.gettext(
+                "Hello! The group «{name}» is only for members of the association. Please "
+                "register in the bot and join the association with this link: {link} — then ask "
+                "to join the group again.",
+                name=association.name,
+                link=link,
+            )
+        )
+    return Rendered(
+        t.gettext(
+            "Hello! The group «{name}» is only for members of the association, and you are not "
+            "a member yet. Join with this link: {link} — then ask to join the group again.",
+            name=association.name,
+            link=link,
+        )
+    )
