@@ -4,10 +4,13 @@ in creation_steps.py; the summary and saving in summary.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+
 from telegram import Update
 
 from bot.context import BotContext
-from bot.dialogs import Turn
+from bot.dialogs import Options, Turn
 from handlers.associations import creation_steps, summary
 from handlers.associations.draft import CREATE, next_step
 from services import associations
@@ -66,7 +69,7 @@ def _organisation_prompt(turn: Turn) -> str:
     return text
 
 
-def _options(titles):  # type: ignore[no-untyped-def]
+def _options(titles: Mapping[StrEnum, str]) -> Options:
     """Choice options from a {enum: title} table."""
 
     def options(turn: Turn) -> list[tuple[str, str]]:
