@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import ChatMember, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import (
@@ -20,8 +18,6 @@ from bot.context import BotContext
 from bot.replies import reply
 from services import associations, memberships
 from services.texts import N_
-
-log = logging.getLogger(__name__)
 
 COMMANDS = [
     CommandSpec(
