@@ -511,3 +511,14 @@ async def test_a_refused_offer_keeps_the_place_on_offer(harness, fake_api):
         entry = await session.scalar(select(WaitingListEntry))
     assert entry.status == WaitingStatus.OFFERED
     assert (await _membership(harness, club_id, OTHER)) is None
+
+
+async def test_a_button_of_the_old_format_is_answered_as_out_of_date(harness, fake_api):
+    club_id, _ = await _club(harness)
+    await _people(harness, fake_api, TEACHER)
+    catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(TEACHER, catalogue, f"as:card:{club_id}")  # before the as2 format
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    answer = fake_api.calls_of("answerCallbackQuery")[-1].params
+    assert answer.get("show_alert") and "устарела" in answer["text"]
