@@ -517,8 +517,14 @@ async def test_a_button_of_the_old_format_is_answered_as_out_of_date(harness, fa
     club_id, _ = await _club(harness)
     await _people(harness, fake_api, TEACHER)
     catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
+    old = f"as:card:{club_id}"  # a catalogue sent before the as2 format
+    sent_before = {
+        **catalogue,
+        "reply_markup": {"inline_keyboard": [[{"text": "ВМО", "callback_data": old}]]},
+    }
+    fake_api.world.chat(TEACHER).messages[catalogue["message_id"]] = sent_before
     before = len(fake_api.calls_of("answerCallbackQuery"))
-    fake_api.user_presses(TEACHER, catalogue, f"as:card:{club_id}")  # before the as2 format
+    fake_api.user_presses(TEACHER, sent_before, old)
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
     answer = fake_api.calls_of("answerCallbackQuery")[-1].params
     assert answer.get("show_alert") and "устарела" in answer["text"]
