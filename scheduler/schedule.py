@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
+from scheduler.associations import pass_on_lapsed_offers
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,4 +30,5 @@ class Sweep:
 
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
+    Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
 )

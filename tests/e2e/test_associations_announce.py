@@ -82,7 +82,7 @@ async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(ha
     where = await _toggle(fake_api, where, "каждому участнику", "✅ Лично каждому")
     when = await press(fake_api, LEADER, where, "Далее", "Когда отправить")
     await say(fake_api, LEADER, "31.02.2026 10:00", "ДД.ММ.ГГГГ ЧЧ:ММ")
-    await say(fake_api, LEADER, "25.11.2026 10:00", "уже прошёл")
+    await say(fake_api, LEADER, "25.11.2026 10:00", "уже прошло")
     when = await fake_api.wait_for_message(LEADER, "Когда отправить")
     preview = await press(fake_api, LEADER, when, "Сейчас", "Куда: группа, с закреплением")
     shown = fake_api.sent_to(LEADER)[-2]

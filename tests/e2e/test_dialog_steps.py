@@ -95,7 +95,8 @@ async def test_a_person_walks_through_the_declarative_steps(harness, fake_api) -
     tastes = await fake_api.wait_for_message(PERSON, "Tastes?", edits=False)
     for label in ("Sweet", "Bitter", "Umami"):
         tastes = await _toggle(fake_api, tastes, label, on=True)
-    await press(fake_api, PERSON, tastes, "Готово", "Не удалось принять ответ")  # three: refused by the check
+    # Three chosen: refused by the check, and asked again.
+    await press(fake_api, PERSON, tastes, "Готово", "Не удалось принять ответ")
     tastes = await fake_api.wait_for_message(PERSON, "Tastes?", edits=False)
     tastes = await _toggle(fake_api, tastes, "Umami", on=False)
     note = await press(fake_api, PERSON, tastes, "Готово", "Note?")
