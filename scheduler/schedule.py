@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
+from scheduler import announcements, events
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,4 +30,8 @@ class Sweep:
 
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
+    Sweep(
+        "announcement-summaries", every=timedelta(seconds=30), run=announcements.delivery_summaries
+    ),
+    Sweep("event-digest", every=timedelta(hours=1), run=events.weekly_digest, first=30.0),
 )
