@@ -1,11 +1,14 @@
-"""Newsletter sweeps: start scheduled ones, edit the live progress message, report at the end;
-and the weekly digest of events.
+"""The newsletter sweep: start scheduled ones, edit the live progress message, report at the
+end (the report and the recipients' copies are notices, worded in handlers/newsletters/notices.py).
 
 The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); once the
 worker has delivered it, this sweep edits it in place at most every `PROGRESS_EVERY` seconds
 (the edit answers the author's own newsletter, so it is made directly). When no row of the
-batch is pending any more, the newsletter is closed and the report (and a CSV of who was not
-reached and why) is enqueued with dedupe keys, so a sweep run twice reports once.
+batch is pending any more, the newsletter is closed and the author is told the report (and
+given a CSV of who was not reached and why) with dedupe keys, so a sweep run twice reports once.
+
+It is still a job callback rather than a row of scheduler/schedule.py because its progress
+edits call the Bot API; it registers itself here, not from the handlers.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import logging
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
@@ -21,11 +25,9 @@ from telegram.ext import ContextTypes
 from bot.callbacks import cb
 from bot.i18n import Translator, person_translator
 from models import User
-from models.db import unit_of_work
 from models.newsletters import Newsletter
 from scheduler import jobs
 from scheduler.outbox import keyboard
-from services import events as event_service
 from services import newsletters
 from services.clock import now
 from services.outbox import BatchProgress, batch_progress
@@ -81,73 +83,30 @@ def progress_text(
     return "\n".join(lines)
 
 
-def report_text(t: Translator, newsletter: Newsletter, progress: BatchProgress) -> str:
-    cancelled = progress.cancelled > 0
-    lines = [
-        t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter.id)
-        if cancelled
-        else t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter.id),
-        t.ngettext("Delivered to {n} person.", "Delivered to {n} people.", progress.sent),
-    ]
-    if progress.blocked:
-        lines.append(
-            t.ngettext(
-                "{n} person has blocked the bot.",
-                "{n} people have blocked the bot.",
-                progress.blocked,
-            )
-        )
-    if progress.failed:
-        lines.append(
-            t.ngettext("{n} message was refused.", "{n} messages were refused.", progress.failed)
-        )
-    if progress.unconfirmed:
-        lines.append(
-            t.ngettext(
-                "{n} message was on its way when the bot restarted: it may or may not have "
-                "arrived and was not sent again.",
-                "{n} messages were on their way when the bot restarted: they may or may not "
-                "have arrived and were not sent again.",
-                progress.unconfirmed,
-            )
-        )
-    if cancelled:
-        lines.append(
-            t.ngettext(
-                "{n} message was not sent because you stopped the newsletter.",
-                "{n} messages were not sent because you stopped the newsletter.",
-                progress.cancelled,
-            )
-        )
-    if progress.blocked or progress.failed or progress.unconfirmed:
-        lines.append(t.gettext("The attached table lists whom it did not reach, and why."))
-    return "\n".join(lines)
-
-
-async def start_newsletter(session, newsletter: Newsletter, t: Translator, rate: float) -> int:  # type: ignore[no-untyped-def]
-    """Start sending (the dialog's "send now", or a scheduled one whose time has come)."""
-    return await newsletters.start(
-        session,
-        newsletter,
-        progress_text=lambda started: progress_text(t, started, None, rate),
-        progress_buttons=stop_buttons(t, newsletter.id),
-    )
+async def start_due(session: AsyncSession, *, rate: float) -> None:
+    """Start the scheduled newsletters whose time has come."""
+    for newsletter in await newsletters.due(session):
+        with contextlib.suppress(newsletters.TooLate):  # cancelled or started meanwhile
+            await newsletters.start(session, newsletter, rate=rate)
 
 
 async def run_newsletters(
-    sessions, bot: Bot, *, default_language: str, rate: float, force_edit: bool = False
-) -> None:  # type: ignore[no-untyped-def]
-    """One pass: start what is due, update progress messages, close what is finished."""
-    async with unit_of_work(sessions) as session:
-        for newsletter in await newsletters.due(session):
-            author = await session.get(User, newsletter.author_id)
-            with contextlib.suppress(newsletters.TooLate):  # cancelled or started meanwhile
-                await start_newsletter(
-                    session, newsletter, person_translator(author, default_language), rate
-                )
-    async with unit_of_work(sessions) as session:
+    runner: jobs.SweepRunner,
+    bot: Bot,
+    *,
+    default_language: str,
+    rate: float,
+    force_edit: bool = False,
+) -> None:
+    """One pass: start what is due, update progress messages, close what is finished
+    (each in its own unit of work, run by the sweeps' runner)."""
+
+    async def follow(session: AsyncSession) -> None:
         for newsletter in await newsletters.sending(session):
             await _follow(session, bot, newsletter, default_language, rate, force_edit)
+
+    await runner.run(lambda session: start_due(session, rate=rate))
+    await runner.run(follow)
 
 
 async def _follow(
@@ -163,14 +122,7 @@ async def _follow(
             await _edit(
                 bot, newsletter, message_id, progress_text(t, newsletter, progress, rate), None
             )
-        await newsletters.finish(
-            session,
-            newsletter,
-            report_text=report_text(t, newsletter, progress),
-            report_caption=t.gettext("Not reached: newsletter #{id}", id=newsletter.id),
-            cancelled=progress.cancelled > 0,
-            translate=t.plain,
-        )
+        await newsletters.finish(session, newsletter, progress, translate=t.plain)
         return
     if message_id is None:
         return
@@ -201,42 +153,11 @@ async def _edit(bot: Bot, newsletter: Newsletter, message_id: int, text: str, bu
 async def newsletters_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = context.bot_data["settings"]
     await run_newsletters(
-        context.bot_data["sessions"],
+        jobs.runner_of(context),
         context.bot,
         default_language=settings.default_language,
         rate=settings.outbox_rate_per_second,
     )
-    context.bot_data["outbox"].wake()
 
 
-async def digest_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = context.bot_data["settings"]
-    await jobs.sweep_into_outbox(
-        context,
-        lambda session: event_service.enqueue_weekly_digests(
-            session,
-            render=lambda user, items: render_digest(
-                person_translator(user, settings.default_language), items
-            ),
-            timezone=settings.default_timezone,
-        ),
-    )
-
-
-def render_digest(t: Translator, items: list[event_service.Item]) -> str:
-    lines = [t.gettext("<b>Events of the coming week</b>")]
-    for item in items:
-        when = event_service.format_when(item, t.language)
-        if item.link:
-            lines.append(
-                t.gettext(
-                    '• {when} — <a href="{link}">{title}</a>',
-                    when=when,
-                    link=item.link,
-                    title=item.title,
-                )
-            )
-        else:
-            lines.append(t.gettext("• {when} — {title}", when=when, title=item.title))
-    lines.append(t.gettext("All events: /events"))
-    return "\n".join(lines)
+jobs.add_sweep(newsletters_sweep, every=timedelta(seconds=2), name="newsletters", first=1.0)
