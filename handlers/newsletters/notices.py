@@ -3,6 +3,8 @@ sender), the author's progress message, the report and its table of whom it did 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.i18n import Translator
 from bot.notices import Rendered, renders
 from scheduler.newsletters import progress_text, stop_buttons
@@ -31,7 +33,14 @@ def copy_text(t: Translator, text: str, author: str, association: str | None) ->
 @renders("newsletter.copy")
 def newsletter_copy(t: Translator, notice: Notice) -> Rendered:
     p = notice.params
-    return Rendered(copy_text(t, p["text"], p["author"], p["association"]), p["buttons"])
+    return Rendered(_same_copy(t, p["text"], p["author"], p["association"]), p["buttons"])
+
+
+@lru_cache(maxsize=64)
+def _same_copy(t: Translator, text: str, author: str, association: str | None) -> str:
+    """Thousands of recipients share a few languages: each copy is worded once per
+    language (the renderer keeps one Translator per language)."""
+    return copy_text(t, text, author, association)
 
 
 @renders("newsletter.progress")
