@@ -402,6 +402,11 @@ async def progress_message_id(session: AsyncSession, newsletter: Newsletter) -> 
 
 
 CSV_HEADER = (N_("Telegram ID"), N_("Name"), N_("Status"), N_("Reason"), N_("Details"))
+STATUSES = {
+    OutboxStatus.BLOCKED: N_("blocked"),
+    OutboxStatus.FAILED: N_("not delivered"),
+    OutboxStatus.UNCONFIRMED: N_("unknown"),
+}
 REASONS = {
     OutboxStatus.BLOCKED: N_("blocked the bot"),
     OutboxStatus.FAILED: N_("not delivered: refused by Telegram"),
@@ -431,7 +436,7 @@ async def failure_csv(
             [
                 row.chat_id,
                 names.get(row.chat_id) or "",
-                row.status.value,
+                translate(STATUSES[row.status]),
                 translate(REASONS[row.status]),
                 (row.last_error or "")[:200],
             ]

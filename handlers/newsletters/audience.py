@@ -25,8 +25,9 @@ ROLE_TITLES: dict[str, str] = {
     MemberRole.ADMINISTRATOR.value: T_("association administrators"),
     MemberRole.EXPERT.value: T_("association experts"),
     MemberRole.MEMBER.value: T_("ordinary association members"),
-    NetworkRole.METHODIST.value: T_("network methodists"),
-    NetworkRole.APPROVER.value: T_("approvers"),
+    # Not the access errors' "network methodists"/"approvers": those are in the dative.
+    NetworkRole.METHODIST.value: T_("methodists of the network"),
+    NetworkRole.APPROVER.value: T_("plan approvers"),
     NetworkRole.EXPERT.value: T_("network experts"),
 }
 

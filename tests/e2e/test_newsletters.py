@@ -344,6 +344,13 @@ async def test_russian_texts_and_plurals(harness, fake_api):  # type: ignore[no-
     buttons = await say(api, METHODIST, "Привет", "кнопки-ссылки")
     audience = await press(api, METHODIST, buttons, "Без кнопок", "Кто получит")
     assert "2 человека" in audience["text"]
+    assert "Получатели сейчас — все" in audience["text"]  # one dash, no double colon
+    # Role buttons are recipients (nominative), not the access errors' dative forms.
+    roles = await press(api, METHODIST, audience, "👤", "Выберите роль получателей")
+    labels = [b["text"] for row in roles["reply_markup"]["inline_keyboard"] for b in row]
+    assert "сетевые методисты" in labels and "утверждающие" in labels
+    audience = await press(api, METHODIST, roles, "сетевые методисты", "Это 1 человек")
+    assert "роль «сетевые методисты»" in audience["text"]
 
 
 async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api):  # type: ignore[no-untyped-def]
