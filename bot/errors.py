@@ -20,11 +20,6 @@ log = logging.getLogger(__name__)
 _last_alert_at: dict[str, float] = {}
 
 
-def explain(error: DomainError, context: BotContext) -> str:
-    """The translated, polite text for a domain error (plain text, parameters escaped)."""
-    return context.t.gettext(error.message, **error.params)
-
-
 def undo_update() -> None:
     """Roll back everything this update wrote (its notices too) when it ends."""
     scope = current_scope.get()
@@ -47,9 +42,7 @@ async def on_error(update: object, context: BotContext) -> None:
     undo_update()
     error = context.error
     if isinstance(error, DomainError) and isinstance(update, Update):
-        await _tell(
-            update, context, explain(error, context), context.t.plain(error.message, **error.params)
-        )
+        await refuse(update, context, error)
         return
     log.error("error while handling %s", _describe(update), exc_info=error)
     if isinstance(update, Update):

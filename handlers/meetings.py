@@ -950,7 +950,9 @@ async def norm_job(context: BotContext) -> None:
 
 
 async def card_job(context: BotContext) -> None:
-    await reminders.edit_dirty_cards(context.bot, context.bot_data["sessions"], texts_for(context))
+    await jobs.sweep_into_outbox(
+        context, lambda s: reminders.edit_dirty_cards(s, texts_for(context))
+    )
 
 
 _sweeps_added = False

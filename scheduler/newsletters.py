@@ -1,38 +1,35 @@
 """The newsletter sweep: start scheduled ones, edit the live progress message, report at the
-end (the report and the recipients' copies are notices, worded in handlers/newsletters/notices.py).
+end (the report, the progress edits and the recipients' copies are notices, worded in
+handlers/newsletters/notices.py).
 
-The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); once the
-worker has delivered it, this sweep edits it in place at most every `PROGRESS_EVERY` seconds
-(the edit answers the author's own newsletter, so it is made directly). When no row of the
-batch is pending any more, the newsletter is closed and the author is told the report (and
-given a CSV of who was not reached and why) with dedupe keys, so a sweep run twice reports once.
+The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); this
+sweep tells the author an edit of it at most every `PROGRESS_EVERY` seconds, at the same
+priority so it does not wait behind the mailing. The outbox sends an edit once the progress
+message is delivered, and only the latest one. When no row of the batch is pending any more,
+the newsletter is closed, the progress message gets its last edit (finished or stopped, no
+stop button), and the author is told the report (and given a CSV of who was not reached and
+why) with dedupe keys, so a sweep run twice reports once.
 
-It is still a job callback rather than a row of scheduler/schedule.py because its progress
-edits call the Bot API; it registers itself here, not from the handlers.
+It is the row "newsletters" of scheduler/schedule.py, run by the sweeps' runner, which lends
+it the process's settings (the network's language, the outbox's pace).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
 from bot.callbacks import cb
 from bot.i18n import Translator, person_translator
 from models import User
 from models.newsletters import Newsletter
-from scheduler import jobs
-from scheduler.outbox import keyboard
+from scheduler.lent import sweep_settings
 from services import newsletters
 from services.clock import now
+from services.notices import Notice, tell
 from services.outbox import BatchProgress, batch_progress
-
-log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 3.0
 BAR_WIDTH = 12
@@ -40,6 +37,15 @@ BAR_WIDTH = 12
 
 def stop_buttons(t: Translator, newsletter_id: int) -> list[list[dict[str, str]]]:
     return [[{"text": t.plain("⏹ Stop sending"), "callback": cb("nlp", "stop", newsletter_id)}]]
+
+
+def progress_heading(t: Translator, newsletter_id: int, progress: BatchProgress | None) -> str:
+    """Being sent, finished or stopped: the progress message's first line and the report's."""
+    if progress is None or not progress.done:
+        return t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter_id)
+    if progress.cancelled:
+        return t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter_id)
+    return t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter_id)
 
 
 def progress_text(
@@ -57,7 +63,7 @@ def progress_text(
             progress.blocked,
         )
         pending = progress.pending
-        done = total - pending
+        done = total - pending - progress.cancelled  # a stopped one shows how far it got
     share = done / total if total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
@@ -65,7 +71,7 @@ def progress_text(
     pace = done / elapsed if elapsed > 5 and done else rate
     seconds_left = int(pending / pace) if pace > 0 else 0
     lines = [
-        t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter.id),
+        progress_heading(t, newsletter.id, progress),
         f"{bar} {share:.0%}",
         t.ngettext("{n} recipient", "{n} recipients", total),
         t.gettext(
@@ -90,74 +96,60 @@ async def start_due(session: AsyncSession, *, rate: float) -> None:
             await newsletters.start(session, newsletter, rate=rate)
 
 
-async def run_newsletters(
-    runner: jobs.SweepRunner,
-    bot: Bot,
-    *,
-    default_language: str,
-    rate: float,
-    force_edit: bool = False,
-) -> None:
-    """One pass: start what is due, update progress messages, close what is finished
-    (each in its own unit of work, run by the sweeps' runner)."""
+async def follow_newsletters(session: AsyncSession) -> None:
+    """One pass (the sweep "newsletters"): update the progress messages, close what is
+    finished, then start what is due.
 
-    async def follow(session: AsyncSession) -> None:
-        for newsletter in await newsletters.sending(session):
-            await _follow(session, bot, newsletter, default_language, rate, force_edit)
-
-    await runner.run(lambda session: start_due(session, rate=rate))
-    await runner.run(follow)
+    The newly started ones are followed from the next pass: their copies are notices that
+    become outbox rows only when this unit of work ends, so now they would look finished.
+    """
+    settings = sweep_settings()
+    rate = settings.outbox_rate_per_second
+    for newsletter in await newsletters.sending(session):
+        await _follow(session, newsletter, settings.default_language, rate)
+    await start_due(session, rate=rate)
 
 
 async def _follow(
-    session, bot: Bot, newsletter: Newsletter, default_language: str, rate: float, force: bool
-) -> None:  # type: ignore[no-untyped-def]
+    session: AsyncSession, newsletter: Newsletter, default_language: str, rate: float
+) -> None:
     progress = await batch_progress(session, newsletter.batch)
     author = await session.get(User, newsletter.author_id)
-    t = person_translator(author, default_language)
-    message_id = await newsletters.progress_message_id(session, newsletter)
-    moment = now()
     if progress.done:
-        if message_id is not None:
-            await _edit(
-                bot, newsletter, message_id, progress_text(t, newsletter, progress, rate), None
-            )
-        await newsletters.finish(session, newsletter, progress, translate=t.plain)
+        # The last edit shows the final state, beside the report that follows it.
+        _show_progress(session, newsletter, author, progress, rate)
+        await newsletters.finish(
+            session,
+            newsletter,
+            progress,
+            translate=person_translator(author, default_language).plain,
+        )
         return
-    if message_id is None:
-        return
+    moment = now()
     last = newsletter.progress_edited_at
-    if not force and last is not None and moment - last < timedelta(seconds=PROGRESS_EVERY):
+    if last is not None and moment - last < timedelta(seconds=PROGRESS_EVERY):
         return
     newsletter.progress_edited_at = moment
-    await _edit(
-        bot,
-        newsletter,
-        message_id,
-        progress_text(t, newsletter, progress, rate),
-        stop_buttons(t, newsletter.id),
+    _show_progress(session, newsletter, author, progress, rate)
+
+
+def _show_progress(
+    session: AsyncSession,
+    newsletter: Newsletter,
+    author: User | None,
+    progress: BatchProgress,
+    rate: float,
+) -> None:
+    """Tell the author an edit of their progress message (the latest one replaces the last)."""
+    if newsletter.progress_chat_id is None or author is None:
+        return
+    tell(
+        session,
+        Notice(
+            "newsletter.progress",
+            {"newsletter": newsletter, "progress": progress, "rate": rate},
+            user=author,
+            edit_of=newsletters.progress_key(newsletter),
+            priority=newsletters.PROGRESS_PRIORITY,
+        ),
     )
-
-
-async def _edit(bot: Bot, newsletter: Newsletter, message_id: int, text: str, buttons) -> None:  # type: ignore[no-untyped-def]
-    with contextlib.suppress(BadRequest, Forbidden):
-        await bot.edit_message_text(
-            text,
-            chat_id=newsletter.progress_chat_id,
-            message_id=message_id,
-            parse_mode="HTML",
-            reply_markup=keyboard(buttons),
-        )
-
-
-async def newsletters_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = context.bot_data["settings"]
-    await run_newsletters(
-        jobs.runner_of(context),
-        context.bot,
-        default_language=settings.default_language,
-        rate=settings.outbox_rate_per_second,
-    )
-
-
-jobs.add_sweep(newsletters_sweep, every=timedelta(seconds=2), name="newsletters", first=1.0)

@@ -8,7 +8,10 @@ Guarantees (see docs/ARCHITECTURE.md, "The outbox"):
   At most `concurrency` rows can be in flight, so at most that many can end UNCONFIRMED;
 - 429 pauses every send for the whole `retry_after`; connection failures before the
   request left and Telegram's 5xx are retried with exponential backoff; blocked people
-  and vanished chats are recorded and not retried; a migrated group is followed.
+  and vanished chats are recorded and not retried; a migrated group is followed;
+- an edit (kind "edit", see services/outbox.py) is a row like any other, under the same
+  limits; when it is due, how it is sent and what its fate means for other rows is in
+  scheduler/outbox_edits.py.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -43,6 +47,8 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.request import ConnectionNotOpened
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
+from models.outbox import NOT_DELIVERED
+from scheduler import outbox_edits as edits
 from scheduler.ratelimit import SendLimits
 from services import chats
 from services.clock import now
@@ -163,6 +169,7 @@ class OutboxWorker:
                     last_error="worker stopped while the message was in flight",
                 )
             )
+            await edits.drop_orphans(session)
         count = result.rowcount or 0  # type: ignore[attr-defined]
         if count:
             log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
@@ -342,7 +349,11 @@ class OutboxWorker:
     ) -> list[tuple[int, int]]:
         query = (
             select(OutboxMessage.id, OutboxMessage.chat_id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.not_before <= moment,
+                edits.ready(),
+            )
             .order_by(OutboxMessage.priority, OutboxMessage.id)
             .limit(CANDIDATES_PER_CLAIM if lock else CANDIDATES_CACHED)
         )
@@ -359,10 +370,20 @@ class OutboxWorker:
         finally:
             self._slots.release()
         try:
-            async with unit_of_work(self.sessions) as session:
-                await self._record(session, row, outcome)
+            try:
+                await self._record_alone(row, outcome)
+            except IntegrityError:
+                if row.edit_of is None:
+                    raise
+                # An edit going back to pending met a newer edit of its target enqueued
+                # just then (one pending edit per target): the newer one has the content.
+                await self._record_alone(row, edits.SUPERSEDED)
         except Exception:
             log.exception("outbox: could not record the result of message %s", row.id)
+
+    async def _record_alone(self, row: OutboxMessage, outcome: dict[str, Any]) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await self._record(session, row, outcome)
 
     async def _send(self, row: OutboxMessage) -> dict[str, Any]:
         payload = row.payload
@@ -382,6 +403,8 @@ class OutboxWorker:
             )
         elif row.kind in ("document", "photo"):
             message = await self._send_file(row, common)
+        elif row.kind == "edit":
+            return await edits.send(self.bot, self.sessions, row, common["reply_markup"])
         else:
             raise ValueError(f"unknown outbox kind {row.kind!r}")
         if payload.get("pin"):
@@ -463,6 +486,8 @@ class OutboxWorker:
         self, session: AsyncSession, row: OutboxMessage, outcome: dict[str, Any]
     ) -> None:
         status: OutboxStatus = outcome["status"]
+        if status is OutboxStatus.PENDING and await edits.superseded(session, row):
+            status, outcome = OutboxStatus.CANCELLED, edits.SUPERSEDED
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1
@@ -493,6 +518,10 @@ class OutboxWorker:
                 )
                 .values(status=OutboxStatus.BLOCKED, last_error=outcome.get("error"))
             )
+        if outcome.get("gone"):
+            await edits.record_target_deleted(session, row, outcome["error"])
+        elif status in NOT_DELIVERED:
+            await edits.drop_edits_of(session, row.dedupe_key, edits.NOT_DELIVERED_REASON)
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)

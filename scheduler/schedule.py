@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
-from scheduler import announcements, events
+from scheduler import announcements, events, newsletters
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,12 @@ class Sweep:
 
 
 SCHEDULE: tuple[Sweep, ...] = (
+    Sweep(
+        "newsletters",
+        every=timedelta(seconds=2),
+        run=newsletters.follow_newsletters,
+        first=1.0,
+    ),
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep(
         "announcement-summaries", every=timedelta(seconds=30), run=announcements.delivery_summaries

@@ -25,7 +25,6 @@ from models import (
     Membership,
     MembershipStatus,
     NetworkRole,
-    OutboxMessage,
     OutboxStatus,
     StoredFile,
     User,
@@ -387,18 +386,8 @@ async def sending(session: AsyncSession) -> list[Newsletter]:
 
 
 def progress_key(newsletter: Newsletter) -> str:
-    """The outbox key of the author's progress message."""
+    """The outbox key of the author's progress message (its edits name it in `edit_of`)."""
     return f"{newsletter.batch}:progress"
-
-
-async def progress_message_id(session: AsyncSession, newsletter: Newsletter) -> int | None:
-    """The author's progress message, once the worker has delivered it."""
-    return await session.scalar(
-        select(OutboxMessage.message_id).where(
-            OutboxMessage.dedupe_key == f"{newsletter.batch}:progress",
-            OutboxMessage.status == OutboxStatus.SENT,
-        )
-    )
 
 
 CSV_HEADER = (N_("Telegram ID"), N_("Name"), N_("Status"), N_("Reason"), N_("Details"))

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bot.i18n import Translator
 from bot.notices import Rendered, renders
-from scheduler.newsletters import progress_text, stop_buttons
+from scheduler.newsletters import progress_heading, progress_text, stop_buttons
 from services.formatting import short_name
 from services.notices import Notice
 from services.outbox import BatchProgress
@@ -45,10 +45,14 @@ def _same_copy(t: Translator, text: str, author: str, association: str | None) -
 
 @renders("newsletter.progress")
 def progress(t: Translator, notice: Notice) -> Rendered:
+    """The author's progress message, and (with `edit_of`) each edit of it: the last one,
+    once nothing is pending, says finished or stopped and drops the stop button."""
     newsletter = notice.params["newsletter"]
+    counts: BatchProgress | None = notice.params.get("progress")
+    over = counts is not None and counts.done
     return Rendered(
-        progress_text(t, newsletter, None, notice.params["rate"]),
-        stop_buttons(t, newsletter.id),
+        progress_text(t, newsletter, counts, notice.params["rate"]),
+        None if over else stop_buttons(t, newsletter.id),
     )
 
 
@@ -65,11 +69,8 @@ def not_reached(t: Translator, notice: Notice) -> Rendered:
 
 def report_text(t: Translator, newsletter_id: int, progress: BatchProgress) -> str:
     """How a finished (or stopped) newsletter went: what arrived, what did not and why."""
-    cancelled = progress.cancelled > 0
     lines = [
-        t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter_id)
-        if cancelled
-        else t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter_id),
+        progress_heading(t, newsletter_id, progress),
         t.ngettext("Delivered to {n} person.", "Delivered to {n} people.", progress.sent),
     ]
     lines += _not_delivered(t, progress)

@@ -87,8 +87,10 @@ async def test_meeting_from_dialog_to_reminders(harness, fake_api):
     answers = fake_api.calls_of("answerCallbackQuery")[before:]
     assert len(answers) == 12 and all("Отмечено" in (c.params.get("text") or "") for c in answers)
     texts = Texts("ru")
-    assert await edit_dirty_cards(harness.app.bot, harness.sessions, texts) == 1
-    assert await edit_dirty_cards(harness.app.bot, harness.sessions, texts) == 0
+    for expected in (1, 0):
+        async with unit_of_work(harness.sessions) as session:
+            assert await edit_dirty_cards(session, texts) == expected
+    await harness.app.bot_data["outbox"].drain()
     edited = fake_api.world.chat(GROUP).messages[card["message_id"]]
     assert "Будут: 7" in edited["text"] and "Возможно: 3" in edited["text"]
     assert "Не смогут: 2" in edited["text"]
@@ -159,7 +161,9 @@ async def test_cancel_notifies_everyone_and_card_says_so(harness, fake_api):
         await fake_api.wait_for_message(telegram_id, "отменено")
     # Past the per-card edit spacing, whatever the background sweep edited just before.
     set_clock(lambda: datetime.now(UTC) + timedelta(seconds=10))
-    await edit_dirty_cards(harness.app.bot, harness.sessions, Texts("ru"))
+    async with unit_of_work(harness.sessions) as session:
+        await edit_dirty_cards(session, Texts("ru"))
+    await harness.app.bot_data["outbox"].drain()
     # (or the bot's own sweep got there first and its edit is on the way)
     messages = fake_api.world.chat(GROUP).messages
     await fake_api.wait_for(lambda: messages[card["message_id"]]["text"].startswith("❌ Отменено"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import NetworkRole, OutboxMessage, OutboxStatus
 from models.newsletters import Newsletter, NewsletterStatus
-from scheduler.newsletters import run_newsletters
+from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
@@ -51,9 +51,7 @@ async def _finish_sending(harness) -> None:  # type: ignore[no-untyped-def]
     app = harness.app
     for _ in range(3):
         await app.bot_data["outbox"].drain()
-        await run_newsletters(
-            app.bot_data["sweeps"], app.bot, default_language="ru", rate=30, force_edit=True
-        )
+        assert await jobs.run_now(app, "newsletters")
     await app.bot_data["outbox"].drain()
 
 
@@ -140,13 +138,18 @@ async def test_methodist_composes_filters_previews_and_sends(harness, fake_api):
     assert _bodies_to(api, METHODIST).count("<b>Webinar</b>: functional literacy") == 2
     for uid in (T2, T3, T5):
         assert _texts_to(api, uid) == []
-    # The progress message ended at 100 %, then the report and the CSV came.
+    # The progress message ended at 100 %, saying it is finished and without its stop
+    # button, then the report and the CSV came.
     edits = [c for c in api.calls_of("editMessageText") if c.params["chat_id"] == METHODIST]
     assert edits and "100%" in edits[-1].params["text"]
+    assert "Newsletter #1 is finished" in edits[-1].params["text"]
+    assert "is being sent" not in edits[-1].params["text"]
+    assert not edits[-1].params.get("reply_markup")
     assert (
         "Sent: 2" in edits[-1].params["text"] and "blocked the bot: 1" in edits[-1].params["text"]
     )
-    report = await api.wait_for_message(METHODIST, "is finished")
+    report = await api.wait_for_message(METHODIST, "Delivered to")
+    assert "Newsletter #1 is finished" in report["text"]
     assert "Delivered to 2 people" in report["text"]
     assert "1 person has blocked the bot" in report["text"]
     (document,) = [c for c in api.calls_of("sendDocument") if c.params["chat_id"] == METHODIST]
@@ -309,9 +312,8 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
     assert "0%" in progress["text"]
     await worker.drain(limit=5)
     app = harness.app
-    await run_newsletters(
-        app.bot_data["sweeps"], app.bot, default_language="ru", rate=30, force_edit=True
-    )
+    assert await jobs.run_now(app, "newsletters")
+    await worker.drain(limit=1)  # the edit, enqueued first in line, goes first
     progress = await api.wait_for_message(METHODIST, "Sent: 5")
     assert "▓" in progress["text"] and "left" in progress["text"]
     api.user_presses(METHODIST, progress, button(progress, "⏹"))
@@ -322,8 +324,14 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
         )
     )
     await _finish_sending(harness)
-    report = await api.wait_for_message(METHODIST, "was stopped")
+    report = await api.wait_for_message(METHODIST, "because you stopped")
+    assert "Newsletter #1 was stopped" in report["text"]
     assert "16 messages were not sent because you stopped" in report["text"]
+    # The progress message itself says so, and its stop button is gone.
+    shown = api.world.chat(METHODIST).messages[progress["message_id"]]
+    assert shown["text"].startswith("Newsletter #1 was stopped")
+    assert "Sent: 5" in shown["text"] and "24%" in shown["text"]
+    assert not shown.get("reply_markup")
     async with harness.sessions() as session:
         rows = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.batch.is_not(None)))
@@ -411,7 +419,8 @@ async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api
     assert unconfirmed == {r.chat_id for r in in_flight}
     assert sent | unconfirmed == {METHODIST, *people}
     assert sent <= set(delivered)  # every SENT row really arrived
-    report = await api.wait_for_message(METHODIST, "is finished")
+    report = await api.wait_for_message(METHODIST, "restarted")
+    assert "is finished" in report["text"]
     assert f"{len(unconfirmed)} message" in report["text"] and "restarted" in report["text"]
 
 
