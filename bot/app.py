@@ -135,7 +135,9 @@ def build_application(
     )
     application.bot_data["outbox"] = worker
     application.bot_data["notices"] = processor.notices
-    application.bot_data["sweeps"] = jobs.SweepRunner(sessions, processor.notices, worker.wake)
+    application.bot_data["sweeps"] = jobs.SweepRunner(
+        sessions, processor.notices, worker.wake, settings=settings
+    )
     processor.after_outbox_hooks.append(worker.wake)
     _wire(application)
     return application

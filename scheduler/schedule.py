@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
+from scheduler import announcements, events, newsletters
 from scheduler.associations import pass_on_lapsed_offers
 
 
@@ -29,6 +30,16 @@ class Sweep:
 
 
 SCHEDULE: tuple[Sweep, ...] = (
+    Sweep(
+        "newsletters",
+        every=timedelta(seconds=2),
+        run=newsletters.follow_newsletters,
+        first=1.0,
+    ),
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
+    Sweep(
+        "announcement-summaries", every=timedelta(seconds=30), run=announcements.delivery_summaries
+    ),
+    Sweep("event-digest", every=timedelta(hours=1), run=events.weekly_digest, first=30.0),
 )
