@@ -9,9 +9,11 @@ import time
 import traceback
 
 from telegram import Update
+from telegram.error import RetryAfter
 
 from bot.context import BotContext
 from bot.replies import alert, reply
+from bot.request import LongWait
 from bot.scope import current_scope
 from services.errors import DomainError
 
@@ -31,6 +33,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if scope is not None:
         scope.failed = True
     error = context.error
+    if isinstance(error, RetryAfter | LongWait):
+        # Telegram told the bot to wait: any message now (to the person or to an admin who
+        # may be that person) would only be refused again. The request layer has already
+        # waited out every 429 it could; this one is logged, and nobody is written to.
+        log.warning("flood control while handling %s: %s", _describe(update), error)
+        return
     if isinstance(error, DomainError) and isinstance(update, Update):
         await _tell(
             update, context, explain(error, context), context.t.plain(error.message, **error.params)
