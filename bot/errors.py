@@ -13,13 +13,16 @@ from telegram.error import RetryAfter
 
 from bot.context import BotContext
 from bot.replies import alert, reply
-from bot.request import LongWait
+from bot.request import CallPolicy, LongWait, calls_with
 from bot.scope import current_scope
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 _last_alert_at: dict[str, float] = {}
+# An alert never holds the update it is about: one that would wait for its turn under the
+# flood limits, or meets a 429, is dropped (the log has it).
+_ALERT_POLICY = CallPolicy(retry_429=False, hand_off_after=1.0)
 
 
 def explain(error: DomainError, context: BotContext) -> str:
@@ -86,6 +89,7 @@ async def _alert_admins(context: BotContext, error: BaseException | None) -> Non
     text = f"⚠️ <b>{html.escape(kind)}</b>\n<pre>{html.escape(tail)}</pre>"
     for admin_id in settings.admin_ids:
         try:
-            await context.bot.send_message(admin_id, text, parse_mode="HTML")
+            with calls_with(_ALERT_POLICY):
+                await context.bot.send_message(admin_id, text, parse_mode="HTML")
         except Exception:
             log.warning("could not alert admin %s", admin_id)
