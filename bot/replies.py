@@ -50,7 +50,8 @@ async def send_text(
     A handed-off reply is an outbox row in the update's transaction, so it leaves after
     the commit, in order behind the chat's earlier ones; None is returned for it.
     """
-    buttons = _plain_buttons(keyboard)
+    # Only a reply inside an update's unit of work can become an outbox row.
+    buttons = _plain_buttons(keyboard) if current_scope.get() is not None else None
     if buttons is not None and await _behind_handed_off(context, chat_id):
         await _hand_off(update, context, chat_id, text, buttons, thread_id)
         return None
@@ -64,7 +65,8 @@ async def send_text(
                 message_thread_id=thread_id,
             )
     except LongWait:
-        assert buttons is not None
+        if buttons is None:
+            raise
         await _hand_off(update, context, chat_id, text, buttons, thread_id)
         return None
 
