@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 import tempfile
 import time
@@ -29,11 +30,11 @@ FIRST = 770_000
 OVERALL_LIMIT = 30  # Telegram's messages a second, what the target is measured against
 
 
-async def one_run(people: int, *, limiter: bool) -> dict[str, float]:
+async def one_run(people: int, rate: float, *, limiter: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         async with FakeBotApi(latency=0.05) as api:
-            harness = BotHarness(api, make_settings(api, url, outbox_rate_per_second=25))
+            harness = BotHarness(api, make_settings(api, url, outbox_rate_per_second=rate))
             app = await harness.start()
             if not limiter:
                 app.bot.request.limits = None  # type: ignore[attr-defined]
@@ -85,11 +86,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=150)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=25.0, help="OUTBOX_RATE_PER_SECOND")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # "no limiter" logs every lost answer
     rows = []
     for mode, limiter in (("shared limiter", True), ("no limiter", False)):
         for run in range(1, args.runs + 1):
-            rows.append((mode, run, await one_run(args.people, limiter=limiter)))
+            rows.append((mode, run, await one_run(args.people, args.rate, limiter=limiter)))
     print(_table(rows, args.people))
 
 
