@@ -26,7 +26,7 @@ import json
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -241,14 +241,18 @@ class AiohttpRequest(BaseRequest):
         assert self.limits is not None
         if books:
             self._hand_off_if_long(chat_id, policy)
-            wait = self.limits.reply_wait(chat_id)
-            self.limits.book(chat_id, wait)
-            await asyncio.sleep(wait)
+            await self._wait_until(lambda: self.limits.ready_wait(chat_id))
+            await asyncio.sleep(self.limits.book(chat_id))
         # A 429 may have paused the chat while this call waited: it never goes early.
-        pause = self.limits.chat_pause_wait(chat_id)
-        while pause > 0:
-            await asyncio.sleep(pause)
-            pause = self.limits.chat_pause_wait(chat_id)
+        await self._wait_until(lambda: self.limits.chat_pause_wait(chat_id))
+
+    @staticmethod
+    async def _wait_until(seconds_left: Callable[[], float]) -> None:
+        """Sleep until `seconds_left()` says 0 (it may grow meanwhile: a new 429)."""
+        wait = seconds_left()
+        while wait > 0:
+            await asyncio.sleep(wait)
+            wait = seconds_left()
 
     async def _in_slot(
         self,

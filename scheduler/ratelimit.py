@@ -28,8 +28,8 @@ class SendLimits:
     - 429: the scope it came from waits the whole `retry_after` (`pause_chat`, or `pause`
       for everything).
 
-    Slots can be booked ahead (`book`): a reply that must wait holds its place, so those
-    who come later queue behind it instead of taking its turn.
+    Overall slots can be booked ahead (`book`): a reply that must wait for the pace holds
+    its place, so those who come later queue behind it instead of taking its turn.
     """
 
     rate: float = 25.0
@@ -131,17 +131,28 @@ class SendLimits:
         self._private_next = {k: v for k, v in self._private_next.items() if v > moment}
 
     # direct replies ------------------------------------------------------------------
-    def reply_wait(self, chat_id: int) -> float:
-        """Seconds until a direct reply to `chat_id` may leave: the pauses, the overall
-        pace and, in a group, its minute's budget."""
-        moment = self.now()
-        wait = max(self.global_wait(), self.chat_pause_wait(chat_id))
+    def ready_wait(self, chat_id: int) -> float:
+        """Seconds until `chat_id` itself may get a direct reply: its pause and, in a
+        group, its minute's budget (the overall pace is booked after, see `book`)."""
+        wait = self.chat_pause_wait(chat_id)
         if chat_id < 0:
-            wait = max(wait, self._group_wait(chat_id, moment))
+            wait = max(wait, self._group_wait(chat_id, self.now()))
         return wait
 
-    def book(self, chat_id: int, wait: float) -> None:
-        """Hold the overall slot and the chat's turn `wait` seconds from now."""
+    def reply_wait(self, chat_id: int) -> float:
+        """About how long a direct reply to `chat_id` would wait: the longer of its chat's
+        wait and the queue for the overall pace."""
+        return max(self.global_wait(), self.ready_wait(chat_id))
+
+    def book(self, chat_id: int) -> float:
+        """Hold the next overall slot for a message to `chat_id` (which may receive now)
+        and count it for the chat; returns the seconds until that slot.
+
+        Booked only once the chat is ready, so a chat that must wait never holds the
+        overall queue for the others.
+        """
+        wait = self.global_wait()
         at = self.now() + wait
         self.take_global_slot(at)
         self.record_chat_send(chat_id, at)
+        return wait

@@ -47,10 +47,16 @@ def test_booked_replies_queue_behind_each_other_at_the_overall_pace() -> None:
     limits, _ = _limits(rate=20.0, catch_up=0)
     waits = []
     for person in range(1, 6):
-        wait = limits.reply_wait(person)
-        limits.book(person, wait)
-        waits.append(round(wait, 3))
+        waits.append(round(limits.book(person), 3))
     assert waits == [0.0, 0.05, 0.1, 0.15, 0.2]
+
+
+def test_a_paused_chat_does_not_hold_the_overall_queue() -> None:
+    limits, _ = _limits(rate=20.0, catch_up=0)
+    limits.pause_chat(PERSON, 5)
+    assert limits.ready_wait(PERSON) == 5
+    assert limits.reply_wait(PERSON) == 5
+    assert limits.book(OTHER) == 0  # nothing was booked for the paused chat
 
 
 def test_a_group_gets_twenty_a_minute_from_replies_and_the_outbox_together() -> None:
@@ -58,16 +64,16 @@ def test_a_group_gets_twenty_a_minute_from_replies_and_the_outbox_together() -> 
     for _ in range(10):
         limits.record_chat_send(GROUP)  # the outbox
     for _ in range(10):
-        limits.book(GROUP, limits.reply_wait(GROUP))  # replies
+        limits.book(GROUP)  # replies
     assert limits.chat_wait(GROUP) == 60
-    assert limits.reply_wait(GROUP) == 60
+    assert limits.ready_wait(GROUP) == 60
     clock.now += 60
     assert limits.reply_wait(GROUP) == 0
 
 
 def test_a_direct_reply_spaces_the_outbox_to_that_person() -> None:
     limits, _ = _limits(private_interval=1.0)
-    limits.book(PERSON, limits.reply_wait(PERSON))
+    limits.book(PERSON)
     assert limits.chat_wait(PERSON) == 1.0
     # Replies themselves are not spaced: Telegram tolerates a short burst.
     assert limits.reply_wait(PERSON) < 0.1
