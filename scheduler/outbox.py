@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import os
 import random
@@ -44,7 +45,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.request import ConnectionNotOpened
+from bot.request import CallPolicy, ConnectionNotOpened, call_policy
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
 from models.outbox import NOT_DELIVERED
@@ -89,6 +90,16 @@ def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | 
     )
 
 
+_BOOKED = CallPolicy(booked=True, retry_429=False)
+
+
+def _booked_context() -> contextvars.Context:
+    """Sends run here: their slot is booked by the worker, their 429 read by `_classify`."""
+    context = contextvars.copy_context()
+    context.run(call_policy.set, _BOOKED)
+    return context
+
+
 def _may_not_have_left(error: Exception) -> bool:
     """True when the request certainly did not reach Telegram (safe to send again)."""
     cause = error.__cause__
@@ -111,11 +122,13 @@ class OutboxWorker:
         config: WorkerConfig | None = None,
         *,
         worker_id: str | None = None,
+        limits: SendLimits | None = None,
     ) -> None:
         self.bot = bot
         self.sessions = session_factory
         self.config = config or WorkerConfig()
-        self.limits = SendLimits(
+        # The process's one set of limits, shared with direct replies (bot/app.py).
+        self.limits = limits or SendLimits(
             rate=self.config.rate,
             private_interval=self.config.private_interval,
             group_per_minute=self.config.group_per_minute,
@@ -253,7 +266,7 @@ class OutboxWorker:
             self._held -= 1
         self.limits.take_global_slot()
         self._started += 1
-        task = asyncio.create_task(self._deliver(row))
+        task = asyncio.create_task(self._deliver(row), context=_booked_context())
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True

@@ -93,7 +93,7 @@ class FakeBotApi(UserActions):
         bot_username: str = "vmo_test_bot",
         latency: float = 0.0,
         spec_path: str | Path | None = None,
-        enforce_limits: bool = False,
+        enforce_limits: bool = True,
     ) -> None:
         self.token = token
         self.latency = latency
@@ -104,6 +104,7 @@ class FakeBotApi(UserActions):
         self.updates = UpdateQueue()
         self.ctx = Context(self.world, self.updates)
         self.flood = FloodControl()
+        self._answers_seen: dict[int, int] = {}
         self.faults = FaultInjector()
         self.calls: list[Call] = []
         self.violations: list[Violation] = []
