@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "migrate":
         migrate(settings)
     elif args.command == "shard":
-        from bot.shards import serve_shard
+        from bot.shard_child import serve_shard
 
         asyncio.run(serve_shard(args.index))
     elif args.command == "i18n":

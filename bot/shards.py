@@ -23,14 +23,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Update
 
 from bot.inbox import unhandled
 from bot.processor import ordering_key
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -199,43 +198,3 @@ class ShardRouter:
         for watcher in self._watchers:
             watcher.cancel()
         await asyncio.gather(*(child.stop() for child in self.children.values()))
-
-
-# --- the child ----------------------------------------------------------------------------------
-async def serve_shard(index: int) -> None:
-    """`python -m bot shard K`: handle the updates the receiving process writes to stdin."""
-    from bot.app import build_application
-
-    settings = load_settings(_env_file=None, **json.loads(os.environ[SETTINGS_VARIABLE]))
-    logging.getLogger().setLevel(settings.log_level.upper())
-    application = build_application(settings, shard=index)
-    processor = application.bot_data["processor"]
-    processor.after_outbox_hooks.append(_signal_wake)
-    await application.initialize()
-    await application.start()
-    reader = await _stdin_reader()
-    sys.stdout.buffer.write(READY + b"\n")
-    sys.stdout.flush()
-    try:
-        while line := await reader.readline():
-            payload: Any = json.loads(line)
-            update = Update.de_json(payload, application.bot)
-            if update is not None:
-                await application.update_queue.put(update)
-    finally:  # stop() handles what is queued first
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-
-
-async def _stdin_reader() -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**22)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    return reader
-
-
-def _signal_wake() -> None:
-    sys.stdout.buffer.write(WAKE + b"\n")
-    sys.stdout.flush()
