@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, AssociationStatus, MemberRole, Membership, MembershipStatus, User
 from models.correspondence import MemberMessage, MessageBlock
+from models.outbox import OutboxMessage, OutboxStatus
 from models.user import NetworkRole, NetworkRoleGrant
 from services.access import Actor, membership_of, require_registered, role_holder
 from services.audit import audit, record_activity
@@ -296,6 +297,7 @@ async def send(
             {"message": message, "sender": sender, "association": association},
             user=recipient,
             dedupe_key=f"cor:{message.id}",
+            batch=_batch(message.id),
         ),
     )
     return target
@@ -384,6 +386,7 @@ async def report(session: AsyncSession, *, actor: Actor, message_id: int) -> Rep
                 params,
                 user=reader,
                 dedupe_key=f"cor:{message.id}:report:{reader.id}",
+                batch=_batch(message.id),
             ),
         )
     await audit(
@@ -410,10 +413,36 @@ async def _methodists(session: AsyncSession, message: MemberMessage) -> list[Use
 
 
 # retention -----------------------------------------------------------------------------------
+def _batch(message_id: int) -> str:
+    """The outbox batch of what relays message `message_id` (the message and its reports)."""
+    return f"cor:{message_id}"
+
+
+async def _erase(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    """Delete the messages matching `where`, and the texts of the outbox rows that carried
+    them (a row not yet sent is cancelled)."""
+    ids = list((await session.scalars(select(MemberMessage.id).where(where))).all())
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        batches = OutboxMessage.batch.in_([_batch(i) for i in chunk])
+        pending = OutboxMessage.status == OutboxStatus.PENDING
+        await session.execute(
+            update(OutboxMessage)
+            .where(batches, pending)
+            .values(status=OutboxStatus.CANCELLED, payload={})
+        )
+        await session.execute(update(OutboxMessage).where(batches).values(payload={}))
+        await session.execute(delete(MemberMessage).where(MemberMessage.id.in_(chunk)))
+    return len(ids)
+
+
 async def erase_expired(session: AsyncSession) -> int:
-    """Erase the messages (texts included) sent longer than `RETENTION` ago; returns how
-    many."""
-    result = await session.execute(
-        delete(MemberMessage).where(MemberMessage.sent_at < now() - RETENTION)
+    """Erase the messages (texts included, in the outbox too) sent longer than `RETENTION`
+    ago; returns how many."""
+    return await _erase(session, MemberMessage.sent_at < now() - RETENTION)
+
+
+async def erase_of_person(session: AsyncSession, user_id: int) -> int:
+    """Erase every message the person sent or received (their /forget)."""
+    return await _erase(
+        session, or_(MemberMessage.sender_id == user_id, MemberMessage.recipient_id == user_id)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

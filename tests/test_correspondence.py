@@ -8,7 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import ActivityEvent, AuditEntry, MembershipStatus, NetworkRole
+import handlers.correspondence.notices  # noqa: F401  (the renderers of the relays)
+from bot.notices import NoticeRenderer
+from models import (
+    ActivityEvent,
+    AuditEntry,
+    MembershipStatus,
+    NetworkRole,
+    OutboxMessage,
+    OutboxStatus,
+)
 from models.correspondence import MemberMessage, MessageBlock
 from scheduler.correspondence import erase_old_messages
 from services import correspondence, privacy
@@ -57,7 +66,7 @@ async def _send(session, sender, club, recipient, text="Добрый день!",
 
 
 async def test_fellow_members_are_the_others_by_name_for_members_only(session):
-    club, leader, anna, oleg = await _club(session)
+    club, _leader, anna, _oleg = await _club(session)
     gone = await make_teacher(session, full_name="Абрамова Вера Ильинична")
     (await add_member(session, club, gone)).status = MembershipStatus.LEFT
     found = await correspondence.fellows(
@@ -100,7 +109,7 @@ async def test_a_message_is_relayed_with_an_activity_event_and_answered_back(ses
 
 
 async def test_only_fellow_members_and_not_oneself(session):
-    club, leader, anna, oleg = await _club(session)
+    club, _leader, anna, _oleg = await _club(session)
     stranger = await make_teacher(session)
     actor = Actor(anna.telegram_id)
     with pytest.raises(NotFellowMember):
@@ -152,7 +161,7 @@ async def test_messages_to_one_person_per_day_are_limited(session):
 
 
 async def test_a_refusal_stops_messages_politely_and_can_be_undone(session):
-    club, leader, anna, oleg = await _club(session)
+    club, _leader, anna, oleg = await _club(session)
     message = await _send(session, anna, club, oleg)
     blocked = await correspondence.block(
         session, actor=Actor(oleg.telegram_id), message_id=message.id
@@ -199,7 +208,7 @@ async def test_a_report_reaches_the_leader_once_and_is_audited(session):
 
 
 async def test_a_report_about_the_leader_goes_to_the_network_methodists(session):
-    club, leader, anna, oleg = await _club(session)
+    club, leader, anna, _oleg = await _club(session)
     methodist = await make_teacher(session, roles=(NetworkRole.METHODIST,))
     message = await _send(session, leader, club, anna)
     take_pending(session)
@@ -211,7 +220,7 @@ async def test_a_report_about_the_leader_goes_to_the_network_methodists(session)
 
 
 async def test_texts_are_erased_after_the_retention_and_the_counts_stay(session):
-    club, leader, anna, oleg = await _club(session)
+    club, _leader, anna, oleg = await _club(session)
     set_clock(lambda: MOMENT)
     old_id = (await _send(session, anna, club, oleg, "Старое")).id
     set_clock(lambda: MOMENT + timedelta(days=20))
@@ -233,8 +242,17 @@ async def test_forget_erases_the_persons_messages_and_refusals(session):
     message = await _send(session, anna, club, oleg)
     await _send(session, leader, club, oleg)
     await correspondence.block(session, actor=Actor(oleg.telegram_id), message_id=message.id)
-    take_pending(session)
+    await NoticeRenderer("ru").deliver(session)  # the relays are outbox rows now
     await privacy.forget(session, actor=Actor(anna.telegram_id))
     senders = (await session.scalars(select(MemberMessage.sender_id))).all()
     assert senders == [leader.id]
+    relays = await session.execute(
+        select(OutboxMessage.batch, OutboxMessage.status, OutboxMessage.payload)
+        .where(OutboxMessage.batch.like("cor:%"))
+        .order_by(OutboxMessage.id)
+    )
+    [(anna_batch, status, payload), (_, kept, leader_payload)] = relays.all()
+    assert anna_batch == f"cor:{message.id}" and payload == {}
+    assert status == OutboxStatus.CANCELLED and kept == OutboxStatus.PENDING
+    assert "Добрый день!" in leader_payload["text"]  # the leader's message is not hers
     assert await session.scalar(select(func.count()).select_from(MessageBlock)) == 0

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from models import ActivityEvent, AuditEntry, User
+from models import ActivityEvent, AuditEntry, OutboxMessage, User
 from models.correspondence import MemberMessage, MessageBlock
 from models.db import unit_of_work
 from scheduler.jobs import run_now
@@ -163,11 +163,15 @@ async def test_old_texts_are_erased_by_the_sweep(harness, fake_api):
     await say(fake_api, ANNA, "Старое сообщение", "Сообщение отправлено")
     await _drain(harness)
     relayed = await fake_api.wait_for_message(OLEG, "Сообщение через бота")
+    relays = select(OutboxMessage.payload).where(OutboxMessage.batch.like("cor:%"))
+    async with harness.sessions() as session:
+        assert "Старое сообщение" in (await session.scalar(relays))["text"]
     later = now() + timedelta(days=31)
     set_clock(lambda: later)
     await run_now(harness.app, "member-messages-erase")
     async with harness.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(MemberMessage)) == 0
+        assert (await session.scalars(relays)).all() == [{}]  # the outbox keeps no copy
         assert await session.scalar(select(User.id).where(User.telegram_id == ANNA)) is not None
     # The answer button of an erased message says so.
     assert "больше не хранится" in await _alert(
