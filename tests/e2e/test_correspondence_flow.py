@@ -73,7 +73,12 @@ async def test_members_write_answer_report_and_refuse(harness, fake_api):
     assert "без вашего имени пользователя" in prompt["text"]
     await say(fake_api, ANNA, "я" * 2001, "не длиннее 2000 символов")
     await fake_api.wait_for_message(ANNA, "Напишите сообщение")  # asked again
-    await say(fake_api, ANNA, "<b>Добрый</b> день & спасибо за урок", "Сообщение отправлено")
+    await say(
+        fake_api,
+        ANNA,
+        "<b>Добрый</b> день & спасибо за урок",
+        "для участника Кузнецов Олег Викторович отправлено",
+    )
     await _drain(harness)
     relayed = await fake_api.wait_for_message(OLEG, "Сообщение через бота")
     assert "<b>Добрый</b> день & спасибо за урок" in relayed["text"]  # shown as typed
@@ -82,13 +87,15 @@ async def test_members_write_answer_report_and_refuse(harness, fake_api):
 
     # The answer goes back the same way.
     await press(fake_api, OLEG, relayed, "Ответить", "Напишите ответ")
-    await say(fake_api, OLEG, "Рад помочь!", "Сообщение отправлено")
+    await say(fake_api, OLEG, "Рад помочь!", "для участника Иванова Анна Петровна отправлено")
     await _drain(harness)
     answer = await fake_api.wait_for_message(ANNA, "Ответ от участника")
     assert "Рад помочь!" in answer["text"] and "Кузнецов Олег Викторович" in answer["text"]
 
     # Oleg reports Anna's message: the leader receives it and who sent it.
-    reported = await press(fake_api, OLEG, relayed, "Пожаловаться", "Руководитель объединения")
+    reported = await press(
+        fake_api, OLEG, relayed, "Пожаловаться", "переданы руководителю объединения"
+    )
     await _drain(harness)
     report = await fake_api.wait_for_message(LEADER, "Жалоба на сообщение")
     assert "Иванова Анна Петровна" in report["text"] and "спасибо за урок" in report["text"]
@@ -123,7 +130,9 @@ async def test_forged_buttons_are_refused_and_change_nothing(harness, fake_api):
     club_id = await _club(harness, fake_api)
     fellows = await say(fake_api, ANNA, "/members", "Участники объединения")
     await press(fake_api, ANNA, fellows, "Кузнецов", "Напишите сообщение")
-    await say(fake_api, ANNA, "Вопрос по программе", "Сообщение отправлено")
+    await say(
+        fake_api, ANNA, "Вопрос по программе", "для участника Кузнецов Олег Викторович отправлено"
+    )
     await harness.idle(0.1)
     async with harness.sessions() as session:
         message_id = await session.scalar(select(MemberMessage.id))
@@ -150,7 +159,12 @@ async def test_a_leader_writes_from_the_roster_and_a_draft_survives_a_restart(ha
     card = await press(fake_api, LEADER, roster, "Кузнецов", "Роль: участник")
     await press(fake_api, LEADER, card, "✉️ Написать", "Напишите сообщение")
     await harness.restart()
-    await say(fake_api, LEADER, "Жду ваш доклад к пятнице", "Сообщение отправлено")
+    await say(
+        fake_api,
+        LEADER,
+        "Жду ваш доклад к пятнице",
+        "для участника Кузнецов Олег Викторович отправлено",
+    )
     await _drain(harness)
     relayed = await fake_api.wait_for_message(OLEG, "Сообщение через бота")
     assert "Петрова Мария Ивановна" in relayed["text"] and "доклад к пятнице" in relayed["text"]
@@ -160,7 +174,9 @@ async def test_old_texts_are_erased_by_the_sweep(harness, fake_api):
     await _club(harness, fake_api)
     fellows = await say(fake_api, ANNA, "/members", "Участники объединения")
     await press(fake_api, ANNA, fellows, "Кузнецов", "Напишите сообщение")
-    await say(fake_api, ANNA, "Старое сообщение", "Сообщение отправлено")
+    await say(
+        fake_api, ANNA, "Старое сообщение", "для участника Кузнецов Олег Викторович отправлено"
+    )
     await _drain(harness)
     relayed = await fake_api.wait_for_message(OLEG, "Сообщение через бота")
     relays = select(OutboxMessage.payload).where(OutboxMessage.batch.like("cor:%"))
