@@ -18,12 +18,13 @@ from bot.group_members import remove_from_group
 from bot.i18n import Translator
 from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
+from handlers.correspondence import fellows_command, write_row
 from models import MemberRole
 from services import associations, memberships
 from services.formatting import format_date_short
 from services.texts import N_
 
-COMMANDS = [CommandSpec("members", N_("Members of your association"), Audience.LEADER)]
+COMMANDS = [CommandSpec("members", N_("Members of your association"), Audience.REGISTERED)]
 PER_PAGE = 10
 ROLE_BUTTONS = (
     MemberRole.SECRETARY,
@@ -88,14 +89,8 @@ def _slug(name: str) -> str:
 async def members_command(update: Update, context: BotContext) -> None:
     t = context.t
     managed = await associations.kept_rosters(context.session, actor=context.actor)
-    if not managed:
-        await reply(
-            update,
-            context,
-            t.gettext(
-                "The roster is open to the leader, administrator and secretary of an association."
-            ),
-        )
+    if not managed:  # a plain member: fellow members to write to (handlers/correspondence)
+        await fellows_command(update, context)
         return
     if len(managed) == 1:
         await show_roster(update, context, managed[0].id, 0)
@@ -188,6 +183,7 @@ async def show_member(
     rows: Rows = []
     if membership.role != MemberRole.LEADER:
         rows = _member_rows(t, association_id, user_id, membership.role)
+        rows.append(write_row(t, association_id, user_id))
     rows.append([(t.plain("⬅️ Back"), OpenRoster(association_id).data())])
     await ack(update)
     await show(update, context, text, inline(rows))

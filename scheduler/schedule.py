@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.inbox import prune
 from scheduler import announcements, events, newsletters
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.correspondence import erase_old_messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +43,5 @@ SCHEDULE: tuple[Sweep, ...] = (
         "announcement-summaries", every=timedelta(seconds=30), run=announcements.delivery_summaries
     ),
     Sweep("event-digest", every=timedelta(hours=1), run=events.weekly_digest, first=30.0),
+    Sweep("member-messages-erase", every=timedelta(hours=6), run=erase_old_messages, first=90.0),
 )

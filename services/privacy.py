@@ -28,6 +28,7 @@ from models import (
 from services.access import Actor, user_by_telegram_id
 from services.audit import audit
 from services.clock import now
+from services.correspondence import erase_of_person
 from services.errors import NotRegistered
 
 
@@ -87,6 +88,7 @@ _ERASED_WITH_THE_PERSON = (
     "event_digest_subscriptions",
     "protocol_followups",
     "plan_proposals",
+    "member_message_blocks",
 )
 
 
@@ -152,6 +154,7 @@ async def forget(session: AsyncSession, *, actor: Actor) -> None:
     user = await user_by_telegram_id(session, actor.telegram_id)
     if user is None:
         raise NotRegistered()
+    await erase_of_person(session, user.id)  # and the outbox rows that relayed them
     await _erase_linked_records(session, user)
     moment = now()
     await session.execute(

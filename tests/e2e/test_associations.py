@@ -363,8 +363,10 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     csv_text = fake_api.world.files.get(csv["document"]["file_id"]).content.decode("utf-8-sig")
     assert "ФИО;Организация" in csv_text and "руководитель" in csv_text
 
-    # A member without rights gets a polite refusal.
-    await say(fake_api, OTHER, "/members", "доступен руководителю")
+    # A member without rights sees no roster tools, only fellow members to write to.
+    fellows = await say(fake_api, OTHER, "/members", "чтобы написать участнику")
+    labels = [b["text"] for row in fellows["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels and not any("PDF" in label or "CSV" in label for label in labels)
     await harness.idle(0.1)
     async with harness.sessions() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
