@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.tasks import remind_about_tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +32,5 @@ class Sweep:
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
+    Sweep("task-reminders", every=timedelta(minutes=30), run=remind_about_tasks),
 )
