@@ -60,6 +60,8 @@ class TaskAssignment(Base):
     status: Mapped[AssignmentStatus] = mapped_column(default=AssignmentStatus.ASSIGNED)
     answer_text: Mapped[str | None] = mapped_column(Text)
     answer_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    # How many times the work was handed in: each submission and its decision are told once.
+    submissions: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)

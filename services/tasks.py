@@ -398,6 +398,7 @@ async def submit(
     assignment.answer_file_id = stored.id if stored else None
     assignment.status = AssignmentStatus.SUBMITTED
     assignment.submitted_at = now()
+    assignment.submissions += 1
     await session.flush()
     await record_activity(
         session, kind=ACTIVITY_KIND, user_id=user.id, association_id=association.id
@@ -405,7 +406,7 @@ async def submit(
     view = _view(task, association, assignment, user)
     reviewer = await _reviewer(session, task)
     if reviewer is not None:
-        event = f"submitted:{assignment.submitted_at.timestamp():.0f}"
+        event = f"submitted:{assignment.submissions}"
         _tell_with_file(
             session, "tasks.submitted", view, reviewer, assignment.answer_file_id, event
         )
@@ -466,7 +467,7 @@ async def decide(
             kind,
             {"view": view},
             user=person,
-            dedupe_key=f"task:{task.id}:{assignment.id}:{kind}:{assignment.decided_at.timestamp():.0f}",
+            dedupe_key=f"task:{task.id}:{assignment.id}:{kind}:{assignment.submissions}",
         ),
     )
     return view

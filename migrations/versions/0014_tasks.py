@@ -87,6 +87,9 @@ def upgrade() -> None:
         sa.Column(
             "answer_file_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
+        sa.Column(
+            "submissions", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
         sa.Column("submitted_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decided_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
