@@ -19,7 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Association, MemberRole, Membership, MembershipStatus, StoredFile, User
 from models.tasks import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment, TaskAudience
 from services import dateparse
-from services.access import Actor, require_association_role, require_registered, role_holder
+from services.access import (
+    Actor,
+    membership_of,
+    require_association_role,
+    require_registered,
+    role_holder,
+)
 from services.audit import audit, record_activity
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound
@@ -77,6 +83,10 @@ class NotYourTask(DomainError):
 
 class NotOpen(DomainError):
     message = N_("This task is already submitted and waits for the leader's decision.")
+
+
+class NotAMember(DomainError):
+    message = N_("You are no longer a member of this association, so the task is closed for you.")
 
 
 class AlreadyAccepted(DomainError):
@@ -363,6 +373,8 @@ async def submittable(session: AsyncSession, actor: Actor, assignment_id: int) -
     assignment, task, association = await _loaded(session, assignment_id)
     if assignment.user_id != user.id:
         raise NotYourTask()
+    if await membership_of(session, user.id, association.id) is None:
+        raise NotAMember()
     if assignment.status is AssignmentStatus.ACCEPTED:
         raise AlreadyAccepted()
     if assignment.status not in OPEN_STATUSES:
@@ -541,7 +553,12 @@ async def send_reminders(session: AsyncSession) -> int:
         .join(Task, Task.id == TaskAssignment.task_id)
         .join(Association, Association.id == Task.association_id)
         .join(User, User.id == TaskAssignment.user_id)
+        .join(
+            Membership,
+            (Membership.user_id == User.id) & (Membership.association_id == Association.id),
+        )
         .where(
+            Membership.status == MembershipStatus.ACTIVE,
             TaskAssignment.status.in_(OPEN_STATUSES),
             TaskAssignment.overdue_told_at.is_(None),
             Task.due_on <= horizon,

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.notices import NoticeRenderer
-from models import ActivityEvent, AuditEntry, MemberRole, OutboxMessage
+from models import (
+    ActivityEvent,
+    AuditEntry,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    OutboxMessage,
+)
 from models.tasks import AssignmentStatus, TaskAssignment, TaskAudience
 from services import tasks
 from services.access import Actor
@@ -198,3 +205,19 @@ async def test_reminders_are_sent_once(session) -> None:  # type: ignore[no-unty
     assert not any(
         "Завтра" in t or "прошёл" in t for t in await _outbox_texts(session, expert.telegram_id)
     )
+
+
+async def test_a_member_who_left_is_neither_reminded_nor_can_submit(session) -> None:  # type: ignore[no-untyped-def]
+    leader, association, member, _ = await _setup(session)
+    await tasks.create_task(
+        session, Actor(leader.telegram_id), association_id=association.id, draft=_draft()
+    )
+    membership = await session.scalar(select(Membership).where(Membership.user_id == member.id))
+    membership.status = MembershipStatus.LEFT
+    await session.flush()
+    part = await session.scalar(select(TaskAssignment).where(TaskAssignment.user_id == member.id))
+    with pytest.raises(tasks.NotAMember):
+        await tasks.submit(session, Actor(member.telegram_id), assignment_id=part.id, text="Т")
+    set_clock(lambda: datetime(2026, 12, 9, 6, 0, tzinfo=UTC))
+    assert await tasks.send_reminders(session) == 1  # the expert only
+    assert not any("Завтра" in t for t in await _outbox_texts(session, member.telegram_id))
