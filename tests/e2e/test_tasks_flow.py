@@ -169,3 +169,25 @@ async def test_refusals(harness, fake_api):
         harness, fake_api, listing, "task1:submit:abc"
     )
     assert await _status(harness, MEMBER) is AssignmentStatus.ASSIGNED
+
+
+async def test_a_half_filled_task_survives_a_crash(harness, fake_api):
+    await _world(harness, fake_api)
+    await say(fake_api, LEADER, "/task", "название задания")
+    await say(fake_api, LEADER, "Анализ ВПР", "Опишите задание")
+    await say(fake_api, LEADER, "Проанализируйте результаты ВПР по классам", "Приложите")
+    fake_api.user_sends_photo(LEADER)  # a photo is not a document: explained, asked again
+    await fake_api.wait_for_message(LEADER, "как документ")
+    await harness.crash()
+    await harness.start()
+    files = await fake_api.wait_for_message(LEADER, "Приложите")
+    audience = await press(fake_api, LEADER, files, "Без файла", "кому выдать")
+    roles = await press(fake_api, LEADER, audience, "с ролью", "Выберите роль")
+    await press(fake_api, LEADER, roles, "Участники", "Укажите срок сдачи")
+    summary = await say(fake_api, LEADER, "завтра", "Проверьте задание")
+    assert "Анализ ВПР" in summary["text"] and "Файл: нет" in summary["text"]
+    await press(fake_api, LEADER, summary, "Выдать", "Задание выдано 2 исполнителям")
+    await _drain(harness)
+    for member in (MEMBER, OTHER):
+        notice = await fake_api.wait_for_message(member, "Вам выдано новое задание")
+        assert "Анализ ВПР" in notice["text"] and "2 декабря 2026 г." in notice["text"]
