@@ -171,12 +171,19 @@ class AssignmentView:
 
 
 @dataclass(frozen=True)
+class Assignee:
+    assignment_id: int
+    name: str
+    status: AssignmentStatus
+
+
+@dataclass(frozen=True)
 class GivenTask:
     task_id: int
     title: str
     association: str
     due_on: date
-    assignees: tuple[tuple[str, AssignmentStatus], ...]
+    assignees: tuple[Assignee, ...]
 
 
 # who may give tasks, and to whom ---------------------------------------------------------
@@ -447,6 +454,18 @@ async def deciding(session: AsyncSession, actor: Actor, assignment_id: int) -> A
     return _view(task, association, assignment, person)
 
 
+async def review_of(
+    session: AsyncSession, actor: Actor, assignment_id: int
+) -> tuple[AssignmentView, str | None]:
+    """A submission waiting for the actor's decision, and its file's Telegram id if any."""
+    view = await deciding(session, actor, assignment_id)
+    assignment = await session.get_one(TaskAssignment, assignment_id)
+    if assignment.answer_file_id is None:
+        return view, None
+    stored = await session.get_one(StoredFile, assignment.answer_file_id)
+    return view, stored.telegram_file_id
+
+
 async def decide(
     session: AsyncSession,
     actor: Actor,
@@ -525,18 +544,16 @@ async def given_tasks(session: AsyncSession, actor: Actor, *, limit: int = 5) ->
     ]
 
 
-async def _statuses(
-    session: AsyncSession, task_ids: Sequence[int]
-) -> dict[int, list[tuple[str, AssignmentStatus]]]:
+async def _statuses(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, list[Assignee]]:
     rows = await session.execute(
-        select(TaskAssignment.task_id, User.full_name, TaskAssignment.status)
+        select(TaskAssignment.task_id, TaskAssignment.id, User.full_name, TaskAssignment.status)
         .join(User, User.id == TaskAssignment.user_id)
         .where(TaskAssignment.task_id.in_(task_ids))
         .order_by(User.full_name)
     )
-    found: dict[int, list[tuple[str, AssignmentStatus]]] = {}
-    for task_id, name, status in rows.all():
-        found.setdefault(task_id, []).append((short_name(name), status))
+    found: dict[int, list[Assignee]] = {}
+    for task_id, assignment_id, name, status in rows.all():
+        found.setdefault(task_id, []).append(Assignee(assignment_id, short_name(name), status))
     return found
 
 

@@ -173,7 +173,7 @@ async def test_submit_return_resubmit_accept(session) -> None:  # type: ignore[n
     mine = await tasks.my_tasks(session, Actor(member.telegram_id))
     assert [v.status for v in mine] == [AssignmentStatus.ACCEPTED]
     given = await tasks.given_tasks(session, Actor(leader.telegram_id))
-    assert dict(given[0].assignees) == {
+    assert {p.name: p.status for p in given[0].assignees} == {
         "Петров И. С.": AssignmentStatus.ACCEPTED,
         "Сидорова М. И.": AssignmentStatus.ASSIGNED,
     }

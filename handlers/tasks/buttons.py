@@ -30,3 +30,10 @@ class Accept(Press, prefix=PREFIX, action="ok"):
 @dataclass(frozen=True)
 class Return(Press, prefix=PREFIX, action="ret"):
     assignment_id: int
+
+
+@dataclass(frozen=True)
+class OpenReview(Press, prefix=PREFIX, action="rev"):
+    """A submission waiting for the decision, shown again from /tasks."""
+
+    assignment_id: int

@@ -7,16 +7,17 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import Html, Translator
-from bot.keyboards import inline
+from bot.keyboards import Button, inline
 from bot.replies import reply
-from handlers.tasks.buttons import Submit
+from handlers.tasks.buttons import OpenReview, Submit
 from handlers.tasks.wording import STATUS_MARKS, due, status_title
-from models.tasks import OPEN_STATUSES
+from models.tasks import OPEN_STATUSES, AssignmentStatus
 from services import tasks as service
 from services.formatting import format_date
 from services.tasks import AssignmentView, GivenTask
 
 SHOWN_NAMES = 15
+MAX_REVIEW_BUTTONS = 10
 
 
 async def tasks_command(update: Update, context: BotContext) -> None:
@@ -33,7 +34,7 @@ async def tasks_command(update: Update, context: BotContext) -> None:
         [(t.plain("📤 Submit: {title}", title=v.title[:40]), Submit(v.assignment_id).data())]
         for v in mine
         if v.status in OPEN_STATUSES
-    ]
+    ] + _review_buttons(t, given)
     await reply(update, context, "\n\n".join(parts), inline(buttons) if buttons else None)
 
 
@@ -57,7 +58,7 @@ def _mine(t: Translator, views: list[AssignmentView]) -> Html:
 def _given(t: Translator, tasks: list[GivenTask]) -> Html:
     lines = [t.gettext("<b>Tasks I have given</b>")]
     for task in tasks:
-        done = sum(1 for _, status in task.assignees if status not in OPEN_STATUSES)
+        done = sum(1 for person in task.assignees if person.status not in OPEN_STATUSES)
         lines.append(
             t.ngettext(
                 "📝 «{title}» ({association}), due {due}: {done} of {n} submitted.",
@@ -70,11 +71,31 @@ def _given(t: Translator, tasks: list[GivenTask]) -> Html:
             )
         )
         people = [
-            t.gettext("{mark} {name}", mark=STATUS_MARKS[status], name=name)
-            for name, status in task.assignees[:SHOWN_NAMES]
+            t.gettext("{mark} {name}", mark=STATUS_MARKS[person.status], name=person.name)
+            for person in task.assignees[:SHOWN_NAMES]
         ]
         hidden = len(task.assignees) - SHOWN_NAMES
         if hidden > 0:
             people.append(t.ngettext("and {n} more", "and {n} more", hidden))
         lines.append("   " + ", ".join(people))
     return Html("\n".join(lines))
+
+
+def _review_buttons(t: Translator, tasks: list[GivenTask]) -> list[list[Button]]:
+    """A button for each submission still waiting for the decision (the notice may be
+    far up the chat)."""
+    waiting = [
+        (person, task)
+        for task in tasks
+        for person in task.assignees
+        if person.status is AssignmentStatus.SUBMITTED
+    ]
+    return [
+        [
+            (
+                t.plain("📥 {name}: {title}", name=person.name, title=task.title[:30]),
+                OpenReview(person.assignment_id).data(),
+            )
+        ]
+        for person, task in waiting[:MAX_REVIEW_BUTTONS]
+    ]

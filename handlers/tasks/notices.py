@@ -42,9 +42,8 @@ def _who_what(view: AssignmentView) -> dict[str, str]:
     return {"person": view.person, "title": view.title}
 
 
-@renders("tasks.submitted")
-def submitted(t: Translator, notice: Notice) -> Rendered:
-    view: AssignmentView = notice.params["view"]
+def review_message(t: Translator, view: AssignmentView) -> Rendered:
+    """A submission with the decision buttons (the notice, and /tasks showing it again)."""
     text = t.gettext("📥 {person} has submitted the task «{title}».", **_who_what(view))
     if view.answer_text:
         text = t.gettext("{head}\n\n{answer}", head=text, answer=view.answer_text)
@@ -55,6 +54,11 @@ def submitted(t: Translator, notice: Notice) -> Rendered:
         ]
     ]
     return Rendered(text, buttons)
+
+
+@renders("tasks.submitted")
+def submitted(t: Translator, notice: Notice) -> Rendered:
+    return review_message(t, notice.params["view"])
 
 
 @renders("tasks.accepted")

@@ -14,8 +14,10 @@ from bot.buttons import Settled
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
-from bot.replies import ack
-from handlers.tasks.buttons import BUTTONS, Accept, Return
+from bot.keyboards import inline
+from bot.replies import ack, reply
+from handlers.tasks.buttons import BUTTONS, Accept, OpenReview, Return
+from handlers.tasks.notices import review_message
 from services import tasks as service
 from services.texts import N_
 
@@ -32,6 +34,17 @@ async def accept(update: Update, context: BotContext, press: Accept) -> Settled:
     )
     await ack(update, context.t.plain("Thank you, your decision is recorded."))
     return Settled(context.t.gettext("✅ Accepted. {person} will be told.", person=view.person))
+
+
+@BUTTONS.on(OpenReview)
+async def open_review(update: Update, context: BotContext, press: OpenReview) -> None:
+    view, file_id = await service.review_of(context.session, context.actor, press.assignment_id)
+    await ack(update)
+    words = review_message(context.t, view)
+    rows = [[(b["text"], b["callback"]) for b in row] for row in words.buttons or []]
+    await reply(update, context, words.text, inline(rows))
+    if file_id is not None and update.effective_chat is not None:
+        await context.bot.send_document(update.effective_chat.id, file_id)
 
 
 @BUTTONS.on(Return)

@@ -111,8 +111,20 @@ async def test_task_from_giving_to_acceptance(harness, fake_api):
     review = await fake_api.wait_for_message(LEADER, "Сдана работа")
     file = await fake_api.wait_for_message(LEADER, "Файл работы")
     assert file["document"]["file_name"] == "урок.docx"
-    await press(fake_api, LEADER, review, "Принять", "Принято")
-    assert not fake_api.world.chat(LEADER).messages[review["message_id"]].get("reply_markup")
+    # the leader opens the submission again from /tasks (the notice may be far up the chat)
+    given = await say(fake_api, LEADER, "/tasks", "Выданные мной задания")
+    assert "📥 Петров И. С." in given["text"]
+    again = await press(fake_api, LEADER, given, "📥 Петров", "Сдана работа")
+    assert "С самоанализом" in again["text"]
+    resent = await fake_api.wait_for_message(LEADER, None)
+    assert resent["document"]["file_name"] == "урок.docx"
+    await press(fake_api, LEADER, again, "Принять", "Принято")
+    assert not fake_api.world.chat(LEADER).messages[again["message_id"]].get("reply_markup")
+    # the notice's buttons, pressed after the decision, are refused politely
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(LEADER, review, button(review, "Принять"))
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    assert "уже принято" in fake_api.calls_of("answerCallbackQuery")[-1].params["text"]
     assert await _status(harness, MEMBER) is AssignmentStatus.ACCEPTED
     await _drain(harness)
     await fake_api.wait_for_message(MEMBER, "принята")
