@@ -170,6 +170,12 @@ async def test_submit_return_resubmit_accept(session) -> None:  # type: ignore[n
         .where(ActivityEvent.kind == "task_submitted", ActivityEvent.user_id == member.id)
     )
     assert events == 2
+    decisions = await session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.target_type == "task_assignment", AuditEntry.target_id == assignment.id)
+        .order_by(AuditEntry.id)
+    )
+    assert decisions.all() == ["task.return", "task.accept"]
     mine = await tasks.my_tasks(session, Actor(member.telegram_id))
     assert [v.status for v in mine] == [AssignmentStatus.ACCEPTED]
     given = await tasks.given_tasks(session, Actor(leader.telegram_id))
