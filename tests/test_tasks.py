@@ -17,7 +17,7 @@ from models import (
     OutboxMessage,
 )
 from models.tasks import AssignmentStatus, TaskAssignment, TaskAudience
-from services import tasks
+from services import privacy, tasks
 from services.access import Actor
 from services.clock import set_clock
 from services.errors import PermissionDenied
@@ -227,3 +227,22 @@ async def test_a_member_who_left_is_neither_reminded_nor_can_submit(session) -> 
     set_clock(lambda: datetime(2026, 12, 9, 6, 0, tzinfo=UTC))
     assert await tasks.send_reminders(session) == 1  # the expert only
     assert not any("Завтра" in t for t in await _outbox_texts(session, member.telegram_id))
+
+
+async def test_mydata_exports_and_forget_erases_the_submissions(session) -> None:  # type: ignore[no-untyped-def]
+    leader, association, member, _ = await _setup(session)
+    await tasks.create_task(
+        session, Actor(leader.telegram_id), association_id=association.id, draft=_draft()
+    )
+    part = await session.scalar(select(TaskAssignment).where(TaskAssignment.user_id == member.id))
+    await tasks.submit(
+        session, Actor(member.telegram_id), assignment_id=part.id, text="Мой конспект"
+    )
+    await NoticeRenderer("ru").deliver(session)
+    exported = await privacy.export_personal_data(session, actor=Actor(member.telegram_id))
+    assert "Мой конспект" in str(exported)
+    await privacy.forget(session, actor=Actor(member.telegram_id))
+    left = await session.scalar(
+        select(func.count()).select_from(TaskAssignment).where(TaskAssignment.user_id == member.id)
+    )
+    assert left == 0
