@@ -35,6 +35,7 @@ from handlers import (
     privacy,
     profile,
     protocols,
+    tasks,
 )
 from handlers import settings as settings_handlers
 from models.db import (
@@ -67,6 +68,7 @@ FEATURES: list[ModuleType] = [
     protocols,
     newsletters,
     events,
+    tasks,
 ]
 
 

@@ -89,6 +89,7 @@ _ERASED_WITH_THE_PERSON = (
     "protocol_followups",
     "plan_proposals",
     "member_message_blocks",
+    "task_assignments",
 )
 
 
