@@ -51,3 +51,35 @@ async def test_a_rolled_back_holder_lets_the_next_in(sessions) -> None:  # type:
     async with unit_of_work(sessions) as second:
         row = await asyncio.wait_for(lock(second, Association, association.id), timeout=5)
         assert row.id == association.id
+
+
+async def test_a_session_that_already_wrote_waits_without_deadlock(sessions) -> None:  # type: ignore[no-untyped-def]
+    """A unit of work with a write pending (e.g. a changed username) locks after another
+    holder: they finish one after the other instead of deadlocking."""
+    async with unit_of_work(sessions) as session:
+        association = await make_association(session, leader=await make_teacher(session))
+        teacher = await make_teacher(session)
+    order: list[str] = []
+
+    async def holder() -> None:
+        async with unit_of_work(sessions) as session:
+            await lock(session, Association, association.id)
+            await asyncio.sleep(0.05)
+            club = await session.get_one(Association, association.id)
+            club.topic = "first"
+            order.append("holder")
+
+    async def writer_first() -> None:
+        await asyncio.sleep(0.01)
+        async with unit_of_work(sessions) as session:
+            person = await session.get_one(type(teacher), teacher.id)
+            person.telegram_username = "renamed"
+            await session.flush()
+            club = await lock(session, Association, association.id)
+            club.topic = f"{club.topic} then second"
+            order.append("second")
+
+    await asyncio.wait_for(asyncio.gather(holder(), writer_first()), timeout=10)
+    async with sessions() as session:
+        club = await session.get_one(Association, association.id)
+    assert order == ["holder", "second"] and club.topic == "first then second"
