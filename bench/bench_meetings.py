@@ -28,12 +28,14 @@ from documents import (
 )
 from documents.data import Approval
 from documents.plan import PlanData, PlanItem, build_plan
-from handlers.meetings import Texts
+from handlers.meetings.texts import CardTexts
 from models.db import create_engine, create_session_factory, unit_of_work
 from models.meetings import Meeting
 from models.migrate import upgrade_async
-from scheduler.reminders import edit_dirty_cards, sweep_reminders
+from scheduler.meetings import sweep_reminders
+from scheduler.reminders import edit_dirty_cards
 from services.clock import set_clock
+from tests.delivery import swept
 from tests.factories import add_member, make_association, make_teacher
 from tests.fakebot import FakeBotApi
 from tests.harness import BotHarness, make_settings
@@ -73,8 +75,7 @@ async def bench_rsvp(url: str) -> list[tuple[str, str]]:
                     reminders_done=[],
                 )
                 session.add(meeting)
-            texts = Texts("ru")
-            from handlers.meetings import Texts as _T  # noqa: F401  (same class, warm import)
+            texts = CardTexts("ru")
             from services import meetings as service
 
             async with unit_of_work(harness.sessions) as session:
@@ -223,11 +224,11 @@ async def bench_sweep(url: str) -> tuple[float, int, float, int]:
         )
     started = time.perf_counter()
     async with unit_of_work(sessions) as session:
-        added = await sweep_reminders(session, Texts("ru"))
+        added = await swept(session, sweep_reminders)
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
     async with unit_of_work(sessions) as session:
-        again = await sweep_reminders(session, Texts("ru"))
+        again = await swept(session, sweep_reminders)
     second = time.perf_counter() - started
     await engine.dispose()
     set_clock(None)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
+from scheduler import meetings, protocols
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,4 +30,8 @@ class Sweep:
 
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
+    Sweep("meeting-reminders", every=timedelta(minutes=1), run=meetings.sweep_reminders),
+    Sweep("meeting-after", every=timedelta(minutes=5), run=meetings.sweep_after_meetings),
+    Sweep("meeting-norms", every=timedelta(hours=1), run=meetings.sweep_norms),
+    Sweep("protocol-followups", every=timedelta(minutes=30), run=protocols.sweep_followups),
 )

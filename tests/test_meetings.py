@@ -7,21 +7,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers.meetings import Texts
 from models import MemberRole, OutboxMessage, StoredFile
 from models.meetings import Meeting, MeetingStatus, RsvpAnswer
-from scheduler.reminders import sweep_reminders
+from scheduler.meetings import sweep_reminders
 from services import meetings
 from services.access import Actor
 from services.clock import set_clock
 from services.dateparse import OutsidePeriod, TimeInPast
 from services.errors import PermissionDenied
 from services.ics import meeting_ics
+from tests.delivery import delivered, swept
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 START = datetime(2026, 12, 12, 5, 0, tzinfo=UTC)  # 15:00 in Vladivostok
-TEXTS = Texts("ru")
 
 
 def at(moment: datetime) -> None:
@@ -43,17 +42,19 @@ async def _setup(session, members: int = 3, **extra):  # type: ignore[no-untyped
 
 
 async def _schedule(session, leader, association, starts_at=START):  # type: ignore[no-untyped-def]
-    return await meetings.schedule_meeting(
+    return await delivered(
         session,
-        Actor(leader.telegram_id),
-        association_id=association.id,
-        topic="Функциональная грамотность",
-        form="webinar",
-        starts_at=starts_at,
-        duration_minutes=60,
-        link="https://meet.example.ru/vmo",
-        agenda=[("О диагностике", "Смирнова Е. В."), ("Разное", None)],
-        texts=TEXTS,
+        meetings.schedule_meeting(
+            session,
+            Actor(leader.telegram_id),
+            association_id=association.id,
+            topic="Функциональная грамотность",
+            form="webinar",
+            starts_at=starts_at,
+            duration_minutes=60,
+            link="https://meet.example.ru/vmo",
+            agenda=[("О диагностике", "Смирнова Е. В."), ("Разное", None)],
+        ),
     )
 
 
@@ -193,22 +194,22 @@ async def test_reminder_stages_skip_decliners_and_never_repeat(session):
         session, Actor(people[2].telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.NO
     )
     at(START - timedelta(hours=25))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     at(START - timedelta(hours=24) + timedelta(minutes=1))
-    assert await sweep_reminders(session, TEXTS) == 3  # leader + 2; the decliner is spared
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 3  # leader + 2; the decliner is spared
+    assert await swept(session, sweep_reminders) == 0
     meeting.reminders_done = []  # even if the marks were lost, the dedupe keys hold
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     rows = await _reminders(session, "r24")
     assert len(rows) == 3 and "через 24 часа" in rows[0].payload["text"].lower()
     at(START - timedelta(minutes=59))
-    assert await sweep_reminders(session, TEXTS) == 3
+    assert await swept(session, sweep_reminders) == 3
     at(START + timedelta(minutes=1))
-    assert await sweep_reminders(session, TEXTS) == 3
+    assert await swept(session, sweep_reminders) == 3
     start = await _reminders(session, "start")
     assert "https://meet.example.ru/vmo" in start[0].payload["text"]
     assert start[0].payload["buttons"][0][0]["url"] == "https://meet.example.ru/vmo"
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
 
 
 async def test_catch_up_within_grace_and_skip_beyond(session):
@@ -216,13 +217,13 @@ async def test_catch_up_within_grace_and_skip_beyond(session):
     meeting = await _schedule(session, leader, association)
     # Down at 24 h before; back 90 minutes later: within the grace window, caught up.
     at(START - timedelta(hours=22, minutes=30))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
     # Down from then until 20 minutes before the start: the 1 h reminder is still due.
     at(START - timedelta(minutes=20))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
     # Back only after the meeting's start window: nothing is sent late.
     at(START + timedelta(minutes=30))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     await session.refresh(meeting)
     assert set(meeting.reminders_done) == {"r24", "r1"}
 
@@ -235,9 +236,9 @@ async def test_reminder_settings_per_association(session):
     )
     assert hours == [1]
     at(START - timedelta(hours=24))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     at(START - timedelta(hours=1))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
 
 
 async def test_reschedule_and_cancel_notify_everyone(session):
@@ -245,21 +246,21 @@ async def test_reschedule_and_cancel_notify_everyone(session):
     meeting = await _schedule(session, leader, association)
     actor = Actor(leader.telegram_id)
     at(START - timedelta(hours=23))
-    await sweep_reminders(session, TEXTS)
+    await swept(session, sweep_reminders)
     new_start = START + timedelta(days=2)
-    await meetings.reschedule(
-        session, actor, meeting_id=meeting.id, starts_at=new_start, texts=TEXTS
+    await delivered(
+        session, meetings.reschedule(session, actor, meeting_id=meeting.id, starts_at=new_start)
     )
     moved = await _outbox(session, f"mtg:{meeting.id}:v1:moved:%")
     assert len(moved) == 4 and "14 декабря 2026 г., 15:00" in moved[0].payload["text"]
     # The new time gets its own reminders.
     at(new_start - timedelta(hours=24))
-    assert await sweep_reminders(session, TEXTS) == 4
-    await meetings.cancel(session, actor, meeting_id=meeting.id, texts=TEXTS)
+    assert await swept(session, sweep_reminders) == 4
+    await delivered(session, meetings.cancel(session, actor, meeting_id=meeting.id))
     assert len(await _outbox(session, f"mtg:{meeting.id}:cancel:%")) == 4
     assert meeting.status is MeetingStatus.CANCELLED
     at(new_start - timedelta(hours=1))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     with pytest.raises(meetings.MeetingCancelled):
         await meetings.rsvp(
             session, Actor(people[0].telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.GOING

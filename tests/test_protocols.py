@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from handlers.protocols import Texts
 from models import MemberRole, OutboxMessage
 from models.meetings import Meeting, MeetingAgendaItem, MeetingAttendance
 from models.protocols import ProtocolStatus
@@ -15,6 +14,7 @@ from services import protocols
 from services.access import Actor
 from services.clock import set_clock
 from services.errors import InvalidInput, PermissionDenied
+from tests.delivery import delivered
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -139,10 +139,10 @@ async def test_finalise_enqueues_group_and_members(session) -> None:
     await session.flush()
     draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
     with pytest.raises(PermissionDenied):
-        await protocols.finalise(
-            session, Actor(people[0].telegram_id), protocol_id=draft.id, texts=Texts("ru")
+        await delivered(
+            session, protocols.finalise(session, Actor(people[0].telegram_id), protocol_id=draft.id)
         )
-    final = await protocols.finalise(session, actor, protocol_id=draft.id, texts=Texts("ru"))
+    final = await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
     assert final.status is ProtocolStatus.FINAL and final.file_id is not None
     rows = (
         await session.scalars(
@@ -156,7 +156,7 @@ async def test_finalise_enqueues_group_and_members(session) -> None:
     assert all(row.kind == "document" and row.file_id == final.file_id for row in rows)
     assert "Утверждён протокол № 1" in rows[0].payload["text"]
     with pytest.raises(protocols.ProtocolFinal):
-        await protocols.finalise(session, actor, protocol_id=draft.id, texts=Texts("ru"))
+        await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
     with pytest.raises(protocols.ProtocolFinal):
         await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
     pdf = await protocols.pdf_of(session, Actor(people[0].telegram_id), final.id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from handlers.meetings import Texts
+from handlers.meetings.texts import CardTexts
 from models import OutboxMessage, OutboxStatus
 from models.db import unit_of_work
 from models.meetings import Meeting
@@ -38,7 +38,7 @@ async def _meeting_with_card(harness, fake_api, association_id: int, chat_id: in
         )
         session.add(meeting)
         await session.flush()
-        text, buttons = Texts("ru").card(await service.view_of(session, meeting))
+        text, buttons = CardTexts("ru").card(await service.view_of(session, meeting))
         key = service.card_key(meeting)
         meeting_id = meeting.id
     posted = await harness.app.bot.send_message(
@@ -75,7 +75,7 @@ async def test_one_card_per_group_per_sweep(harness, fake_api):  # type: ignore[
     a1 = await _meeting_with_card(harness, fake_api, math, GROUP_A, 1)
     a2 = await _meeting_with_card(harness, fake_api, math, GROUP_A, 2)
     b1 = await _meeting_with_card(harness, fake_api, physics, GROUP_B, 3)
-    texts = Texts("ru")
+    texts = CardTexts("ru")
 
     await _dirty(harness, a1, a2, b1, note=" (1)")
     edits = len(fake_api.calls_of("editMessageText"))
