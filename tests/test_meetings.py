@@ -73,6 +73,9 @@ async def test_schedule_announces_card_and_invitations_with_ics(session):
     assert card.chat_id == -100500
     assert "12 декабря 2026 г., 15:00" in card.payload["text"]
     assert "Смирнова Е. В." in card.payload["text"]
+    # The zone by its Russian title, never the IANA name (ru-texts item 91).
+    assert "(Владивосток (МСК+7))" in card.payload["text"]
+    assert "Asia/Vladivostok" not in card.payload["text"]
     invitations = await _outbox(session, f"mtg:{meeting.id}:v0:inv:%")
     assert len(invitations) == 4  # leader + 3 members
     assert {row.kind for row in invitations} == {"document"}
@@ -275,3 +278,51 @@ async def test_secretary_may_schedule(session):
     await add_member(session, association, secretary, role=MemberRole.SECRETARY)
     meeting = await _schedule(session, secretary, association)
     assert meeting.number == 1
+
+
+async def test_invitations_are_worded_in_each_readers_language(session):
+    leader, association, _people = await _setup(session, members=0)
+    english = await make_teacher(session, language="en")
+    await add_member(session, association, english)
+    meeting = await _schedule(session, leader, association)
+    rows = {row.chat_id: row for row in await _outbox(session, f"mtg:{meeting.id}:v0:inv:%")}
+    assert "You are invited to a meeting" in rows[english.telegram_id].payload["text"]
+    assert "Приглашаем вас на заседание" in rows[leader.telegram_id].payload["text"]
+    labels = [b["text"] for line in rows[english.telegram_id].payload["buttons"] for b in line]
+    assert labels[:3] == ["✅ Will attend", "🤔 Maybe", "❌ Cannot"]
+
+
+async def test_attendance_starts_from_will_attend_once_the_meeting_has_begun(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    going, maybe, checked_in = people
+    for person, answer in ((going, RsvpAnswer.GOING), (maybe, RsvpAnswer.MAYBE)):
+        await meetings.rsvp(
+            session, Actor(person.telegram_id), meeting_id=meeting.id, answer=answer
+        )
+    assert await meetings.present_ids(session, meeting) == set()  # not begun yet
+    at(START + timedelta(minutes=5))
+    await meetings.mark_present(session, Actor(checked_in.telegram_id), meeting_id=meeting.id)
+    assert await meetings.present_ids(session, meeting) == {going.id, checked_in.id}
+
+
+async def test_a_correction_to_absent_outweighs_will_attend_and_a_check_in_undoes_it(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    member = people[0]
+    await meetings.rsvp(
+        session, Actor(member.telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.GOING
+    )
+    at(START + timedelta(minutes=5))
+    leader_actor = Actor(leader.telegram_id)
+    toggle = {"meeting_id": meeting.id, "user_id": member.id}
+    assert not await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert member.id not in await meetings.present_ids(session, meeting)
+    marks = {user.id: here for user, here in await meetings.attendance(session, meeting.id)}
+    assert marks[member.id] is False
+    # The member presses «I am here» after all: present again.
+    assert await meetings.mark_present(session, Actor(member.telegram_id), meeting_id=meeting.id)
+    assert member.id in await meetings.present_ids(session, meeting)
+    assert not await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert member.id in await meetings.present_ids(session, meeting)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import MemberRole, OutboxMessage
+from models import MemberRole, OutboxMessage, OutboxStatus
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
 from scheduler.meetings import sweep_after_meetings, sweep_norms, sweep_reminders
@@ -350,3 +350,34 @@ def test_norm_line_plurals_in_russian():
         "Проведено 5 заседаний в этом учебном году: норма выполнена. "
         "План: выполнено 3 из 3 пунктов."
     )
+
+
+async def test_no_protocol_request_once_a_draft_exists(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    at(START + timedelta(minutes=30))  # during the meeting the secretary starts the protocol
+    await protocols.save_draft(
+        session,
+        Actor(people["secretary"].telegram_id),
+        meeting_id=meeting.id,
+        items=[{"substance": "о диагностике", "spoke": [], "decisions": [{"text": "Принять"}]}],
+    )
+    at(START + timedelta(minutes=61))
+    assert await swept(session, sweep_after_meetings) == 0
+    assert await _rows(session, "mtg:%:protreq") == []
+    assert meeting.protocol_requested_at is not None  # and it is not asked again later
+
+
+async def test_a_request_not_sent_yet_is_withdrawn_when_the_draft_is_saved(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    at(START + timedelta(minutes=61))
+    assert await swept(session, sweep_after_meetings) == 1
+    await protocols.save_draft(
+        session,
+        Actor(people["secretary"].telegram_id),
+        meeting_id=meeting.id,
+        items=[{"substance": "о диагностике", "spoke": [], "decisions": [{"text": "Принять"}]}],
+    )
+    (row,) = await _rows(session, "mtg:%:protreq")
+    assert row.status is OutboxStatus.CANCELLED

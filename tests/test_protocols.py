@@ -161,3 +161,59 @@ async def test_finalise_enqueues_group_and_members(session) -> None:
         await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
     pdf = await protocols.pdf_of(session, Actor(people[0].telegram_id), final.id)
     assert pdf.content.startswith(b"%PDF")
+
+
+async def test_the_chair_and_the_secretary_are_never_absent_from_their_own_meeting(session):
+    leader, association, people = await _world(session)
+    secretary = await make_teacher(session, 610_901, full_name="Секретарёва Нина Олеговна")
+    await add_member(session, association, secretary, role=MemberRole.SECRETARY)
+    meeting = await _meeting(session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026)
+    session.add(MeetingAttendance(meeting_id=meeting.id, user_id=people[0].id))
+    await session.flush()
+    info = await protocols.prefill(session, Actor(leader.telegram_id), meeting.id)
+    assert {u.id for u in info.present} == {leader.id, secretary.id, people[0].id}
+    assert {u.id for u in info.absent} == {people[1].id, people[2].id}
+    draft = await protocols.save_draft(
+        session, Actor(leader.telegram_id), meeting_id=meeting.id, items=[ITEM]
+    )
+    data = await protocols.document_data(session, draft)
+    names = {p.full_name for p in data.present}
+    assert {"Иванова Анна Петровна", "Секретарёва Нина Олеговна"} <= names
+    assert not {"Иванова Анна Петровна", "Секретарёва Нина Олеговна"} & {
+        p.full_name for p in data.absent
+    }
+
+
+async def test_approving_with_nobody_present_asks_first(session):
+    leader, association, _people = await _world(session)
+    actor = Actor(leader.telegram_id)
+    meeting = await _meeting(session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026)
+    draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
+    with pytest.raises(protocols.NobodyPresent):
+        await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
+    assert draft.status is ProtocolStatus.DRAFT and draft.file_id is None
+    final = await delivered(
+        session, protocols.finalise(session, actor, protocol_id=draft.id, confirmed=True)
+    )
+    assert final.status is ProtocolStatus.FINAL
+
+
+async def test_a_protocol_with_an_empty_agenda_cannot_be_approved(session):
+    leader, association, _people = await _world(session)
+    actor = Actor(leader.telegram_id)
+    meeting = Meeting(
+        association_id=association.id,
+        number=1,
+        academic_year=2026,
+        topic="Без повестки",
+        form="webinar",
+        starts_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+        link="https://telemost.yandex.ru/j/1",
+        reminders_done=[],
+    )
+    session.add(meeting)
+    await session.flush()
+    draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[])
+    with pytest.raises(protocols.EmptyAgenda):
+        await protocols.finalise(session, actor, protocol_id=draft.id, confirmed=True)
+    assert draft.status is ProtocolStatus.DRAFT

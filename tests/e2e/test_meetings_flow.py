@@ -180,3 +180,24 @@ async def test_cancel_notifies_everyone_and_card_says_so(harness, fake_api):
     async with harness.sessions() as session:
         meeting = await session.scalar(select(Meeting))
     assert meeting is not None and meeting.cancelled_at is not None
+
+
+async def test_old_or_forged_meeting_buttons_get_a_polite_alert(harness, fake_api):
+    await _world(harness, fake_api, 1)
+    screen = await say(fake_api, LEADER, "/meeting", "Заседания")
+    assert "⏰ Напоминания: за 24 ч и за 1 ч" in _labels(screen)  # ru-texts item 93
+    datas = ("meet:show:abc", "meet:nosuch:1", "rsvp:g", "prot:exi:1:x")
+    forged = {
+        **screen,
+        "reply_markup": {"inline_keyboard": [[{"text": d, "callback_data": d}] for d in datas]},
+    }
+    fake_api.world.chat(LEADER).messages[screen["message_id"]] = forged
+    for data in datas:
+        before = len(fake_api.calls_of("answerCallbackQuery"))
+        fake_api.user_presses(LEADER, forged, data)
+        await fake_api.wait_for(
+            lambda before=before: len(fake_api.calls_of("answerCallbackQuery")) > before
+        )
+        answer = fake_api.calls_of("answerCallbackQuery")[-1].params
+        assert answer.get("show_alert") and "устарела" in answer["text"], data
+    fake_api.assert_clean()

@@ -90,8 +90,14 @@ async def test_protocol_request_dialog_approval_and_followup(harness, fake_api):
     assert await _sweep(harness, sweep_after_meetings) == 0
     request = await fake_api.wait_for_message(SECRETARY, "заполните протокол")
     assert "Функциональная грамотность" in request["text"]
-    await press(fake_api, SECRETARY, request, "Заполнить протокол", "Протокол № 1")
-    await fake_api.wait_for_message(SECRETARY, "СЛУШАЛИ")
+    header = await press(fake_api, SECRETARY, request, "Заполнить протокол", "Протокол № 1")
+    # Nobody checked in, but the chair and the secretary were there; Petrova was not.
+    assert "(Иванова А. П., Секретарёва Н. О.)" in header["text"]
+    assert "(Петрова О. И.)" in header["text"]
+    heard = await fake_api.wait_for_message(SECRETARY, "СЛУШАЛИ")
+    # No double full stop after the initials (ru-texts item 84).
+    assert "Смирнова Е. В.\nО чём было выступление" in heard["text"]
+    assert "В.." not in heard["text"]
     spoke = await say(fake_api, SECRETARY, "о результатах входной диагностики", "ВЫСТУПИЛИ")
     await press(fake_api, SECRETARY, spoke, "Пропустить", "ПОСТАНОВИЛИ")
     ready = await say(
