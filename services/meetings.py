@@ -35,6 +35,7 @@ from services.dateparse import OutsidePeriod, TimeInPast, parse_meeting_time
 from services.errors import DomainError, InvalidInput, NotFound
 from services.formatting import format_date, format_datetime
 from services.ics import meeting_ics
+from services.locks import lock
 from services.notices import Notice, tell
 from services.outbox import store_file
 from services.texts import N_
@@ -494,7 +495,8 @@ async def schedule_meeting(
     marked done and linked to the meeting once the meeting has been held.
     """
     user = await require_association_role(session, actor, association_id, *MANAGERS)
-    association = await session.get_one(Association, association_id)
+    # The next number and the plan item's availability are read, then written.
+    association = await lock(session, Association, association_id)
     if form not in FORMS:
         raise InvalidInput()
     if plan_item_id is not None:

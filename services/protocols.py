@@ -39,6 +39,7 @@ from services.access import Actor, require_association_role, role_holder
 from services.clock import academic_year_start, now
 from services.errors import DomainError, InvalidInput, NotFound
 from services.formatting import initials_first, short_name
+from services.locks import lock
 from services.meetings import (
     MANAGERS,
     active_members,
@@ -376,6 +377,8 @@ async def save_draft(
     session: AsyncSession, actor: Actor, *, meeting_id: int, items: Sequence[dict[str, Any]]
 ) -> Protocol:
     """Create (or replace the contents of) the meeting's draft protocol."""
+    meeting = await get_meeting(session, meeting_id)
+    await lock(session, Association, meeting.association_id)  # the number: read, then taken
     info = await prefill(session, actor, meeting_id)
     user = await require_association_role(session, actor, info.association.id, *MANAGERS)
     if len(items) != len(info.agenda) or any(not item.get("decisions") for item in items):
@@ -546,9 +549,9 @@ async def finalise(
     An empty agenda is refused; with nobody present but the chair and the secretary the
     leader must confirm first (`NobodyPresent` until `confirmed`).
     """
-    protocol = await session.get(Protocol, protocol_id)
-    if protocol is None:
+    if await session.get(Protocol, protocol_id) is None:
         raise NotFound()
+    protocol = await lock(session, Protocol, protocol_id)  # approved once
     await require_association_role(session, actor, protocol.association_id, *MANAGERS)
     if protocol.status is ProtocolStatus.FINAL:
         raise ProtocolFinal()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import MemberRole, OutboxMessage
+from models import MemberRole, OutboxMessage, StoredFile
+from models.db import unit_of_work
 from models.meetings import Meeting, MeetingAgendaItem, MeetingAttendance
 from models.protocols import ProtocolStatus
 from services import protocols
@@ -217,3 +219,27 @@ async def test_a_protocol_with_an_empty_agenda_cannot_be_approved(session):
     with pytest.raises(protocols.EmptyAgenda):
         await protocols.finalise(session, actor, protocol_id=draft.id, confirmed=True)
     assert draft.status is ProtocolStatus.DRAFT
+
+
+async def test_two_approvals_at_once_approve_the_protocol_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        leader, association, people = await _world(session)
+        meeting = await _meeting(
+            session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026
+        )
+        session.add(MeetingAttendance(meeting_id=meeting.id, user_id=people[0].id))
+        actor = Actor(leader.telegram_id)
+        draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
+
+    async def approve() -> str:
+        try:
+            async with unit_of_work(sessions) as session:
+                await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
+        except protocols.ProtocolFinal:
+            return "refused"
+        return "approved"
+
+    assert sorted(await asyncio.gather(approve(), approve())) == ["approved", "refused"]
+    async with sessions() as session:
+        files = await session.scalar(select(func.count()).select_from(StoredFile))
+    assert files == 1  # one final PDF
