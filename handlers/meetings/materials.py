@@ -38,7 +38,7 @@ async def ask_files(turn: Turn) -> None:
             "by the button under the invitation."
         )
     )
-    rows = [[(t.plain("✅ Done"), cb("meetf", "done"))]]
+    rows = [[(t.plain("Done ➡️"), cb("meetf", "done"))]]
     if found:
         rows.append([(t.plain("🗑 Remove all files"), cb("meetf", "clear"))])
     await turn.say("\n".join(lines), inline(rows))
