@@ -74,7 +74,7 @@ async def test_schedule_announces_card_and_invitations_with_ics(session):
     assert "12 декабря 2026 г., 15:00" in card.payload["text"]
     assert "Смирнова Е. В." in card.payload["text"]
     # The zone by its Russian title, never the IANA name (ru-texts item 91).
-    assert "(Владивосток (МСК+7))" in card.payload["text"]
+    assert "15:00 · Владивосток (МСК+7) · 60 минут" in card.payload["text"]
     assert "Asia/Vladivostok" not in card.payload["text"]
     invitations = await _outbox(session, f"mtg:{meeting.id}:v0:inv:%")
     assert len(invitations) == 4  # leader + 3 members
