@@ -4,7 +4,9 @@ The real Application runs against the fake Bot API server. 150 join requests to 
 group arrive at once (harder than "within one minute"): 100 from members of the association,
 30 from registered teachers who are not members, 20 from people who never registered. Every
 request must be approved or declined correctly, each declined person written to privately,
-all within 60 s. Then the association's card file (PDF) for 150 members is built through the
+all within 60 s. Then 100 teachers send /join at once for the last 10 places of another
+association: exactly 10 must join (the association's row is locked before the count) and all
+100 be answered. Then the association's card file (PDF) for 150 members is built through the
 service (from the database) and must take under 1 s.
 
 The fake server lets the bot write only to people who have started it, so the applicants are
@@ -31,6 +33,8 @@ LEADER = 910_000
 MEMBERS = 100
 OUTSIDERS = 30
 STRANGERS = 20
+RUSH = 100  # teachers pressing for the last places at once
+LAST_PLACES = 10
 
 
 async def _run(database_url: str | None) -> list[tuple[str, str, str]]:
@@ -110,6 +114,8 @@ async def _run(database_url: str | None) -> list[tuple[str, str, str]]:
                     )
                 )
 
+                rows.append(await _rush(api, harness))
+
                 # 150 members in the card file, built from the database.
                 async with unit_of_work(harness.sessions) as session:
                     club = await session.get(Association, club_id)
@@ -136,6 +142,49 @@ async def _run(database_url: str | None) -> list[tuple[str, str, str]]:
             finally:
                 await harness.stop()
     return rows
+
+
+async def _rush(api, harness) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """RUSH teachers /join at once; LAST_PLACES places are free."""
+    from sqlalchemy import func, select
+
+    from models import Membership, MembershipStatus
+    from models.db import unit_of_work
+    from tests.factories import make_association, make_teacher
+
+    rushing = [LEADER + 3000 + i for i in range(RUSH)]
+    async with unit_of_work(harness.sessions) as session:
+        club = await make_association(session, member_cap=LAST_PLACES, name="ВМО физиков")
+        club_id, code = club.id, club.join_code
+        for telegram_id in rushing:
+            await make_teacher(session, telegram_id)
+    for telegram_id in rushing:
+        api.add_user(telegram_id, "Учитель")
+    started = time.perf_counter()
+    for telegram_id in rushing:
+        api.user_sends(telegram_id, f"/join {code}")
+    answered = set(rushing)
+
+    def all_answered() -> bool:
+        texts = [c for c in api.calls_of("sendMessage") if c.params.get("chat_id") in answered]
+        return (
+            len({c.params["chat_id"] for c in texts if "ВМО физиков" in c.params["text"]}) >= RUSH
+        )
+
+    await api.wait_for(all_answered, timeout=60)
+    elapsed = time.perf_counter() - started
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        joined = await session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.association_id == club_id, Membership.status == MembershipStatus.ACTIVE
+            )
+        )
+    return (
+        f"{RUSH} teachers /join at once for the last {LAST_PLACES} places",
+        f"{elapsed:.2f} s ({joined} joined)",
+        "OK" if joined == LAST_PLACES else "FAIL",
+    )
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ the bot and a few 429s are injected. Delivery workers run as child processes (th
 
 Prints a Markdown table per run: calls per second achieved against the configured rate,
 429s received, duplicates (must be 0), recipients neither delivered nor recorded as failed
-(must be 0), and what became of the message in flight at the kill (UNCONFIRMED).
+(must be 0), what became of the message in flight at the kill (UNCONFIRMED), and how long
+starting the newsletter took (a notice per recipient worded with its header, enqueued).
 
 Options: ``--recipients N``, ``--rate R``, ``--workers K`` (K > 1 needs PostgreSQL),
 ``--database-url URL`` (default: a fresh SQLite file), ``--only full|crash``.
@@ -30,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FIRST_CHAT = 500_000
+METHODIST = 499_999  # the author: gets the progress message and the report
 STALE_AFTER = 5.0
 
 
@@ -70,13 +72,21 @@ async def run_worker(database_url: str, base_url: str, token: str, rate: float) 
 
 
 # --- the parent: fake server, data, measurements ---------------------------------------
-async def _prepare(database_url: str, recipients: int, blocked: set[int]) -> None:
+async def _prepare(database_url: str, recipients: int, blocked: set[int]) -> float:
+    """The recipients, and a methodist's newsletter to all of them started the way the bot
+    starts one (services.newsletters.start: a notice per recipient, worded with its header
+    and enqueued before the commit). Returns the seconds that start took."""
     from sqlalchemy import text
 
-    from models import User
+    from bot.notices import NoticeRenderer
+    from handlers.newsletters import notices  # noqa: F401  (the renderers)
+    from models import NetworkRole, NetworkRoleGrant, User
     from models.db import create_engine, create_session_factory, unit_of_work
     from models.migrate import upgrade_async
-    from services.outbox import Outgoing, enqueue
+    from services import newsletters
+    from services.access import Actor
+    from services.audience import Audience
+    from services.clock import now
 
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
@@ -85,21 +95,33 @@ async def _prepare(database_url: str, recipients: int, blocked: set[int]) -> Non
             await connection.execute(text("CREATE SCHEMA public"))
     await upgrade_async(engine)
     sessions = create_session_factory(engine)
+    registered = now()
     async with unit_of_work(sessions) as session:
         session.add_all(
-            User(telegram_id=FIRST_CHAT + i, full_name=f"Учитель {i}") for i in range(recipients)
+            User(telegram_id=FIRST_CHAT + i, full_name=f"Учитель {i}", registered_at=registered)
+            for i in range(recipients)
         )
+        author = User(
+            telegram_id=METHODIST, full_name="Петрова Елена Ивановна", registered_at=registered
+        )
+        session.add(author)
+        await session.flush()
+        session.add(NetworkRoleGrant(user_id=author.id, role=NetworkRole.METHODIST))
     text_body = "<b>Вебинар</b> для учителей: приглашаем всех 1 декабря в 15:00."
+    started = time.monotonic()
     async with unit_of_work(sessions) as session:
-        await enqueue(
+        newsletter = await newsletters.create(
             session,
-            [
-                Outgoing(chat_id=FIRST_CHAT + i, text=text_body, dedupe_key=f"bench:{i}")
-                for i in range(recipients)
-            ],
-            batch="bench",
+            actor=Actor(telegram_id=METHODIST),
+            draft=newsletters.Draft(text=text_body, audience=Audience()),
+            scheduled_at=None,
+            progress_chat_id=METHODIST,
         )
+        await newsletters.start(session, newsletter, rate=25.0)
+        await NoticeRenderer("ru").deliver(session)
+    seconds = time.monotonic() - started
     await engine.dispose()
+    return seconds
 
 
 async def _status_counts(database_url: str) -> dict[str, int]:
@@ -151,10 +173,14 @@ async def _spawn(args: argparse.Namespace, database_url: str, api) -> asyncio.su
 
 
 def _delivered(api) -> Counter[int]:  # type: ignore[no-untyped-def]
+    """Copies of the newsletter that arrived, per chat (the author's progress message and
+    report are not copies)."""
     return Counter(
         call.params.get("chat_id")
         for call in api.calls_of("sendMessage")
-        if call.ok and isinstance(call.params.get("chat_id"), int)
+        if call.ok
+        and isinstance(call.params.get("chat_id"), int)
+        and "Вебинар" in (call.params.get("text") or "")
     )
 
 
@@ -171,8 +197,9 @@ async def one_run(args: argparse.Namespace, *, crash: bool) -> dict[str, object]
     blocked = {FIRST_CHAT + i for i in range(0, recipients, 97)}
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-        await _prepare(database_url, recipients, blocked)
+        start_seconds = await _prepare(database_url, recipients, blocked)
         async with FakeBotApi(latency=0.05, enforce_limits=True) as api:
+            api.add_user(METHODIST, "Елена")
             for i in range(recipients):
                 api.add_user(FIRST_CHAT + i, f"Учитель {i}")
             for chat_id in blocked:
@@ -219,15 +246,16 @@ async def one_run(args: argparse.Namespace, *, crash: bool) -> dict[str, object]
                 "unconfirmed actually delivered": sum(1 for c in unconfirmed if delivered[c]),
                 "sent at kill": killed_at,
                 "sent rows": counts.get("sent", 0),
+                "start, s": start_seconds,
             }
 
 
 def _table(args: argparse.Namespace, results: list[dict[str, object]]) -> str:
     header = (
         "| run | recipients | workers | time, s | calls/s | of configured | 429s | "
-        "duplicates | neither delivered nor failed | blocked/failed | unconfirmed |"
+        "duplicates | neither delivered nor failed | blocked/failed | unconfirmed | start, s |"
     )
-    lines = [header, "|" + "---|" * 11]
+    lines = [header, "|" + "---|" * 12]
     for r in results:
         rate = float(r["calls/s"])  # type: ignore[arg-type]
         unconfirmed = f"{r['unconfirmed']} (delivered: {r['unconfirmed actually delivered']})"
@@ -236,7 +264,7 @@ def _table(args: argparse.Namespace, results: list[dict[str, object]]) -> str:
             f"{rate:.2f} | {rate / args.rate:.1%} of {args.rate:g}/s | {r['429s']} "
             f"(flood: {r['429s from flood limits']}) | {r['duplicates']} | "
             f"{r['neither delivered nor failed']} | {r['blocked/failed recorded']} | "
-            f"{unconfirmed} |"
+            f"{unconfirmed} | {float(r['start, s']):.2f} |"  # type: ignore[arg-type]
         )
     return "\n".join(lines)
 

@@ -45,6 +45,7 @@ from models.db import (
 from models.migrate import ensure_schema_current, upgrade_async
 from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
+from scheduler.ratelimit import SendLimits
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,13 @@ def build_application(
     engine = engine or create_engine(settings.database_url, handlers=settings.concurrent_updates)
     sessions = create_session_factory(engine)
     processor = OrderedUpdateProcessor(sessions, settings, in_flight=settings.concurrent_updates)
+    # One budget per scope for the whole process: direct replies (through the request
+    # layer) and the outbox spend the same limits (docs/ARCHITECTURE.md, "Flood control").
+    limits = SendLimits(
+        rate=settings.outbox_rate_per_second,
+        private_interval=settings.outbox_private_interval,
+        group_per_minute=settings.outbox_group_per_minute,
+    )
     request = AiohttpRequest(
         pool_size=settings.http_pool_size,
         read_timeout=15,
@@ -92,6 +100,7 @@ def build_application(
         media_write_timeout=60,
         connect_timeout=10,
         pool_timeout=10,
+        limits=limits,
     )
     updates_request = AiohttpRequest(pool_size=2, read_timeout=40)
     bot = InboxBot(
@@ -132,10 +141,13 @@ def build_application(
             group_per_minute=settings.outbox_group_per_minute,
             max_attempts=settings.outbox_max_attempts,
         ),
+        limits=limits,
     )
     application.bot_data["outbox"] = worker
     application.bot_data["notices"] = processor.notices
-    application.bot_data["sweeps"] = jobs.SweepRunner(sessions, processor.notices, worker.wake)
+    application.bot_data["sweeps"] = jobs.SweepRunner(
+        sessions, processor.notices, worker.wake, settings=settings
+    )
     processor.after_outbox_hooks.append(worker.wake)
     _wire(application)
     return application

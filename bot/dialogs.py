@@ -23,6 +23,7 @@ from bot.callbacks import Callback, cb, parse
 from bot.context import BotContext
 from bot.errors import undo_update
 from bot.keyboards import columns, inline
+from bot.replies import send_text
 from models import DialogState
 from services import dialogs as store
 from services import link_buttons
@@ -201,6 +202,8 @@ class Dialog:
                 except InvalidInput as error:
                     await turn.refuse(error)
                     return
+                labels = ", ".join(label for v, label in options(turn) if v in chosen)
+                await turn.show(f"{_prompt(turn, prompt)}\n\n➡️ {escape(labels)}")
                 await _go_on(turn, then)
                 return
             if data.action != name or value not in {v for v, _ in options(turn)}:
@@ -337,14 +340,10 @@ class Turn:
             self.context.session, chat_id=self.state.chat_id, user_id=self.state.user_id
         )
 
-    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send a new message into the dialog's chat."""
-        return await self.context.bot.send_message(
-            self.state.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-        )
+    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """Send a new message into the dialog's chat (through the outbox when flood
+        control would hold it long: bot/replies.py)."""
+        await send_text(self.update, self.context, self.state.chat_id, text, keyboard)
 
     async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
         """Edit the message whose button was pressed, or send a new one."""

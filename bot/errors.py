@@ -9,20 +9,20 @@ import time
 import traceback
 
 from telegram import Update
+from telegram.error import RetryAfter
 
 from bot.context import BotContext
 from bot.replies import alert, reply
+from bot.request import CallPolicy, LongWait, calls_with
 from bot.scope import current_scope
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 _last_alert_at: dict[str, float] = {}
-
-
-def explain(error: DomainError, context: BotContext) -> str:
-    """The translated, polite text for a domain error (plain text, parameters escaped)."""
-    return context.t.gettext(error.message, **error.params)
+# An alert never holds the update it is about: one that would wait for its turn under the
+# flood limits, or meets a 429, is dropped (the log has it).
+_ALERT_POLICY = CallPolicy(retry_429=False, hand_off_after=1.0)
 
 
 def undo_update() -> None:
@@ -46,10 +46,14 @@ async def on_error(update: object, context: BotContext) -> None:
     """Roll the update back; tell the person; log and alert admins when it is our fault."""
     undo_update()
     error = context.error
+    if isinstance(error, RetryAfter | LongWait):
+        # Telegram told the bot to wait: any message now (to the person or to an admin who
+        # may be that person) would only be refused again. The request layer has already
+        # waited out every 429 it could; this one is logged, and nobody is written to.
+        log.warning("flood control while handling %s: %s", _describe(update), error)
+        return
     if isinstance(error, DomainError) and isinstance(update, Update):
-        await _tell(
-            update, context, explain(error, context), context.t.plain(error.message, **error.params)
-        )
+        await refuse(update, context, error)
         return
     log.error("error while handling %s", _describe(update), exc_info=error)
     if isinstance(update, Update):
@@ -93,6 +97,7 @@ async def _alert_admins(context: BotContext, error: BaseException | None) -> Non
     text = f"⚠️ <b>{html.escape(kind)}</b>\n<pre>{html.escape(tail)}</pre>"
     for admin_id in settings.admin_ids:
         try:
-            await context.bot.send_message(admin_id, text, parse_mode="HTML")
+            with calls_with(_ALERT_POLICY):
+                await context.bot.send_message(admin_id, text, parse_mode="HTML")
         except Exception:
             log.warning("could not alert admin %s", admin_id)

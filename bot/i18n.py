@@ -21,7 +21,7 @@ from services.errors import DomainError
 from services.formatting import TIME_ZONES
 from services.texts import N_, LazyText
 
-__all__ = ["N_", "Translator", "pick_language", "translations"]
+__all__ = ["N_", "Html", "Translator", "pick_language", "translations"]
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
@@ -89,28 +89,43 @@ def _translated(catalog: NullTranslations, params: dict[str, object]) -> dict[st
     }
 
 
+class Html(str):
+    """Telegram HTML made by `Translator.gettext`/`ngettext`: its markup is meant.
+
+    A template (autoescaped) and a parameter of another `gettext` take it as is, through
+    markupsafe's `__html__` protocol; a plain `str` is always escaped there. Concatenating
+    gives a plain `str` again, so build longer texts in a template or wrap them in `Html`
+    knowingly.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 class Translator:
     """gettext bound to one language; pass it to whatever renders text for a user.
 
-    `gettext`/`ngettext` produce Telegram HTML: string parameters are escaped (a
-    `markupsafe.Markup` passes as is). `plain`/`nplain` are for button labels and alerts,
-    which Telegram does not parse.
+    `gettext`/`ngettext` produce Telegram HTML (`Html`): string parameters are escaped (an
+    `Html` or a `markupsafe.Markup` passes as is). `plain`/`nplain` are for button labels
+    and alerts, which Telegram does not parse.
     """
 
     def __init__(self, language: str) -> None:
         self.language = language
         self._catalog = translations(language)
 
-    def gettext(self, message: str, /, **params: object) -> str:
-        return self.plain(message, **_escaped(params))
+    def gettext(self, message: str, /, **params: object) -> Html:
+        return Html(self.plain(message, **_escaped(params)))
 
-    def error(self, error: DomainError) -> str:
+    def error(self, error: DomainError) -> Html:
         """Why something cannot be done, as the user reads it (HTML, with a warning sign)."""
-        return "⚠️ " + self.gettext(error.message, **error.params)
+        return Html("⚠️ " + self.gettext(error.message, **error.params))
 
-    def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> Html:
         """Plural-aware text; `{n}` in the strings is the count."""
-        return self.nplain(singular, plural, n, **_escaped(params))
+        return Html(self.nplain(singular, plural, n, **_escaped(params)))
 
     def plain(self, message: str, /, **params: object) -> str:
         text = self._catalog.gettext(message)

@@ -119,7 +119,7 @@ class NoticeRenderer:
 def _message_kind(notice: Notice) -> str:
     if notice.edit_of is not None:
         return "edit"
-    return "document" if notice.file_id is not None else "text"
+    return notice.media if notice.file_id is not None else "text"
 
 
 @event.listens_for(Session, "before_commit")

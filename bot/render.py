@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.i18n import Translator, translations
+from bot.i18n import Html, Translator, translations
 from services import formatting
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -35,6 +35,8 @@ def _environment(language: str) -> Environment:
 class Renderer:
     """Renders `bot/templates/<name>` in the reader's language."""
 
-    def render(self, name: str, t: Translator, **values: Any) -> str:
+    def render(self, name: str, t: Translator, **values: Any) -> Html:
+        """The template's Telegram HTML. A value is escaped unless it is `Html` (what
+        `t.gettext` and this method return) or `markupsafe.Markup`."""
         template = _environment(t.language).get_template(name)
-        return template.render(t=t, **values).strip()
+        return Html(template.render(t=t, **values).strip())

@@ -11,8 +11,19 @@ from telegram.error import BadRequest
 from bot.callbacks import cb
 from bot.context import BotContext
 from bot.keyboards import inline
+from bot.request import DIRECT, CallPolicy, LongWait, calls_with
 from bot.scope import current_scope
 from models import Association
+from services import outbox
+
+# A reply that would wait longer than this for its turn (Telegram's flood limits) goes to
+# the outbox instead: the handler does not hold the person's other updates that long.
+HAND_OFF_AFTER = 3.0
+_MAY_HAND_OFF = CallPolicy(hand_off_after=HAND_OFF_AFTER)
+# Chats with replies handed to the outbox (this process): later replies follow them there
+# while any is still waiting, so they cannot overtake it.
+_HANDED_OFF = "replies_handed_off"
+_HANDED_IN_UPDATE = "replies_handed_off_in_update"
 
 
 async def reply(
@@ -22,13 +33,96 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await context.bot.send_message(
-        chat.id,
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard,
-        message_thread_id=_thread_of(update),
+    return await send_text(update, context, chat.id, text, keyboard, thread_id=_thread_of(update))
+
+
+async def send_text(
+    update: Update,
+    context: BotContext,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    thread_id: int | None = None,
+) -> Message | None:
+    """Send a reply now or, when flood control would hold it long, through the outbox.
+
+    A handed-off reply is an outbox row in the update's transaction, so it leaves after
+    the commit, in order behind the chat's earlier ones; None is returned for it.
+    """
+    # Only a reply inside an update's unit of work can become an outbox row.
+    buttons = _plain_buttons(keyboard) if current_scope.get() is not None else None
+    if buttons is not None and await _behind_handed_off(context, chat_id):
+        await _hand_off(update, context, chat_id, text, buttons, thread_id)
+        return None
+    try:
+        with calls_with(_MAY_HAND_OFF if buttons is not None else DIRECT):
+            return await context.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                message_thread_id=thread_id,
+            )
+    except LongWait:
+        if buttons is None:
+            raise
+        await _hand_off(update, context, chat_id, text, buttons, thread_id)
+        return None
+
+
+def _plain_buttons(keyboard: InlineKeyboardMarkup | None) -> list[list[dict[str, str]]] | None:
+    """The keyboard as outbox button rows; None when a button cannot be one (then the
+    reply waits for its turn instead of being handed off)."""
+    rows: list[list[dict[str, str]]] = []
+    for row in keyboard.inline_keyboard if keyboard else ():
+        plain = []
+        for button in row:
+            if button.url:
+                plain.append({"text": button.text, "url": button.url})
+            elif isinstance(button.callback_data, str):
+                plain.append({"text": button.text, "callback": button.callback_data})
+            else:
+                return None
+        rows.append(plain)
+    return rows
+
+
+async def _behind_handed_off(context: BotContext, chat_id: int) -> bool:
+    handed: set[int] = context.bot_data.setdefault(_HANDED_OFF, set())
+    if chat_id not in handed:
+        return False
+    progress = await outbox.batch_progress(context.session, _batch(chat_id))
+    if progress.pending:
+        return True
+    handed.discard(chat_id)
+    return False
+
+
+async def _hand_off(
+    update: Update,
+    context: BotContext,
+    chat_id: int,
+    text: str,
+    buttons: list[list[dict[str, str]]],
+    thread_id: int | None,
+) -> None:
+    session = context.session
+    number = session.info[_HANDED_IN_UPDATE] = session.info.get(_HANDED_IN_UPDATE, 0) + 1
+    message = outbox.Outgoing(
+        chat_id=chat_id,
+        text=text,
+        buttons=buttons,
+        thread_id=thread_id,
+        # Derived from the update: a replayed update hands the same reply off only once.
+        dedupe_key=f"reply:{update.update_id}:{number}",
     )
+    await outbox.enqueue(session, [message], batch=_batch(chat_id), priority=0)
+    context.bot_data.setdefault(_HANDED_OFF, set()).add(chat_id)
+
+
+def _batch(chat_id: int) -> str:
+    return f"replies:{chat_id}"
 
 
 def _thread_of(update: Update) -> int | None:

@@ -8,20 +8,38 @@ bot (and the outbox's "did the request leave?" rule) reads them the same way:
 - no free connection within `pool_timeout` → `TimedOut("Pool timeout: …")`, not sent;
 - the connection could not be opened → `NetworkError` caused by `ConnectionNotOpened`;
 - a timeout after that → `TimedOut`; any other transport error → `NetworkError`.
+
+It is also where Telegram's flood limits are kept, since every call passes here (see
+docs/ARCHITECTURE.md, "Flood control"): a message-sending call waits for its turn in the
+process's one `SendLimits`, and a 429 pauses the chat it was for. How a call waits is
+the caller's `CallPolicy` (a context variable): a direct reply waits out a 429 and is
+sent again; one that would wait longer than `hand_off_after` raises `LongWait` before
+it leaves (bot/replies.py then gives it to the outbox); the outbox books its own slots
+and reads its 429s itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import urllib.parse
 import urllib.request
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from scheduler.ratelimit import SendLimits
+
+log = logging.getLogger(__name__)
 
 POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: All connections in the connection pool are occupied. "
@@ -29,12 +47,89 @@ POOL_TIMEOUT_MESSAGE = (
 )
 
 
+# Methods that spend a chat's message budget (Telegram counts what appears as a new
+# message; sendChatAction does not). Edits spend none but still wait out a 429 pause.
+_EXEMPT_SENDS = frozenset({"sendChatAction", "sendInvoice"})
+_COPIES = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
+# A scope that keeps answering 429 after this many waits: the answer goes to the caller.
+MAX_FLOOD_RETRIES = 5
+
+
 class ConnectionNotOpened(Exception):
     """The connection to the Bot API could not be opened: nothing was sent."""
 
 
+class LongWait(TelegramError):
+    """A message would wait longer than its caller allows for its turn; it was not sent."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Flood control: the message would wait {seconds:.1f} s")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class CallPolicy:
+    """How a Bot API call waits for its turn under the flood limits."""
+
+    # The caller has booked the slot itself (the outbox): only wait out a 429 pause.
+    booked: bool = False
+    # Wait out a 429 and send again (a direct reply); otherwise return the 429.
+    retry_429: bool = True
+    # Raise LongWait instead of waiting longer than this (None: wait as long as it takes).
+    hand_off_after: float | None = None
+
+
+DIRECT = CallPolicy()
+call_policy: ContextVar[CallPolicy] = ContextVar("call_policy", default=DIRECT)
+
+
+@contextlib.contextmanager
+def calls_with(policy: CallPolicy) -> Iterator[None]:
+    """Bot API calls made inside the block follow `policy`."""
+    token = call_policy.set(policy)
+    try:
+        yield
+    finally:
+        call_policy.reset(token)
+
+
+def counts_as_message(method: str) -> bool:
+    """Does a call of `method` spend a chat's message budget?"""
+    return (method.startswith("send") and method not in _EXEMPT_SENDS) or method in _COPIES
+
+
+class _ChatQueues:
+    """One FIFO lock per chat: its messages leave one after another, in call order."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+
+def _retry_after(body: bytes) -> float:
+    try:
+        parameters = json.loads(body).get("parameters") or {}
+        return float(parameters.get("retry_after", 1))
+    except (ValueError, AttributeError):
+        return 1.0
+
+
 class AiohttpRequest(BaseRequest):
-    """At most `pool_size` requests in flight, each with PTB's four timeouts."""
+    """At most `pool_size` requests in flight, each with PTB's four timeouts; messages
+    under the flood `limits` when given."""
 
     def __init__(
         self,
@@ -45,7 +140,10 @@ class AiohttpRequest(BaseRequest):
         media_write_timeout: float | None = 20.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
+        limits: SendLimits | None = None,
     ) -> None:
+        self.limits = limits
+        self._chats = _ChatQueues()
         self._pool_size = pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -88,10 +186,85 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         has_files = bool(request_data and request_data.contains_files)
-        limits = self._timeout(read_timeout, write_timeout, connect_timeout, has_files)
-        await self._acquire_slot(_given(pool_timeout, self._pool_timeout))
+        timeouts = self._timeout(read_timeout, write_timeout, connect_timeout, has_files)
+        pool = _given(pool_timeout, self._pool_timeout)
+        api_method = url.rsplit("/", 1)[-1]
+        chat_id = request_data.parameters.get("chat_id") if request_data else None
+        if self.limits is None or not isinstance(chat_id, int) or not _paced(api_method):
+            return await self._in_slot(url, method, request_data, timeouts, pool)
+        return await self._under_limits(
+            api_method, chat_id, (url, method, request_data, timeouts, pool)
+        )
+
+    async def _under_limits(
+        self, api_method: str, chat_id: int, request: tuple[Any, ...]
+    ) -> tuple[int, bytes]:
+        """Wait for the chat's turn, send; on 429 pause the chat and (a reply) go again."""
+        assert self.limits is not None
+        policy = call_policy.get()
+        if not counts_as_message(api_method):
+            return await self._send_when_allowed(api_method, chat_id, request, policy, False)
+        books = not policy.booked
+        if books:
+            self._hand_off_if_long(chat_id, policy)
+        async with self._chats.turn(chat_id):
+            return await self._send_when_allowed(api_method, chat_id, request, policy, books)
+
+    def _hand_off_if_long(self, chat_id: int, policy: CallPolicy) -> None:
+        assert self.limits is not None
+        wait = self.limits.reply_wait(chat_id)
+        if policy.hand_off_after is not None and wait > policy.hand_off_after:
+            raise LongWait(wait)
+
+    async def _send_when_allowed(
+        self,
+        api_method: str,
+        chat_id: int,
+        request: tuple[Any, ...],
+        policy: CallPolicy,
+        books: bool,
+    ) -> tuple[int, bytes]:
+        assert self.limits is not None
+        for _ in range(MAX_FLOOD_RETRIES):
+            await self._wait_turn(chat_id, policy, books=books)
+            status, body = await self._in_slot(*request)
+            if status != 429:
+                return status, body
+            seconds = _retry_after(body)
+            self.limits.pause_chat(chat_id, seconds)
+            log.info("429 for chat %s (%s): waiting %.0f s", chat_id, api_method, seconds)
+            if not policy.retry_429:
+                break
+        return status, body
+
+    async def _wait_turn(self, chat_id: int, policy: CallPolicy, *, books: bool) -> None:
+        assert self.limits is not None
+        if books:
+            self._hand_off_if_long(chat_id, policy)
+            await self._wait_until(lambda: self.limits.ready_wait(chat_id))
+            await asyncio.sleep(self.limits.book(chat_id))
+        # A 429 may have paused the chat while this call waited: it never goes early.
+        await self._wait_until(lambda: self.limits.chat_pause_wait(chat_id))
+
+    @staticmethod
+    async def _wait_until(seconds_left: Callable[[], float]) -> None:
+        """Sleep until `seconds_left()` says 0 (it may grow meanwhile: a new 429)."""
+        wait = seconds_left()
+        while wait > 0:
+            await asyncio.sleep(wait)
+            wait = seconds_left()
+
+    async def _in_slot(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        timeouts: aiohttp.ClientTimeout,
+        pool_timeout: float | None,
+    ) -> tuple[int, bytes]:
+        await self._acquire_slot(pool_timeout)
         try:
-            return await self._send(url, method, request_data, limits)
+            return await self._send(url, method, request_data, timeouts)
         finally:
             self._slots.release()
 
@@ -150,6 +323,11 @@ class AiohttpRequest(BaseRequest):
             sock_connect=_given(connect_timeout, self._connect_timeout),
             sock_read=sock_read,
         )
+
+
+def _paced(method: str) -> bool:
+    """Calls that wait for a chat's turn: messages, and edits (they wait out 429s)."""
+    return counts_as_message(method) or method.startswith("edit")
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -1,7 +1,11 @@
 """PDF documents: pure functions from plain data (dataclasses) to PDF bytes.
 
 No database and no Telegram here (ARCHITECTURE.md rule 9). One module per document;
-``base`` holds the page template and shared building blocks, ``fonts`` the embedded fonts.
+``base`` holds the page template, styles, signature lines and stamps, ``tables`` the
+numbered tables, ``hyphenation`` the Russian hyphenation, ``fonts`` the embedded fonts.
+A new document (a certificate, a report) builds on ``base`` and ``tables`` and inherits
+their layout rules: see the docstring of ``documents.base``. People's names go through
+``services.names`` (initials, gender, emoji and markup stripped).
 """
 
 from documents.attendance import AttendanceData, AttendanceEntry, build_attendance

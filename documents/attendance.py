@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from documents.base import build_pdf, esc, numbered_table, signature_line, styles
+from documents.base import build_pdf, esc, signature_line, styles
 from documents.data import AssociationInfo, Person
+from documents.tables import keep_with_table, numbered_table
 from services.formatting import format_date, format_time
+from services.names import by_gender, clean_name
 
 __all__ = ["AttendanceData", "AttendanceEntry", "build_attendance", "presence_mark"]
 
@@ -39,38 +41,28 @@ class AttendanceData:
     secretary: Person | None = None
 
 
-def _feminine(full_name: str) -> bool | None:
-    """Grammatical gender from the patronymic (…вна / …вич); ``None`` when unknown."""
-    parts = full_name.split()
-    if len(parts) < 3:
-        return None
-    patronymic = parts[2].lower()
-    if patronymic.endswith(("вна", "чна", "кызы", "гызы")):
-        return True
-    if patronymic.endswith(("вич", "ич", "оглы", "улы", "уулу")):
-        return False
-    return None
-
-
 def presence_mark(full_name: str, present: bool) -> str:
-    """«присутствовала» / «отсутствовал»; «присутствовал(а)» when the gender is unclear."""
-    stem = "присутствовал" if present else "отсутствовал"
-    feminine = _feminine(full_name)
-    if feminine is None:
-        return f"{stem}(а)"
-    return f"{stem}а" if feminine else stem
+    """«присутствовала» / «отсутствовал», agreeing with the patronymic (services.names).
+
+    When the name does not tell («Ким Анна»), the present tense, which has no gender:
+    «присутствует» / «отсутствует», rather than a bracketed «присутствовал(а)».
+    """
+    if present:
+        return by_gender(full_name, "присутствовал", "присутствовала", "присутствует")
+    return by_gender(full_name, "отсутствовал", "отсутствовала", "отсутствует")
 
 
-def attendance_flowables(data: AttendanceData) -> list[Flowable]:
-    """The sheet's content, for embedding into a larger document."""
-    st = styles()
-    assoc = data.association
+def _local(data: AttendanceData) -> datetime:
     held = data.held_at
     if held.tzinfo is None:
         held = held.replace(tzinfo=ZoneInfo("UTC"))
-    local_day = held.astimezone(ZoneInfo(data.timezone)).date()
-    present = sum(1 for e in data.entries if e.present)
-    absent = len(data.entries) - present
+    return held.astimezone(ZoneInfo(data.timezone))
+
+
+def _header(data: AttendanceData) -> list[Flowable]:
+    st = styles()
+    assoc = data.association
+    held = _local(data)
     story: list[Flowable] = []
     if assoc.organisation:
         story += [Paragraph(esc(assoc.organisation), st.subtitle), Spacer(1, 10)]
@@ -84,42 +76,55 @@ def attendance_flowables(data: AttendanceData) -> list[Flowable]:
     ]
     if data.meeting_topic:
         story.append(Paragraph(f"<b>Тема:</b> {esc(data.meeting_topic)}", st.body_left))
+    when = f"{esc(format_date(held.date()))}, {format_time(held, data.timezone)}"
     story += [
-        Paragraph(
-            f"<b>Дата и время:</b> {esc(format_date(local_day))}, "
-            f"{format_time(held, data.timezone)}",
-            st.body_left,
-        ),
+        Paragraph(f"<b>Дата и время:</b> {when}", st.body_left),
         Paragraph(f"<b>Место проведения:</b> {esc(data.place)}", st.body_left),
-        Spacer(1, 8),
     ]
+    return story
+
+
+def _closing(data: AttendanceData) -> list[Flowable]:
+    """Totals (no «Отсутствовали: 0»), then the secretary's signature and the date."""
+    st = styles()
+    present = sum(1 for e in data.entries if e.present)
+    absent = len(data.entries) - present
     closing: list[Flowable] = [
         Paragraph(f"Всего по списку: {len(data.entries)} чел.", st.body_left),
         Paragraph(f"Присутствовали: {present} чел.", st.body_left),
-        Paragraph(f"Отсутствовали: {absent} чел.", st.body_left),
     ]
-    if data.secretary is not None:
-        closing += [
-            Spacer(1, 18),
-            signature_line(data.secretary.position or "Секретарь", data.secretary.full_name),
-        ]
-    story.append(
-        numbered_table(
-            ("Фамилия, имя, отчество", "Образовательная организация", "Отметка о присутствии"),
-            [
-                [e.full_name, e.organisation, presence_mark(e.full_name, e.present)]
-                for e in data.entries
-            ],
-            (40, 50, 24),
-            centered_columns=(2,),
-            footer=closing,
-        )
+    if absent:
+        closing.append(Paragraph(f"Отсутствовали: {absent} чел.", st.body_left))
+    # Without a secretary in the data the line is left blank, to be signed by hand.
+    secretary = data.secretary or Person("", "Секретарь")
+    position = secretary.position or "Секретарь"
+    return [
+        *closing,
+        Spacer(1, 18),
+        signature_line(position, secretary.full_name, signed_on=_local(data).date()),
+    ]
+
+
+def attendance_flowables(data: AttendanceData) -> list[Flowable]:
+    """The sheet's content, for embedding into a larger document."""
+    table = numbered_table(
+        ("Фамилия, имя, отчество", "Образовательная организация", "Отметка о присутствии"),
+        [
+            [clean_name(e.full_name), e.organisation, presence_mark(e.full_name, e.present)]
+            for e in data.entries
+        ],
+        (40, 50, 24),
+        centered_columns=(2,),
+        whole_word_columns=(0,),
+        footer=_closing(data),
     )
-    return story
+    return _header(data) + keep_with_table([Spacer(1, 8)], table)
 
 
 def build_attendance(data: AttendanceData) -> bytes:
     """The attendance sheet as PDF bytes (portrait A4)."""
-    title = f"Лист регистрации участников заседания № {data.meeting_number}"
+    title = (
+        f"Лист регистрации участников заседания № {data.meeting_number} {data.association.genitive}"
+    )
     author = data.secretary.full_name if data.secretary else data.association.organisation
     return build_pdf(attendance_flowables(data), title=title, author=author)

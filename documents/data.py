@@ -7,6 +7,7 @@ services layer fills these from the database, tests fill them by hand.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,6 +91,14 @@ _EXTRA_HEADS = {
 }
 
 
+_ABBREVIATIONS = ("ВМО", "ВПО", "СМО", "ВМК", "СПС", "МО", "РМО", "ШМО", "ГМО")
+
+
+def _starts_with_abbreviation(name: str) -> bool:
+    first = name.split(" ", 1)[0].strip('«»"')
+    return first in _ABBREVIATIONS
+
+
 def association_kind(code: str) -> _Kind:
     """Russian wording for an association kind given as «ВМО» or an enum value like "vmo"."""
     return _KINDS.get((code or "").strip().lower(), _KINDS["вмо"])
@@ -116,6 +125,10 @@ class AssociationInfo:
         if self.name_genitive:
             return self.name_genitive
         name = " ".join(self.name.split())
+        if _starts_with_abbreviation(name):
+            # «ВМО учителей математики»: the abbreviation already says the kind and does
+            # not decline («заседания ВМО учителей математики»).
+            return name
         lowered = name.lower()
         heads = {k.nominative: k.genitive for k in _KINDS.values()} | _EXTRA_HEADS
         for nominative, genitive in sorted(heads.items(), key=lambda kv: -len(kv[0])):
@@ -208,21 +221,30 @@ _FORMS = {
 }
 
 
-def _lookup(table: dict[str, str], value: str) -> str:
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def _lookup(table: dict[str, str], value: str, fallback: str) -> str:
+    """The Russian for a code; Russian words pass through; an unknown code is ``fallback``.
+
+    A code never reaches paper: «unknown_code» or «strange_role» would puzzle a director.
+    """
     key = (value or "").strip()
-    return table.get(key.lower(), key)
+    if key.lower() in table:
+        return table[key.lower()]
+    return key if _CYRILLIC.search(key) else fallback
 
 
 def member_role(value: str) -> str:
-    """Russian for a membership role code ("leader" -> «руководитель»); Russian passes through."""
-    return _lookup(_ROLES, value)
+    """Russian for a membership role code ("leader" -> «руководитель»); unknown: «участник»."""
+    return _lookup(_ROLES, value, "участник")
 
 
 def qualification_category(value: str) -> str:
-    """Russian for a qualification category code ("first" -> «первая»)."""
-    return _lookup(_CATEGORIES, value)
+    """Russian for a qualification category code ("first" -> «первая»); unknown: «не указана»."""
+    return _lookup(_CATEGORIES, value, "не указана" if (value or "").strip() else "")
 
 
 def meeting_form(value: str) -> str:
-    """Russian for a meeting form code ("webinar" -> «вебинар»); Russian passes through."""
-    return _lookup(_FORMS, value)
+    """Russian for a meeting form code ("webinar" -> «вебинар»); unknown: «иная форма»."""
+    return _lookup(_FORMS, value, "иная форма" if (value or "").strip() else "")

@@ -11,17 +11,16 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from documents.base import (
     LANDSCAPE_WIDTH,
     NBSP,
-    SectionRow,
     approval_blocks,
     build_pdf,
     esc,
-    keep,
-    numbered_table,
     signature_line,
     styles,
 )
 from documents.data import Approval, AssociationInfo, Person, meeting_form
-from services.formatting import academic_year_label, format_date, format_month
+from documents.tables import SectionRow, keep_with_table, numbered_table
+from services.formatting import academic_year_label, format_month
+from services.names import short_name
 
 __all__ = ["PlanData", "PlanItem", "build_plan"]
 
@@ -34,8 +33,8 @@ class PlanItem:
 
     ``month`` is (year, month); ``on_date`` an exact date when known (it wins for the
     «Срок» column). An item with neither goes under «В течение года». ``form`` accepts a
-    meeting-form code ("webinar") or Russian words. ``responsible`` is printed as given
-    («Иванова А. П.»). ``done_mark`` fills «Отметка о выполнении».
+    meeting-form code ("webinar") or Russian words. ``responsible`` are full names or
+    short ones; both print as «Иванова А. П.». ``done_mark`` fills «Отметка о выполнении».
     """
 
     topic: str
@@ -53,7 +52,9 @@ class PlanData:
 
     ``agreed`` is the «СОГЛАСОВАНО» stamp (left), ``approved`` the «УТВЕРЖДАЮ» stamp
     (right); either may be ``None`` for a one-step route. Anything but an approved plan
-    carries the «ПРОЕКТ» mark.
+    carries the «ПРОЕКТ» mark. ``status`` and ``version`` are not printed on the plan
+    (they are the bot's bookkeeping, not the document's); the version goes to the PDF's
+    subject.
     """
 
     association: AssociationInfo
@@ -78,6 +79,8 @@ _STATUS = {
     "returned": "возвращён на доработку",
 }
 
+_RETURNED = "returned"
+
 _HEADERS = (
     "Срок",
     "Тема",
@@ -86,7 +89,7 @@ _HEADERS = (
     "Ожидаемый результат",
     "Отметка о выполнении",
 )
-_WEIGHTS = (22, 70, 34, 34, 50, 32)  # millimetres of 242
+_WEIGHTS = (22, 66, 32, 40, 50, 32)  # relative; columns widen for their longest words
 
 
 def _status_code(status: str) -> str:
@@ -111,31 +114,33 @@ def _rows(items: Sequence[PlanItem]) -> list[list[str] | SectionRow]:
         if key != current:
             rows.append(SectionRow(format_month(*key)))
             current = key
-        rows.append(_row(item, format_month(*key).split()[0].lower()))
+        # The month is in the section row above: a month-only item is «в течение месяца».
+        rows.append(_row(item, "в течение месяца"))
     if undated:
         rows.append(SectionRow("В течение года"))
         rows += [_row(item, "в течение года") for item in undated]
     return rows
 
 
-def _row(item: PlanItem, month_word: str) -> list[str]:
-    when = item.on_date.strftime("%d.%m.%Y") if item.on_date else month_word
+def _row(item: PlanItem, when_undated: str) -> list[str]:
+    when = item.on_date.strftime("%d.%m.%Y") if item.on_date else when_undated
     return [
         when,
         item.topic,
         meeting_form(item.form),
-        ", ".join(r for r in item.responsible if r),
+        ", ".join(short_name(r) for r in item.responsible if short_name(r)),
         item.expected_result,
         item.done_mark,
     ]
 
 
-def plan_flowables(data: PlanData) -> list[Flowable]:
-    """The plan's content, for embedding into a larger document."""
+def _heading(data: PlanData) -> list[Flowable]:
+    """The organisation on top, the approval stamps, then «ПЛАН РАБОТЫ … на … учебный год»."""
     st = styles()
     assoc = data.association
-    year = academic_year_label(data.academic_year)
     story: list[Flowable] = []
+    if assoc.organisation:
+        story += [Paragraph(esc(assoc.organisation), st.subtitle), Spacer(1, 10)]
     if data.agreed or data.approved:
         story += [
             approval_blocks(data.agreed, data.approved, width=LANDSCAPE_WIDTH),
@@ -144,11 +149,15 @@ def plan_flowables(data: PlanData) -> list[Flowable]:
     story += [
         Paragraph("ПЛАН РАБОТЫ", st.title),
         Paragraph(esc(assoc.genitive), st.subtitle),
-        Paragraph(f"на {year} учебный год", st.subtitle),
+        Paragraph(f"на {academic_year_label(data.academic_year)} учебный год", st.subtitle),
+        Spacer(1, 10),
     ]
-    if assoc.organisation:
-        story.append(Paragraph(esc(assoc.organisation), st.subtitle))
-    story.append(Spacer(1, 10))
+    return story
+
+
+def _aims(data: PlanData) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = []
     if data.methodological_topic:
         story.append(
             Paragraph(f"<b>Методическая тема:</b> {esc(data.methodological_topic)}", st.body_left)
@@ -156,45 +165,43 @@ def plan_flowables(data: PlanData) -> list[Flowable]:
     if data.goal:
         story.append(Paragraph(f"<b>Цель:</b> {esc(data.goal)}", st.body_left))
     if data.tasks:
-        story.append(Paragraph("<b>Задачи:</b>", st.body_left))
+        story.append(Paragraph("<b>Задачи:</b>", st.label))
         for n, task in enumerate(data.tasks, 1):
             story.append(Paragraph(f"{n}.{NBSP}{esc(task)}", st.hanging))
-    story.append(Spacer(1, 8))
-    story.append(keep(Paragraph("Содержание работы", st.heading), Spacer(1, 2)))
-    closing: list[Flowable] = [Paragraph(esc(_status_line(data)), st.body_left)]
-    if data.returned_comment and _status_code(data.status) == "returned":
+    return story
+
+
+def _closing(data: PlanData) -> list[Flowable]:
+    """Under the table: the remarks of a returned draft, the leader's signature."""
+    st = styles()
+    closing: list[Flowable] = []
+    if data.returned_comment and _status_code(data.status) == _RETURNED:
         closing.append(Paragraph(f"Замечания: {esc(data.returned_comment)}", st.body_left))
     if data.leader is not None:
         closing += [
             Spacer(1, 16),
             signature_line(
-                data.leader.position or assoc.leader_title,
+                data.leader.position or data.association.leader_title,
                 data.leader.full_name,
                 width=LANDSCAPE_WIDTH * 0.62,
             ),
         ]
-    story.append(
-        numbered_table(
-            _HEADERS,
-            _rows(data.items),
-            _WEIGHTS,
-            total_width=LANDSCAPE_WIDTH,
-            centered_columns=(0,),
-            footer=closing,
-        )
+    return closing
+
+
+def plan_flowables(data: PlanData) -> list[Flowable]:
+    """The plan's content, for embedding into a larger document."""
+    table = numbered_table(
+        _HEADERS,
+        _rows(data.items),
+        _WEIGHTS,
+        total_width=LANDSCAPE_WIDTH,
+        centered_columns=(0,),
+        whole_word_columns=(3,),
+        footer=_closing(data),
     )
-    return story
-
-
-def _status_line(data: PlanData) -> str:
-    code = _status_code(data.status)
-    text = _STATUS.get(code, data.status)
-    if code == "approved" and data.approved and data.approved.signed_on:
-        text += f" {format_date(data.approved.signed_on)}"
-    elif code == "agreed" and data.agreed and data.agreed.signed_on:
-        text += f" {format_date(data.agreed.signed_on)}"
-    end = "" if text.endswith(".") else "."
-    return f"Версия плана: {data.version}. Статус: {text}{end}"
+    heading = [Spacer(1, 8), Paragraph("Содержание работы", styles().heading)]
+    return [*_heading(data), *_aims(data), *keep_with_table(heading, table)]
 
 
 def build_plan(data: PlanData) -> bytes:
@@ -208,5 +215,6 @@ def build_plan(data: PlanData) -> bytes:
         title=title,
         author=author,
         landscape=True,
+        subject=f"{title}, версия {data.version}",
         watermark=DRAFT_LABEL if draft else None,
     )

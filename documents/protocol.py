@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,12 +13,15 @@ from documents.base import (
     build_pdf,
     esc,
     keep,
-    numbered_table,
+    name_markup,
     signature_line,
+    signatures,
     styles,
 )
 from documents.data import AssociationInfo, Person
-from services.formatting import format_date, format_time, short_name
+from documents.tables import numbered_table
+from services.formatting import format_date, format_time
+from services.names import clean_name, short_name
 
 __all__ = [
     "AgendaItem",
@@ -100,15 +104,14 @@ def _local_day(data: ProtocolData) -> date:
 
 
 def _names(people: Sequence[Person]) -> str:
-    return ", ".join(short_name(p.full_name) for p in people)
+    """«Иванова А. П., Петров И. И.» as markup: a line breaks between names, never inside one."""
+    return ", ".join(name_markup(short_name(p.full_name)) for p in people)
 
 
 def _people_line(label: str, people: Sequence[Person], appendix: bool) -> str:
     text = f"<b>{label}:</b> {len(people)} чел."
-    if not people:
-        return text
     if len(people) <= INLINE_NAMES_LIMIT:
-        return f"{text} ({esc(_names(people))})"
+        return f"{text} ({_names(people)})"
     return f"{text} (список прилагается)" if appendix else text
 
 
@@ -123,6 +126,12 @@ def _sentence(text: str) -> str:
     """End with a full stop unless the text already ends with punctuation («г.», «И. И.»)."""
     text = text.strip()
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def _labelled(label: str, value: str) -> str:
+    """«Срок: до 1 декабря.», even when the value typed already starts with «Срок:»."""
+    value = re.sub(rf"^\s*{label}\s*:\s*", "", value, flags=re.IGNORECASE)
+    return f"{label}: {esc(_sentence(value))}"
 
 
 def _deadline(value: date | str) -> str:
@@ -144,87 +153,100 @@ def _header(data: ProtocolData, title: str) -> list[Flowable]:
 
 def _meta(data: ProtocolData, *, appendix: bool) -> list[Flowable]:
     st = styles()
-    time = format_time(data.held_at, data.timezone)
     story: list[Flowable] = [
-        Paragraph(f"от {esc(format_date(_local_day(data)))}, {time}", st.body_left),
+        Paragraph(f"от {esc(format_date(_local_day(data)))}", st.body_left),
+        Paragraph(f"Начало: {format_time(data.held_at, data.timezone)}", st.body_left),
         Paragraph(f"Место проведения: {esc(data.place)}", st.body_left),
     ]
     if data.topic:
         story.append(Paragraph(f"Тема заседания: {esc(data.topic)}", st.body_left))
     story += [
         Spacer(1, 6),
-        Paragraph(f"<b>Председатель:</b> {esc(short_name(data.chair.full_name))}", st.body_left),
-        Paragraph(f"<b>Секретарь:</b> {esc(short_name(data.secretary.full_name))}", st.body_left),
+        _role_line("Председатель", data.chair),
+        _role_line("Секретарь", data.secretary),
         Paragraph(_people_line("Присутствовали", data.present, appendix), st.body_left),
-        Paragraph(_people_line("Отсутствовали", data.absent, appendix=False), st.body_left),
     ]
+    if data.absent:  # «Отсутствовали: 0 чел.» is noise: the line is left out
+        story.append(Paragraph(_people_line("Отсутствовали", data.absent, False), st.body_left))
     return story
+
+
+def _role_line(role: str, person: Person) -> Paragraph:
+    name = short_name(person.full_name)
+    return Paragraph(f"<b>{role}:</b> {name_markup(name) if name else ''}", styles().body_left)
 
 
 def _agenda(data: ProtocolData) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [Spacer(1, 6), Paragraph("ПОВЕСТКА ДНЯ:", st.heading)]
-    for n, item in enumerate(data.agenda, 1):
-        text = f"{n}. {esc(item.title)}"
-        if item.speakers:
-            text += f" ({esc('; '.join(item.speakers))})"
-        story.append(Paragraph(text, st.body))
+    if not data.agenda:
+        story.append(Paragraph("Вопросы в повестку дня не внесены.", st.body_left))
+    story += [_agenda_line(n, item) for n, item in enumerate(data.agenda, 1)]
     return story
 
 
+def _agenda_line(n: int, item: AgendaItem) -> Paragraph:
+    """«3. Об организации наставничества (Тихомирова Л. Б.)», left-aligned: no rivers."""
+    text = f"{n}. {esc(item.title)}"
+    if item.speakers:
+        text += f" ({'; '.join(_speaker(s) for s in item.speakers)})"
+    return Paragraph(text, styles().hanging)
+
+
+def _speaker(text: str) -> str:
+    """A speaker as given («Смирнова Е. В., учитель математики»): the name part unbroken."""
+    name, comma, rest = text.partition(",")
+    cleaned = clean_name(name)
+    head = name_markup(cleaned) if cleaned else esc(name)
+    return head + esc(comma + rest)
+
+
 def _item(n: int, item: AgendaItem) -> list[Flowable]:
+    """СЛУШАЛИ / ВЫСТУПИЛИ / ПОСТАНОВИЛИ of one item; each label stays with its first entry."""
     st = styles()
-    story: list[Flowable] = []
     heard = item.heard or [Speech(s) for s in item.speakers]
-    first: list[Flowable] = [Spacer(1, 6), Paragraph(f"<b>{n}. СЛУШАЛИ:</b>", st.body_left)]
-    if heard:
-        first.append(_speech(heard[0]))
-    else:
-        first.append(Paragraph(esc(item.title), st.body))
-    story.append(keep(*first))
-    story += [_speech(s) for s in heard[1:]]
+    story: list[Flowable] = [Spacer(1, 6), Paragraph(f"<b>{n}. СЛУШАЛИ:</b>", st.label)]
+    story += [_speech(s) for s in heard] or [Paragraph(esc(item.title), st.body)]
     if item.spoke:
-        story.append(keep(Paragraph("<b>ВЫСТУПИЛИ:</b>", st.body_left), _speech(item.spoke[0])))
-        story += [_speech(s) for s in item.spoke[1:]]
+        story.append(Paragraph("<b>ВЫСТУПИЛИ:</b>", st.label))
+        story += [_speech(s) for s in item.spoke]
     if item.decisions:
-        first_decision = _decision(n, 1, item.decisions[0])
-        story.append(keep(Paragraph("<b>ПОСТАНОВИЛИ:</b>", st.body_left), *first_decision))
-        for k, decision in enumerate(item.decisions[1:], 2):
-            story += _decision(n, k, decision)
+        # A KeepTogether cannot be kept with by keepWithNext, so the label joins the first.
+        label = Paragraph("<b>ПОСТАНОВИЛИ:</b>", st.label)
+        story.append(keep(label, *_decision(n, 1, item.decisions[0])))
+        story += [keep(*_decision(n, k, d)) for k, d in enumerate(item.decisions[1:], 2)]
     return story
 
 
 def _speech(speech: Speech) -> Paragraph:
-    text = f"<b>{esc(speech.speaker)}</b>"
+    text = f"<b>{_speaker(speech.speaker)}</b>"
     if speech.note:
         text += f" — {esc(_sentence(speech.note))}"
     return Paragraph(text, styles().body)
 
 
-def _decision(n: int, k: int, decision: Decision) -> list[Flowable]:
+def _decision(n: int, k: int, decision: Decision) -> list[Paragraph]:
+    """«1.2. Провести…» and its Ответственный / Срок / Голосовали lines (kept on one page)."""
     st = styles()
     lines = [f"{n}.{k}. {esc(_sentence(decision.text))}"]
     if decision.responsible:
-        lines.append(f"Ответственный: {esc(_sentence(decision.responsible))}")
+        lines.append(_labelled("Ответственный", decision.responsible))
     if decision.deadline:
-        lines.append(f"Срок: {esc(_sentence(_deadline(decision.deadline)))}")
+        lines.append(_labelled("Срок", _deadline(decision.deadline)))
     if decision.vote is not None:
         lines.append(esc(_vote_line(decision.vote)))
     return [Paragraph(lines[0], st.body)] + [Paragraph(line, st.detail) for line in lines[1:]]
 
 
 def _signatures(data: ProtocolData) -> list[Flowable]:
-    return [
-        Spacer(1, 20),
-        signature_line("Председатель", data.chair.full_name),
-        Spacer(1, 12),
-        signature_line("Секретарь", data.secretary.full_name),
-    ]
+    signers = [("Председатель", data.chair.full_name), ("Секретарь", data.secretary.full_name)]
+    return [Spacer(1, 20), signatures(signers)]
 
 
 def _appendix(data: ProtocolData) -> list[Flowable]:
     st = styles()
-    rows = [[p.full_name, p.organisation, p.position] for p in data.present]
+    rows = [[clean_name(p.full_name), p.organisation, p.position] for p in data.present]
+    signed = [Spacer(1, 12), signature_line("Секретарь", data.secretary.full_name)]
     return [
         PageBreak(),
         Paragraph(
@@ -235,7 +257,13 @@ def _appendix(data: ProtocolData) -> list[Flowable]:
         Spacer(1, 10),
         Paragraph("Список присутствовавших", st.title),
         Spacer(1, 6),
-        numbered_table(("Фамилия, имя, отчество", "Организация", "Должность"), rows, (40, 45, 30)),
+        numbered_table(
+            ("Фамилия, имя, отчество", "Организация", "Должность"),
+            rows,
+            (40, 45, 30),
+            whole_word_columns=(0,),
+            footer=signed,
+        ),
     ]
 
 
@@ -247,9 +275,8 @@ def protocol_flowables(data: ProtocolData) -> list[Flowable]:
     story += _agenda(data)
     for n, item in enumerate(data.agenda, 1):
         story += _item(n, item)
-    # The signatures never stand alone on a page: they take the last lines with them.
-    tail = [story.pop() for _ in range(min(2, len(story)))][::-1]
-    story.append(keep(*tail, *_signatures(data)))
+    # The signatures never stand alone on a page: they take the last entry with them.
+    story.append(keep(story.pop(), *_signatures(data)))
     if appendix:
         story += _appendix(data)
     return story
@@ -282,11 +309,7 @@ def build_protocol_extract(
     item = data.agenda[item_number - 1]
     story = _header(data, f"ВЫПИСКА ИЗ ПРОТОКОЛА № {data.number}")
     story += _meta(data, appendix=False)
-    story += [Spacer(1, 6), Paragraph("ПОВЕСТКА ДНЯ:", st.heading)]
-    text = f"{item_number}. {esc(item.title)}"
-    if item.speakers:
-        text += f" ({esc('; '.join(item.speakers))})"
-    story.append(Paragraph(text, st.body))
+    story += [Spacer(1, 6), Paragraph("ПОВЕСТКА ДНЯ:", st.heading), _agenda_line(item_number, item)]
     story += _item(item_number, item)
     when = certified_on or _local_day(data)
     story.append(

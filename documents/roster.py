@@ -8,18 +8,13 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from documents.base import (
-    LANDSCAPE_WIDTH,
-    build_pdf,
-    esc,
-    numbered_table,
-    signature_line,
-    styles,
-)
+from documents.base import LANDSCAPE_WIDTH, build_pdf, esc, signature_line, styles
 from documents.data import AssociationInfo, Person, member_role, qualification_category
+from documents.tables import keep_with_table, numbered_table
 from services.formatting import academic_year_label, format_date, format_date_short
+from services.names import clean_name
 
-__all__ = ["RosterData", "RosterMember", "build_roster", "years_ru"]
+__all__ = ["RosterData", "RosterMember", "build_roster", "experience", "years_ru"]
 
 
 @dataclass(frozen=True)
@@ -69,17 +64,26 @@ _HEADERS = (
     "Дата вступления",
     "Роль в объединении",
 )
-_WEIGHTS = (50, 52, 28, 26, 25, 14, 22, 25)  # millimetres of 242
+# Relative; each column widens for its longest unbreakable word («Константинопольская»,
+# «23 года», «26.11.2026»), the wide text columns give way.
+_WEIGHTS = (42, 64, 42, 26, 24, 13, 20, 24)
+
+
+def experience(years: int | None) -> str:
+    """Teaching experience for the «Стаж» column: «менее года», «3 года», «12 лет»."""
+    if years is None:
+        return ""
+    return "менее года" if years <= 0 else years_ru(years)
 
 
 def _row(member: RosterMember) -> list[str]:
     return [
-        member.full_name,
+        clean_name(member.full_name),
         member.organisation,
         member.position,
         ", ".join(s for s in member.subjects if s),
         qualification_category(member.category),
-        years_ru(member.experience_years) if member.experience_years is not None else "",
+        experience(member.experience_years),
         format_date_short(member.joined_on) if member.joined_on else "",
         member_role(member.role),
     ]
@@ -99,7 +103,6 @@ def roster_flowables(data: RosterData) -> list[Flowable]:
         Paragraph(f"на {academic_year_label(data.academic_year)} учебный год", st.subtitle),
         Spacer(1, 4),
         Paragraph(f"Дата составления: {esc(format_date(data.compiled_on))}", st.body_right),
-        Spacer(1, 6),
     ]
     closing: list[Flowable] = [
         Paragraph(f"<b>Всего участников: {len(data.members)}</b>", st.body_left),
@@ -113,17 +116,16 @@ def roster_flowables(data: RosterData) -> list[Flowable]:
                 width=LANDSCAPE_WIDTH * 0.62,
             )
         )
-    story.append(
-        numbered_table(
-            _HEADERS,
-            [_row(m) for m in data.members],
-            _WEIGHTS,
-            total_width=LANDSCAPE_WIDTH,
-            centered_columns=(5, 6),
-            footer=closing,
-        )
+    table = numbered_table(
+        _HEADERS,
+        [_row(m) for m in data.members],
+        _WEIGHTS,
+        total_width=LANDSCAPE_WIDTH,
+        centered_columns=(5, 6),
+        whole_word_columns=(0, 7),  # names and roles
+        footer=closing,
     )
-    return story
+    return story + keep_with_table([Spacer(1, 6)], table)
 
 
 def build_roster(data: RosterData) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Callback, cb, parse, pattern
@@ -10,12 +10,14 @@ from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
+from bot.i18n import Translator
 from bot.keyboards import columns, inline
-from bot.replies import ack, alert, show
+from bot.replies import ack, alert, reply, show
 from models import NetworkRole
-from services import audit, users
+from services import users
 from services.access import require_platform_admin, user_by_telegram_id
 from services.errors import DomainError
+from services.formatting import format_datetime, short_name
 from services.texts import N_, T_
 
 COMMANDS = [CommandSpec("admin", N_("Administration: network roles"), Audience.ADMIN)]
@@ -26,11 +28,40 @@ ROLE_NAMES = {
     NetworkRole.EXPERT: T_("expert"),
 }
 
+# What the audit log's action codes mean; a code without a title is shown as it is.
+ACTION_TITLES = {
+    "announcement.cancel": N_("announcement cancelled"),
+    "announcement.publish": N_("announcement published"),
+    "association.approve": N_("association approved"),
+    "association.bind": N_("group bound to an association"),
+    "association.create": N_("association created"),
+    "association.edit": N_("association edited"),
+    "association.invitation": N_("invitation link created"),
+    "association.propose": N_("association proposed"),
+    "association.rules": N_("association rules changed"),
+    "chat.join_request": N_("request to join a group"),
+    "membership.approve": N_("request to join approved"),
+    "membership.hand_over": N_("leadership handed over"),
+    "membership.join": N_("joined an association"),
+    "membership.leave": N_("left an association"),
+    "membership.remove": N_("removed from an association"),
+    "membership.role": N_("member's role changed"),
+    "role.granted": N_("network role granted"),
+    "role.revoked": N_("network role revoked"),
+    "user.forgotten": N_("personal data erased"),
+}
+
 DIALOG = register_dialog(Dialog("adm"))
 
 
 async def admin_panel(update: Update, context: BotContext) -> None:
+    """/admin: who holds which network role, with buttons to revoke, grant and read the log."""
     require_platform_admin(context.actor)
+    text, keyboard = await _panel(context)
+    await show(update, context, text, keyboard)
+
+
+async def _panel(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     holders = await users.role_holders(context.session)
     lines = [t.gettext("<b>Network roles</b>")]
@@ -57,7 +88,7 @@ async def admin_panel(update: Update, context: BotContext) -> None:
         lines.append(t.gettext("Nobody has a network role yet."))
     buttons.append([(t.plain("➕ Grant a role"), cb("admin", "grant"))])
     buttons.append([(t.plain("📜 Recent actions"), cb("admin", "audit"))])
-    await show(update, context, "\n".join(lines), inline(buttons))
+    return "\n".join(lines), inline(buttons)
 
 
 async def admin_button(update: Update, context: BotContext) -> None:
@@ -96,20 +127,29 @@ async def _revoke(update: Update, context: BotContext, data: Callback) -> None:
 
 async def _show_audit(update: Update, context: BotContext) -> None:
     t = context.t
-    entries = await audit.recent_audit(context.session, limit=15)
+    zone = context.settings.default_timezone
     lines = [t.gettext("<b>Recent privileged actions</b>")]
-    for entry in entries:
+    for entry in await users.recent_actions(context.session, limit=15):
+        title = ACTION_TITLES.get(entry.action)
         lines.append(
             t.gettext(
                 "{at} · {action} · by {actor}",
-                at=entry.at.strftime("%d.%m.%Y %H:%M UTC"),
-                action=entry.action,
-                actor=str(entry.actor_telegram_id or "—"),
+                at=format_datetime(entry.at, zone, t.language),
+                action=t.plain(title) if title else entry.action,
+                actor=_actor(t, entry),
             )
         )
     await show(
         update, context, "\n".join(lines), inline([[(t.plain("⬅️ Back"), cb("admin", "panel"))]])
     )
+
+
+def _actor(t: Translator, entry: users.LoggedAction) -> str:
+    if entry.actor_name:
+        return short_name(entry.actor_name)
+    if entry.actor_telegram_id is None:
+        return t.plain("the bot")
+    return t.plain("id {telegram_id}", telegram_id=entry.actor_telegram_id)
 
 
 # grant dialog -------------------------------------------------------------------------------
@@ -176,16 +216,20 @@ async def on_role(turn: Turn, data: Callback) -> None:
             role=role,
         )
     except DomainError as error:
-        await turn.finish()
-        await turn.show(turn.t.error(error))
+        await _outcome(turn, turn.t.error(error))
         return
-    await turn.finish()
-    await turn.show(
-        turn.t.gettext(
-            "{name} is now {role}.", name=user.full_name or "", role=turn.t.plain(ROLE_NAMES[role])
-        )
+    role_title = turn.t.plain(ROLE_NAMES[role])
+    await _outcome(
+        turn, turn.t.gettext("{name} is now {role}.", name=user.full_name or "", role=role_title)
     )
-    await admin_panel(turn.update, turn.context)
+
+
+async def _outcome(turn: Turn, text: str) -> None:
+    """The outcome replaces the question; the panel comes below it, so both stay readable."""
+    await turn.finish()
+    await turn.show(text)
+    panel, keyboard = await _panel(turn.context)
+    await reply(turn.update, turn.context, panel, keyboard)
 
 
 DIALOG.step("who", ask=ask_who, on_text=on_who, on_button=on_pick)

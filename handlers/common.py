@@ -6,11 +6,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import deeplinks, dialogs
-from bot.callbacks import cb, pattern
+from bot.callbacks import pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
-from bot.keyboards import inline
 from bot.replies import ack, alert, reply
+from handlers import admin, privacy, settings
+from handlers.cabinet import extend_menu, send_menu, show_profile
 from handlers.registration import start_registration
 from services import dialogs as dialog_store
 from services.access import leads_any, network_roles
@@ -22,6 +23,8 @@ COMMANDS = [
     CommandSpec("help", N_("What I can do for you"), group=True),
     CommandSpec("cancel", N_("Leave the current dialog")),
 ]
+
+__all__ = ["COMMANDS", "extend_menu", "register", "register_fallbacks", "send_menu"]
 
 _registry: list[CommandSpec] = []
 
@@ -89,53 +92,15 @@ async def _audiences(context: BotContext) -> set[Audience]:
     return audiences
 
 
-def menu_keyboard(context: BotContext):  # type: ignore[no-untyped-def]
-    t = context.t
-    rows = [
-        [
-            (t.plain("👤 Profile"), cb("menu", "profile")),
-            (t.plain("⚙️ Settings"), cb("menu", "settings")),
-        ],
-        [(t.plain("🔒 Privacy"), cb("menu", "privacy")), (t.plain("❓ Help"), cb("menu", "help"))],
-    ]
-    for extra in _menu_extensions:
-        rows.extend(extra(context))
-    if context.actor.is_platform_admin:
-        rows.append([(t.plain("🛠 Administration"), cb("menu", "admin"))])
-    return inline(rows)
-
-
-_menu_extensions: list = []
-
-
-def extend_menu(rows_for) -> None:  # type: ignore[no-untyped-def]
-    """Let a feature add rows to the main menu: `rows_for(context) -> list[list[Button]]`."""
-    _menu_extensions.append(rows_for)
-
-
-async def send_menu(update: Update, context: BotContext, *, greeting: bool = False) -> None:
-    t = context.t
-    user = context.user
-    if user is None or not user.is_registered:
-        await reply(update, context, t.gettext("Please register first: send /start."))
-        return
-    text = t.gettext("Main menu. Choose what you need:")
-    if greeting:
-        text = t.gettext("Welcome back, {name}!", name=user.full_name or "") + "\n\n" + text
-    await reply(update, context, text, menu_keyboard(context))
-
-
 async def menu(update: Update, context: BotContext) -> None:
     await send_menu(update, context)
 
 
 async def menu_button(update: Update, context: BotContext) -> None:
     """Main-menu buttons lead to the same code as the commands."""
-    from handlers import admin, privacy, profile, settings
-
     action = (update.callback_query.data or "").split(":")[1]  # type: ignore[union-attr]
     targets = {
-        "profile": profile.show_profile,
+        "profile": show_profile,
         "settings": settings.show_settings,
         "privacy": privacy.privacy,
         "help": help_command,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
-from telegram import ChatMember, ChatMemberAdministrator, InlineKeyboardButton, Update
+from telegram import ChatMember, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ChatJoinRequestHandler,
@@ -19,13 +16,8 @@ from telegram.ext import (
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.replies import reply
-from handlers.associations import join_link, translator_for
 from services import associations, memberships
-from services import outbox as outbox_service
-from services.errors import DomainError
 from services.texts import N_
-
-log = logging.getLogger(__name__)
 
 COMMANDS = [
     CommandSpec(
@@ -38,7 +30,6 @@ COMMANDS = [
 ]
 
 ACTIVITY_GROUP = 7  # a handler group of its own: counting never steals a message from features
-PRESENT = {"member", "administrator", "creator", "restricted"}
 
 
 def _rights(member: ChatMember) -> tuple[bool, dict[str, bool]]:
@@ -88,19 +79,16 @@ async def bind(update: Update, context: BotContext) -> None:
     member = await context.bot.get_chat_member(chat.id, context.bot.id)
     is_admin, rights = _rights(member)
     is_forum = bool(chat.is_forum)
-    try:
-        check = await associations.bind_chat(
-            context.session,
-            actor=context.actor,
-            code=context.args[0],
-            chat_id=chat.id,
-            is_forum=is_forum,
-            bot_rights=rights,
-            bot_is_admin=is_admin,
-        )
-    except DomainError as error:
-        await reply(update, context, t.error(error))
-        return
+    # A refusal (not the leader, bound elsewhere) propagates: rolled back and explained.
+    check = await associations.bind_chat(
+        context.session,
+        actor=context.actor,
+        code=context.args[0],
+        chat_id=chat.id,
+        is_forum=is_forum,
+        bot_rights=rights,
+        bot_is_admin=is_admin,
+    )
     if check.missing:
         await reply(
             update,
@@ -118,13 +106,14 @@ async def bind(update: Update, context: BotContext) -> None:
     )
     await associations.save_chat_link(
         context.session,
+        actor=context.actor,
         association_id=association.id,
         chat_id=chat.id,
         invite_link=link.invite_link,
     )
     text = t.gettext(
-        "✅ This group now belongs to «{name}». Members get the link {link} and I let in "
-        "only the association's members.",
+        "✅ This group now belongs to «{name}». Members get the link {link} (those who "
+        "joined already have it from me), and I let in only the association's members.",
         name=association.name,
         link=link.invite_link,
     )
@@ -146,78 +135,39 @@ async def bind(update: Update, context: BotContext) -> None:
 
 
 async def join_request(update: Update, context: BotContext) -> None:
-    """Let in the association's members; decline others with a private explanation."""
+    """Let in the association's members; decline others (told privately how to join)."""
     request = update.chat_join_request
     if request is None:
         return
     decision = await memberships.decide_chat_join(
-        context.session, chat_id=request.chat.id, telegram_id=request.from_user.id
+        context.session,
+        chat_id=request.chat.id,
+        telegram_id=request.from_user.id,
+        user_chat_id=request.user_chat_id,
     )
-    if decision.verdict == memberships.ChatVerdict.UNKNOWN_CHAT:
-        return
-    association = decision.association
-    assert association is not None
-    t = translator_for(context, decision.user) if decision.user else context.t
     if decision.verdict == memberships.ChatVerdict.APPROVE:
         await request.approve()
-        return
-    await request.decline()
-    link = join_link(context, association)
-    if decision.verdict == memberships.ChatVerdict.UNREGISTERED:
-        text = t.gettext(
-            "Hello! The group «{name}» is only for members of the association. Please register "
-            "in the bot and join the association with this link: {link} — then ask to join the "
-            "group again.",
-            name=association.name,
-            link=link,
-        )
-    else:
-        text = t.gettext(
-            "Hello! The group «{name}» is only for members of the association, and you are not "
-            "a member yet. Join with this link: {link} — then ask to join the group again.",
-            name=association.name,
-            link=link,
-        )
-    try:
-        await context.bot.send_message(request.user_chat_id, text)
-    except TelegramError as error:
-        log.info("could not explain a declined join request: %s", error)
+    elif decision.verdict != memberships.ChatVerdict.UNKNOWN_CHAT:
+        await request.decline()  # the person is told why through the outbox
 
 
 async def member_changed(update: Update, context: BotContext) -> None:
-    """Track who is in a bound chat; greet newcomers with the rules and a button to the bot."""
+    """Track who is in a bound chat; newcomers are greeted there with the rules."""
     change = update.chat_member
     if change is None:
         return
     person = change.new_chat_member.user
-    status = change.new_chat_member.status
-    known = await memberships.record_chat_member(
-        context.session, chat_id=change.chat.id, telegram_id=person.id, status=status
+    await memberships.chat_member_changed(
+        context.session,
+        memberships.ChatMemberChange(
+            chat_id=change.chat.id,
+            telegram_id=person.id,
+            name=person.full_name,
+            is_bot=person.is_bot,
+            old_status=change.old_chat_member.status,
+            new_status=change.new_chat_member.status,
+        ),
     )
-    if not known or person.is_bot:
-        return
-    was_in = change.old_chat_member.status in PRESENT
-    if status in PRESENT and not was_in:
-        association = await associations.by_chat(context.session, change.chat.id)
-        assert association is not None
-        t = context.t
-        text = t.gettext("👋 Welcome, {name}!", name=person.full_name)
-        if association.rules_text:
-            text += "\n\n" + t.gettext("<b>Rules</b>\n{rules}", rules=association.rules_text)
-        button = InlineKeyboardButton(
-            t.plain("🤖 Open the bot"), url=f"https://t.me/{context.bot.username}"
-        )
-        await outbox_service.enqueue(
-            context.session,
-            [
-                outbox_service.Outgoing(
-                    chat_id=change.chat.id,
-                    text=text,
-                    buttons=[[{"text": button.text, "url": button.url or ""}]],
-                    thread_id=(association.forum_topics or {}).get("announcements"),
-                )
-            ],
-        )
 
 
 async def migrated(update: Update, context: BotContext) -> None:

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from io import BytesIO
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot.callbacks import Callback, cb, pattern
+from bot.buttons import ButtonTable, Press
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
+from bot.group_members import remove_from_group
 from bot.i18n import Translator
 from bot.keyboards import inline
-from bot.replies import alert, reply, show
-from handlers.associations import (
-    notify,
-    offer_places,
-    remove_from_chat,
-    route_button,
-)
+from bot.replies import ack, alert, reply, show
 from models import MemberRole
 from services import associations, memberships
-from services.errors import InvalidInput
 from services.formatting import format_date_short
 from services.texts import N_
 
@@ -36,6 +31,54 @@ ROLE_BUTTONS = (
     MemberRole.EXPERT,
     MemberRole.MEMBER,
 )
+BUTTONS = ButtonTable("mb", stale=N_("This button is out of date. Please open /members again."))
+Rows = list[list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class OpenRoster(Press, prefix="mb", action="ls"):
+    association_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class OpenMember(Press, prefix="mb", action="who"):
+    association_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class ExportPdf(Press, prefix="mb", action="pdf"):
+    association_id: int
+
+
+@dataclass(frozen=True)
+class ExportCsv(Press, prefix="mb", action="csv"):
+    association_id: int
+
+
+@dataclass(frozen=True)
+class Search(Press, prefix="mb", action="find"):
+    association_id: int
+
+
+@dataclass(frozen=True)
+class SetRole(Press, prefix="mb", action="role"):
+    association_id: int
+    user_id: int
+    role: MemberRole
+
+
+@dataclass(frozen=True)
+class HandOver(Press, prefix="mb", action="lead"):
+    association_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class Remove(Press, prefix="mb", action="rm"):
+    association_id: int
+    user_id: int
 
 
 def _slug(name: str) -> str:
@@ -43,14 +86,8 @@ def _slug(name: str) -> str:
 
 
 async def members_command(update: Update, context: BotContext) -> None:
-    user = context.user
     t = context.t
-    if user is None or not user.is_registered:
-        await reply(update, context, t.gettext("Please register first: send /start."))
-        return
-    managed = await associations.held_in_roles(
-        context.session, user.id, (*associations.MANAGERS, MemberRole.SECRETARY)
-    )
+    managed = await associations.kept_rosters(context.session, actor=context.actor)
     if not managed:
         await reply(
             update,
@@ -63,73 +100,80 @@ async def members_command(update: Update, context: BotContext) -> None:
     if len(managed) == 1:
         await show_roster(update, context, managed[0].id, 0)
         return
-    rows = [[(a.name[:60], cb("mb", "ls", a.id, 0))] for a in managed]
+    rows = [[(a.name[:60], OpenRoster(a.id).data())] for a in managed]
     await reply(update, context, t.gettext("Which association?"), inline(rows))
+
+
+def _roster_rows(t: Translator, association_id: int, page: int, pages: int) -> Rows:
+    pager = []
+    if page > 0:
+        pager.append((t.plain("⬅️"), OpenRoster(association_id, page - 1).data()))
+    if page + 1 < pages:
+        pager.append((t.plain("➡️"), OpenRoster(association_id, page + 1).data()))
+    tools = [
+        (t.plain("🔍 Search"), Search(association_id).data()),
+        (t.plain("📄 PDF"), ExportPdf(association_id).data()),
+        (t.plain("📊 CSV"), ExportCsv(association_id).data()),
+    ]
+    return [pager, tools] if pager else [tools]
 
 
 async def show_roster(
     update: Update, context: BotContext, association_id: int, page: int, search: str | None = None
 ) -> None:
     t = context.t
-    entries = await memberships.roster(
+    roster = await memberships.roster_of(
         context.session, actor=context.actor, association_id=association_id, search=search
     )
-    association = await associations.get(context.session, association_id)
+    entries = roster.entries
     pages = max(1, -(-len(entries) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    chosen = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
     lines = [
-        t.gettext("<b>Members of «{name}»</b>", name=association.name),
+        t.gettext("<b>Members of «{name}»</b>", name=roster.association.name),
         t.ngettext("{n} member", "{n} members", len(entries)),
     ]
     if search:
         lines.append(t.gettext("Search: {text}", text=search))
     if pages > 1:
         lines.append(t.gettext("Page {page} of {pages}", page=page + 1, pages=pages))
-    rows = []
+    rows: Rows = []
+    chosen = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
     for number, entry in enumerate(chosen, page * PER_PAGE + 1):
+        name = entry.user.full_name or ""
         role = t.plain(associations.ROLE_TITLES[entry.membership.role])
-        lines.append(
-            t.gettext(
-                "{number}. {name} — {role}",
-                number=number,
-                name=entry.user.full_name or "",
-                role=role,
-            )
-        )
-        rows.append(
-            [
-                (
-                    f"{number}. {entry.user.full_name}"[:60],
-                    cb("mb", "who", association_id, entry.user.id),
-                )
-            ]
-        )
-    pager = []
-    if page > 0:
-        pager.append((t.plain("⬅️"), cb("mb", "ls", association_id, page - 1)))
-    if page + 1 < pages:
-        pager.append((t.plain("➡️"), cb("mb", "ls", association_id, page + 1)))
-    if pager:
-        rows.append(pager)
-    rows.append(
-        [
-            (t.plain("🔍 Search"), cb("mb", "find", association_id)),
-            (t.plain("📄 PDF"), cb("mb", "pdf", association_id)),
-            (t.plain("📊 CSV"), cb("mb", "csv", association_id)),
-        ]
-    )
+        lines.append(t.gettext("{number}. {name} — {role}", number=number, name=name, role=role))
+        rows.append([(f"{number}. {name}"[:60], OpenMember(association_id, entry.user.id).data())])
+    rows.extend(_roster_rows(t, association_id, page, pages))
     await show(update, context, "\n".join(lines), inline(rows))
+
+
+@BUTTONS.on(OpenRoster)
+async def open_roster(update: Update, context: BotContext, press: OpenRoster) -> None:
+    await ack(update)
+    await show_roster(update, context, press.association_id, press.page)
+
+
+def _member_rows(t: Translator, association_id: int, user_id: int, current: MemberRole) -> Rows:
+    def role_button(role: MemberRole) -> tuple[str, str]:
+        mark = "✅ " if current == role else ""
+        label = mark + t.plain(associations.ROLE_TITLES[role])
+        return label, SetRole(association_id, user_id, role).data()
+
+    return [
+        [role_button(role) for role in ROLE_BUTTONS[:2]],
+        [role_button(role) for role in ROLE_BUTTONS[2:]],
+        [(t.plain("👑 Hand over the leadership"), HandOver(association_id, user_id).data())],
+        [(t.plain("✖ Remove from the association"), Remove(association_id, user_id).data())],
+    ]
 
 
 async def show_member(
     update: Update, context: BotContext, association_id: int, user_id: int
 ) -> None:
     t = context.t
-    entries = await memberships.roster(
-        context.session, actor=context.actor, association_id=association_id
+    entry = await memberships.roster_entry(
+        context.session, actor=context.actor, association_id=association_id, user_id=user_id
     )
-    entry = next((e for e in entries if e.user.id == user_id), None)
     if entry is None:
         await alert(update, t.plain("This person is no longer a member."))
         return
@@ -141,183 +185,138 @@ async def show_member(
         role=t.plain(associations.ROLE_TITLES[membership.role]),
         joined=format_date_short(membership.joined_at) if membership.joined_at else "—",
     )
-    rows = []
+    rows: Rows = []
     if membership.role != MemberRole.LEADER:
-        rows.append(
-            [
-                (
-                    ("✅ " if membership.role == role else "")
-                    + t.plain(associations.ROLE_TITLES[role]),
-                    cb("mb", "role", association_id, user_id, role.value),
-                )
-                for role in ROLE_BUTTONS[:2]
-            ]
-        )
-        rows.append(
-            [
-                (
-                    ("✅ " if membership.role == role else "")
-                    + t.plain(associations.ROLE_TITLES[role]),
-                    cb("mb", "role", association_id, user_id, role.value),
-                )
-                for role in ROLE_BUTTONS[2:]
-            ]
-        )
-        rows.append(
-            [(t.plain("👑 Hand over the leadership"), cb("mb", "lead", association_id, user_id))]
-        )
-        rows.append(
-            [(t.plain("✖ Remove from the association"), cb("mb", "rm", association_id, user_id))]
-        )
-    rows.append([(t.plain("⬅️ Back"), cb("mb", "ls", association_id, 0))])
+        rows = _member_rows(t, association_id, user_id, membership.role)
+    rows.append([(t.plain("⬅️ Back"), OpenRoster(association_id).data())])
+    await ack(update)
     await show(update, context, text, inline(rows))
 
 
-async def send_export(update: Update, context: BotContext, association_id: int, kind: str) -> None:
-    entries = await memberships.roster(
-        context.session, actor=context.actor, association_id=association_id
+@BUTTONS.on(OpenMember)
+async def open_member(update: Update, context: BotContext, press: OpenMember) -> None:
+    await show_member(update, context, press.association_id, press.user_id)
+
+
+async def _send_export(update: Update, context: BotContext, association_id: int, kind: str) -> None:
+    export = await memberships.roster_export(
+        context.session,
+        actor=context.actor,
+        association_id=association_id,
+        kind=kind,
+        ru=Translator("ru").plain,
     )
-    association = await associations.get(context.session, association_id)
-    russian = Translator("ru").plain
-    if kind == "pdf":
-        content = memberships.roster_document(association, entries, russian)
-        filename = f"kartoteka_{_slug(association.name)}.pdf"
-    else:
-        content = memberships.roster_csv(entries, russian)
-        filename = f"kartoteka_{_slug(association.name)}.csv"
     chat = update.effective_chat
     assert chat is not None
+    name = export.association.name
+    await ack(update)
     await context.bot.send_document(
         chat.id,
-        InputFile(BytesIO(content), filename=filename),
+        InputFile(BytesIO(export.content), filename=f"kartoteka_{_slug(name)}.{kind}"),
         caption=context.t.gettext(
             "The card file of «{name}»: {members}",
-            name=association.name,
-            members=context.t.nplain("{n} member", "{n} members", len(entries)),
+            name=name,
+            members=context.t.nplain("{n} member", "{n} members", export.members),
         ),
     )
 
 
-async def members_button(update: Update, context: BotContext) -> None:
-    await route_button(update, context, _route)
+@BUTTONS.on(ExportPdf)
+async def export_pdf(update: Update, context: BotContext, press: ExportPdf) -> None:
+    await _send_export(update, context, press.association_id, "pdf")
 
 
-async def _route(update: Update, context: BotContext, data: Callback) -> None:
-    association_id = data.int_arg(0)
-    action = data.action
-    if action == "ls":
-        await show_roster(update, context, association_id, data.int_arg(1))
-    elif action == "who":
-        await show_member(update, context, association_id, data.int_arg(1))
-    elif action in ("pdf", "csv"):
-        await send_export(update, context, association_id, action)
-    elif action == "find":
-        await memberships.roster(
-            context.session, actor=context.actor, association_id=association_id
-        )
-        await SEARCH.start(update, context, "text", {"association_id": association_id})
-    elif action == "role":
-        role = MemberRole(data.arg(2) or "")
-        association, user = await memberships.set_role(
-            context.session,
-            actor=context.actor,
-            association_id=association_id,
-            user_id=data.int_arg(1),
-            role=role,
-        )
-        await notify(
-            context,
-            user,
-            N_("Your role in «{name}» is now: {role}."),
+@BUTTONS.on(ExportCsv)
+async def export_csv(update: Update, context: BotContext, press: ExportCsv) -> None:
+    await _send_export(update, context, press.association_id, "csv")
+
+
+@BUTTONS.on(SetRole)
+async def set_role(update: Update, context: BotContext, press: SetRole) -> None:
+    await memberships.set_role(
+        context.session,
+        actor=context.actor,
+        association_id=press.association_id,
+        user_id=press.user_id,
+        role=press.role,
+    )
+    await show_member(update, context, press.association_id, press.user_id)
+
+
+@BUTTONS.on(HandOver)
+async def hand_over(update: Update, context: BotContext, press: HandOver) -> None:
+    association, user = await memberships.hand_over(
+        context.session,
+        actor=context.actor,
+        association_id=press.association_id,
+        user_id=press.user_id,
+    )
+    await ack(update)
+    await show(
+        update,
+        context,
+        context.t.gettext(
+            "{person} is now the leader of «{name}».",
+            person=user.full_name or "",
             name=association.name,
-            role=associations.ROLE_TITLES[role],
-        )
-        await show_member(update, context, association_id, user.id)
-    elif action == "lead":
-        association, user = await memberships.hand_over(
-            context.session,
-            actor=context.actor,
-            association_id=association_id,
-            user_id=data.int_arg(1),
-        )
-        await notify(
-            context, user, N_("You are now the leader of «{name}»."), name=association.name
-        )
-        await show(
-            update,
-            context,
-            context.t.gettext(
-                "{person} is now the leader of «{name}».",
-                person=user.full_name or "",
-                name=association.name,
-            ),
-        )
-    elif action == "rm":
-        user_id = data.int_arg(1)
-        await associations.require_leader(
-            context.session, actor=context.actor, association_id=association_id
-        )
-        await REMOVE.start(
-            update, context, "reason", {"association_id": association_id, "user_id": user_id}
-        )
-    else:
-        raise ValueError(action)
+        ),
+    )
 
 
 # search dialog ---------------------------------------------------------------------------------
 SEARCH = register_dialog(Dialog("mbs"))
 
 
-async def ask_search(turn: Turn) -> None:
-    await turn.say(turn.t.gettext("Send a part of the name or organisation to look for."))
-
-
-async def on_search(turn: Turn, text: str) -> None:
-    await turn.finish()
-    await show_roster(
-        turn.update, turn.context, turn.data["association_id"], 0, search=text.strip()
+@BUTTONS.on(Search)
+async def search(update: Update, context: BotContext, press: Search) -> None:
+    await memberships.roster_of(
+        context.session, actor=context.actor, association_id=press.association_id
     )
+    await ack(update)
+    await SEARCH.start(update, context, "text", {"association_id": press.association_id})
 
 
-SEARCH.step("text", ask=ask_search, on_text=on_search)
+async def _show_found(turn: Turn) -> None:
+    await turn.finish()
+    data = turn.data
+    await show_roster(turn.update, turn.context, data["association_id"], 0, search=data["text"])
+
+
+SEARCH.text_step(
+    "text",
+    prompt=N_("Send a part of the name or organisation to look for."),
+    key="text",
+    clean=str.strip,
+    then=_show_found,
+)
 
 
 # removal dialog ---------------------------------------------------------------------------------
 REMOVE = register_dialog(Dialog("mbr"))
 
 
-async def ask_reason(turn: Turn) -> None:
-    await turn.say(
-        turn.t.gettext(
-            "Why is this member removed? The reason will be sent to them. /cancel keeps them."
-        )
+@BUTTONS.on(Remove)
+async def remove(update: Update, context: BotContext, press: Remove) -> None:
+    await associations.led_association(
+        context.session, actor=context.actor, association_id=press.association_id
     )
+    await ack(update)
+    data = {"association_id": press.association_id, "user_id": press.user_id}
+    await REMOVE.start(update, context, "reason", data)
 
 
-async def on_reason(turn: Turn, text: str) -> None:
+async def _remove(turn: Turn) -> None:
     context = turn.context
-    try:
-        departure = await memberships.remove_member(
-            context.session,
-            actor=context.actor,
-            association_id=turn.data["association_id"],
-            user_id=turn.data["user_id"],
-            reason=text,
-        )
-    except InvalidInput as error:
-        await turn.refuse(error)
-        return
+    departure = await memberships.remove_member(
+        context.session,
+        actor=context.actor,
+        association_id=turn.data["association_id"],
+        user_id=turn.data["user_id"],
+        reason=turn.data["reason"],
+    )
     await turn.finish()
     association, user = departure.association, departure.user
-    await remove_from_chat(context, association, user)
-    await notify(
-        context,
-        user,
-        N_("You have been removed from «{name}». The leader's reason: {reason}"),
-        name=association.name,
-        reason=memberships.clean_reason(text),
-    )
-    await offer_places(context, departure.offers)
+    await remove_from_group(context.bot, association.chat_id, user.telegram_id)
     await turn.say(
         turn.t.gettext(
             "{person} is removed from «{name}» and told the reason.",
@@ -327,9 +326,15 @@ async def on_reason(turn: Turn, text: str) -> None:
     )
 
 
-REMOVE.step("reason", ask=ask_reason, on_text=on_reason)
+REMOVE.text_step(
+    "reason",
+    prompt=N_("Why is this member removed? The reason will be sent to them. /cancel keeps them."),
+    key="reason",
+    clean=memberships.clean_reason,
+    then=_remove,
+)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("members", members_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(members_button, pattern=pattern("mb")))
+    app.add_handler(BUTTONS.handler())

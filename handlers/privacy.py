@@ -15,6 +15,7 @@ from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
 from services import privacy as privacy_service
 from services.clock import now
+from services.formatting import format_edition
 from services.texts import N_
 
 COMMANDS = [
@@ -25,9 +26,8 @@ COMMANDS = [
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    text = context.render.render(
-        "privacy.html", context.t, version=context.settings.consent_version
-    )
+    edition = format_edition(context.settings.consent_version, context.t.language)
+    text = context.render.render("privacy.html", context.t, edition=edition)
     await reply(update, context, text)
 
 

@@ -17,16 +17,17 @@ from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.keyboards import columns, inline
+from handlers.cabinet import PROFILE_FIELDS, edit_buttons, profile_card, send_menu, show_profile
 from models import QualificationCategory, User
 from services import users
-from services.catalogs import CATEGORIES, POSITIONS, SUBJECTS, position_title, subject_title
+from services.catalogs import CATEGORIES, POSITIONS, SUBJECTS, subject_title
 from services.clock import now
 from services.errors import InvalidInput
+from services.formatting import address_name, format_edition
 from services.texts import N_
 
 DIALOG = register_dialog(Dialog("reg"))
-ORDER = ["name", "org", "position", "subjects", "experience", "category", "municipality"]
-EDITABLE = {*ORDER}
+ORDER = PROFILE_FIELDS
 
 
 async def start_registration(update: Update, context: BotContext, payload: str | None) -> None:
@@ -59,8 +60,6 @@ async def _advance(turn: Turn, current: str) -> None:
 
 
 async def _save_single_field(turn: Turn, field: str) -> None:
-    from handlers.profile import show_profile
-
     values = _profile_values(turn.data)
     column = {"name": "full_name", "org": "organisation", "experience": "experience_years"}.get(
         field, field
@@ -76,9 +75,8 @@ async def _save_single_field(turn: Turn, field: str) -> None:
 # consent ---------------------------------------------------------------------------------
 async def ask_consent(turn: Turn) -> None:
     t = turn.t
-    text = turn.context.render.render(
-        "consent.html", t, version=turn.context.settings.consent_version
-    )
+    edition = format_edition(turn.context.settings.consent_version, t.language)
+    text = turn.context.render.render("consent.html", t, edition=edition)
     keyboard = inline(
         [
             [(t.plain("✅ I agree"), cb("reg", "consent", "yes"))],
@@ -157,7 +155,7 @@ async def ask_position(turn: Turn) -> None:
     t = turn.t
     buttons = [(t.plain(title), cb("reg", "pos", key)) for key, title in POSITIONS.items()]
     buttons.append((t.plain("Other…"), cb("reg", "pos", "other")))
-    await turn.say(t.gettext("What is your position?"), inline(columns(buttons, 2)))
+    await turn.say(t.gettext("Choose your position:"), inline(columns(buttons, 2)))
 
 
 async def on_position(turn: Turn, data: Callback) -> None:
@@ -176,7 +174,7 @@ async def on_position(turn: Turn, data: Callback) -> None:
 
 
 async def ask_position_other(turn: Turn) -> None:
-    await turn.say(turn.t.gettext("Please write your position in a few words."))
+    await turn.say(turn.t.gettext("Write your position, for example: <i>speech pathologist</i>."))
 
 
 async def on_position_other(turn: Turn, text: str) -> None:
@@ -198,7 +196,7 @@ def _subjects_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     ]
     rows = columns(buttons, 2)
     rows.append([(t.plain("Other subject…"), cb("reg", "subj", "other"))])
-    rows.append([(t.plain("Done ➡️"), cb("reg", "subj", "done"))])
+    rows.append([(t.plain("✅ Done"), cb("reg", "subj", "done"))])
     return inline(rows)
 
 
@@ -264,7 +262,7 @@ async def on_subjects_other(turn: Turn, text: str) -> None:
 async def ask_category(turn: Turn) -> None:
     t = turn.t
     buttons = [(t.plain(title), cb("reg", "cat", c.value)) for c, title in CATEGORIES.items()]
-    await turn.say(t.gettext("What is your qualification category?"), inline(columns(buttons, 1)))
+    await turn.say(t.gettext("Choose your qualification category:"), inline(columns(buttons, 1)))
 
 
 async def on_category(turn: Turn, data: Callback) -> None:
@@ -278,7 +276,7 @@ async def on_category(turn: Turn, data: Callback) -> None:
         return
     turn.put(category=category.value)
     await turn.show(
-        turn.t.gettext("Category: <b>{category}</b>", category=turn.t.plain(CATEGORIES[category]))
+        turn.t.gettext("Chosen: <b>{category}</b>", category=turn.t.plain(CATEGORIES[category]))
     )
     await _advance(turn, "category")
 
@@ -324,34 +322,8 @@ def _profile_values(data: dict) -> dict:
 
 
 def summary_text(turn: Turn) -> str:
-    values = _profile_values(turn.data)
-    return turn.context.render.render(
-        "profile.html",
-        turn.t,
-        heading=turn.t.gettext("Please check your details:"),
-        full_name=values["full_name"],
-        organisation=values["organisation"],
-        position=turn.t.plain(position_title(values["position"] or "")),
-        subjects=", ".join(turn.t.plain(subject_title(s)) for s in values["subjects"]),
-        experience=values["experience_years"],
-        category=turn.t.plain(CATEGORIES[values["category"]]) if values["category"] else "",
-        municipality=values["municipality"],
-        email=None,
-        phone=None,
-    )
-
-
-def edit_buttons(t, prefix: str) -> list[list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
-    labels = {
-        "name": t.plain("✏️ Name"),
-        "org": t.plain("✏️ Organisation"),
-        "position": t.plain("✏️ Position"),
-        "subjects": t.plain("✏️ Subjects"),
-        "experience": t.plain("✏️ Experience"),
-        "category": t.plain("✏️ Category"),
-        "municipality": t.plain("✏️ Municipality"),
-    }
-    return columns([(label, cb(prefix, "edit", key)) for key, label in labels.items()], 2)
+    heading = turn.t.gettext("Please check your details:")
+    return profile_card(turn.context.render, turn.t, heading, _profile_values(turn.data))
 
 
 async def ask_summary(turn: Turn) -> None:
@@ -362,7 +334,7 @@ async def ask_summary(turn: Turn) -> None:
 
 
 async def on_summary(turn: Turn, data: Callback) -> None:
-    if data.action == "edit" and data.arg(0) in EDITABLE:
+    if data.action == "edit" and data.arg(0) in PROFILE_FIELDS:
         turn.put(review=True)
         await turn.goto(data.arg(0))  # type: ignore[arg-type]
         return
@@ -393,14 +365,14 @@ async def _complete(turn: Turn) -> None:
     await turn.show(summary_text(turn))
     await turn.finish()
     await turn.say(
-        turn.t.gettext("🎉 Registration complete, {name}! Welcome.", name=user.full_name or "")
+        turn.t.gettext(
+            "🎉 Registration complete. Welcome, {name}!", name=address_name(user.full_name or "")
+        )
     )
     if after and await deeplinks.act(turn.update, turn.context, after):
         return
     if after:
         await turn.say(turn.t.gettext("The link you came with is not valid any more."))
-    from handlers.common import send_menu
-
     await send_menu(turn.update, turn.context)
 
 

@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.association import Association
 from models.base import Base, utcnow
 
 
@@ -51,6 +52,8 @@ class AssociationInvitation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     uses: Mapped[int] = mapped_column(default=0)
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Set when the link is issued (never loaded implicitly: async code has no lazy loads).
+    association: Mapped[Association] = relationship(lazy="raise")
 
 
 class AssociationChatLink(Base):

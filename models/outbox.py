@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -22,6 +22,8 @@ class OutboxStatus(enum.StrEnum):
     # The process died while this one was in flight: Telegram may or may not have it.
     UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"
+    # Delivered, then deleted in the chat (an edit found it gone): its edits are dropped.
+    DELETED = "deleted"
 
 
 FINAL_STATUSES = frozenset(
@@ -31,18 +33,35 @@ FINAL_STATUSES = frozenset(
         OutboxStatus.BLOCKED,
         OutboxStatus.UNCONFIRMED,
         OutboxStatus.CANCELLED,
+        OutboxStatus.DELETED,
     }
 )
+# A row in one of these never showed a message that could be edited.
+NOT_DELIVERED = FINAL_STATUSES - {OutboxStatus.SENT}
+
+# One pending edit per target: enqueueing another replaces its content (services/outbox.py).
+PENDING_EDIT = text("status = 'pending'")
 
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index(
+            "ux_outbox_pending_edit",
+            "edit_of",
+            unique=True,
+            sqlite_where=PENDING_EDIT,
+            postgresql_where=PENDING_EDIT,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(index=True)
-    # What to call: "text", "document", "photo", "poll"; see scheduler/outbox.py.
+    # What to call: "text", "document", "photo", "edit"; see scheduler/outbox.py.
     kind: Mapped[str] = mapped_column(String(16), default="text")
+    # An edit: the dedupe_key of the earlier row whose delivered message it changes.
+    edit_of: Mapped[str | None] = mapped_column(String(160))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     # Same key enqueued twice is one message (reminders, mailings per recipient).

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes
 
 from bot.notices import NoticeRenderer
+from bot.settings import Settings
 from models.db import unit_of_work
+from scheduler.lent import lend
 from scheduler.schedule import SCHEDULE, Sweep
 from services import leases
 from services.outbox import enqueued_in
@@ -46,8 +48,10 @@ class SweepRunner:
         *,
         holder: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        settings: Settings | None = None,
     ) -> None:
         self.sessions = sessions
+        self.settings = settings
         self.notices = notices
         self.wake = wake
         self.holder = holder or f"{uuid.uuid4().hex[:12]}"
@@ -82,10 +86,11 @@ class SweepRunner:
         """Run one sweep in its own unit of work if we hold the lease; False if we do not."""
         if not self.holds:
             return False
-        async with unit_of_work(self.sessions) as session:
-            await sweep(session)
-            await self.notices.deliver(session)
-            added = enqueued_in(session)
+        with lend(self.settings):
+            async with unit_of_work(self.sessions) as session:
+                await sweep(session)
+                await self.notices.deliver(session)
+                added = enqueued_in(session)
         if added:
             self.wake()
         return True

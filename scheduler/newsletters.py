@@ -1,36 +1,35 @@
-"""Newsletter sweeps: start scheduled ones, edit the live progress message, report at the end;
-and the weekly digest of events.
+"""The newsletter sweep: start scheduled ones, edit the live progress message, report at the
+end (the report, the progress edits and the recipients' copies are notices, worded in
+handlers/newsletters/notices.py).
 
-The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); once the
-worker has delivered it, this sweep edits it in place at most every `PROGRESS_EVERY` seconds
-(the edit answers the author's own newsletter, so it is made directly). When no row of the
-batch is pending any more, the newsletter is closed and the report (and a CSV of who was not
-reached and why) is enqueued with dedupe keys, so a sweep run twice reports once.
+The progress message is itself an outbox row (`nl:<id>:progress`, highest priority); this
+sweep tells the author an edit of it at most every `PROGRESS_EVERY` seconds, at the same
+priority so it does not wait behind the mailing. The outbox sends an edit once the progress
+message is delivered, and only the latest one. When no row of the batch is pending any more,
+the newsletter is closed, the progress message gets its last edit (finished or stopped, no
+stop button), and the author is told the report (and given a CSV of who was not reached and
+why) with dedupe keys, so a sweep run twice reports once.
+
+It is the row "newsletters" of scheduler/schedule.py, run by the sweeps' runner, which lends
+it the process's settings (the network's language, the outbox's pace).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from datetime import timedelta
 
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import cb
 from bot.i18n import Translator, person_translator
 from models import User
-from models.db import unit_of_work
 from models.newsletters import Newsletter
-from scheduler import jobs
-from scheduler.outbox import keyboard
-from services import events as event_service
+from scheduler.lent import sweep_settings
 from services import newsletters
 from services.clock import now
+from services.notices import Notice, tell
 from services.outbox import BatchProgress, batch_progress
-
-log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 3.0
 BAR_WIDTH = 12
@@ -38,6 +37,15 @@ BAR_WIDTH = 12
 
 def stop_buttons(t: Translator, newsletter_id: int) -> list[list[dict[str, str]]]:
     return [[{"text": t.plain("⏹ Stop sending"), "callback": cb("nlp", "stop", newsletter_id)}]]
+
+
+def progress_heading(t: Translator, newsletter_id: int, progress: BatchProgress | None) -> str:
+    """Being sent, finished or stopped: the progress message's first line and the report's."""
+    if progress is None or not progress.done:
+        return t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter_id)
+    if progress.cancelled:
+        return t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter_id)
+    return t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter_id)
 
 
 def progress_text(
@@ -55,7 +63,7 @@ def progress_text(
             progress.blocked,
         )
         pending = progress.pending
-        done = total - pending
+        done = total - pending - progress.cancelled  # a stopped one shows how far it got
     share = done / total if total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
@@ -63,7 +71,7 @@ def progress_text(
     pace = done / elapsed if elapsed > 5 and done else rate
     seconds_left = int(pending / pace) if pace > 0 else 0
     lines = [
-        t.gettext("<b>Newsletter #{id} is being sent</b>", id=newsletter.id),
+        progress_heading(t, newsletter.id, progress),
         f"{bar} {share:.0%}",
         t.ngettext("{n} recipient", "{n} recipients", total),
         t.gettext(
@@ -81,162 +89,67 @@ def progress_text(
     return "\n".join(lines)
 
 
-def report_text(t: Translator, newsletter: Newsletter, progress: BatchProgress) -> str:
-    cancelled = progress.cancelled > 0
-    lines = [
-        t.gettext("<b>Newsletter #{id} was stopped</b>", id=newsletter.id)
-        if cancelled
-        else t.gettext("<b>Newsletter #{id} is finished</b>", id=newsletter.id),
-        t.ngettext("Delivered to {n} person.", "Delivered to {n} people.", progress.sent),
-    ]
-    if progress.blocked:
-        lines.append(
-            t.ngettext(
-                "{n} person has blocked the bot.",
-                "{n} people have blocked the bot.",
-                progress.blocked,
-            )
-        )
-    if progress.failed:
-        lines.append(
-            t.ngettext("{n} message was refused.", "{n} messages were refused.", progress.failed)
-        )
-    if progress.unconfirmed:
-        lines.append(
-            t.ngettext(
-                "{n} message was on its way when the bot restarted: it may or may not have "
-                "arrived and was not sent again.",
-                "{n} messages were on their way when the bot restarted: they may or may not "
-                "have arrived and were not sent again.",
-                progress.unconfirmed,
-            )
-        )
-    if cancelled:
-        lines.append(
-            t.ngettext(
-                "{n} message was not sent because you stopped the newsletter.",
-                "{n} messages were not sent because you stopped the newsletter.",
-                progress.cancelled,
-            )
-        )
-    if progress.blocked or progress.failed or progress.unconfirmed:
-        lines.append(t.gettext("The attached table lists whom it did not reach, and why."))
-    return "\n".join(lines)
+async def start_due(session: AsyncSession, *, rate: float) -> None:
+    """Start the scheduled newsletters whose time has come."""
+    for newsletter in await newsletters.due(session):
+        with contextlib.suppress(newsletters.TooLate):  # cancelled or started meanwhile
+            await newsletters.start(session, newsletter, rate=rate)
 
 
-async def start_newsletter(session, newsletter: Newsletter, t: Translator, rate: float) -> int:  # type: ignore[no-untyped-def]
-    """Start sending (the dialog's "send now", or a scheduled one whose time has come)."""
-    return await newsletters.start(
-        session,
-        newsletter,
-        progress_text=lambda started: progress_text(t, started, None, rate),
-        progress_buttons=stop_buttons(t, newsletter.id),
-    )
+async def follow_newsletters(session: AsyncSession) -> None:
+    """One pass (the sweep "newsletters"): update the progress messages, close what is
+    finished, then start what is due.
 
-
-async def run_newsletters(
-    sessions, bot: Bot, *, default_language: str, rate: float, force_edit: bool = False
-) -> None:  # type: ignore[no-untyped-def]
-    """One pass: start what is due, update progress messages, close what is finished."""
-    async with unit_of_work(sessions) as session:
-        for newsletter in await newsletters.due(session):
-            author = await session.get(User, newsletter.author_id)
-            with contextlib.suppress(newsletters.TooLate):  # cancelled or started meanwhile
-                await start_newsletter(
-                    session, newsletter, person_translator(author, default_language), rate
-                )
-    async with unit_of_work(sessions) as session:
-        for newsletter in await newsletters.sending(session):
-            await _follow(session, bot, newsletter, default_language, rate, force_edit)
+    The newly started ones are followed from the next pass: their copies are notices that
+    become outbox rows only when this unit of work ends, so now they would look finished.
+    """
+    settings = sweep_settings()
+    rate = settings.outbox_rate_per_second
+    for newsletter in await newsletters.sending(session):
+        await _follow(session, newsletter, settings.default_language, rate)
+    await start_due(session, rate=rate)
 
 
 async def _follow(
-    session, bot: Bot, newsletter: Newsletter, default_language: str, rate: float, force: bool
-) -> None:  # type: ignore[no-untyped-def]
+    session: AsyncSession, newsletter: Newsletter, default_language: str, rate: float
+) -> None:
     progress = await batch_progress(session, newsletter.batch)
     author = await session.get(User, newsletter.author_id)
-    t = person_translator(author, default_language)
-    message_id = await newsletters.progress_message_id(session, newsletter)
-    moment = now()
     if progress.done:
-        if message_id is not None:
-            await _edit(
-                bot, newsletter, message_id, progress_text(t, newsletter, progress, rate), None
-            )
+        # The last edit shows the final state, beside the report that follows it.
+        _show_progress(session, newsletter, author, progress, rate)
         await newsletters.finish(
             session,
             newsletter,
-            report_text=report_text(t, newsletter, progress),
-            report_caption=t.gettext("Not reached: newsletter #{id}", id=newsletter.id),
-            cancelled=progress.cancelled > 0,
-            translate=t.plain,
+            progress,
+            translate=person_translator(author, default_language).plain,
         )
         return
-    if message_id is None:
-        return
+    moment = now()
     last = newsletter.progress_edited_at
-    if not force and last is not None and moment - last < timedelta(seconds=PROGRESS_EVERY):
+    if last is not None and moment - last < timedelta(seconds=PROGRESS_EVERY):
         return
     newsletter.progress_edited_at = moment
-    await _edit(
-        bot,
-        newsletter,
-        message_id,
-        progress_text(t, newsletter, progress, rate),
-        stop_buttons(t, newsletter.id),
-    )
+    _show_progress(session, newsletter, author, progress, rate)
 
 
-async def _edit(bot: Bot, newsletter: Newsletter, message_id: int, text: str, buttons) -> None:  # type: ignore[no-untyped-def]
-    with contextlib.suppress(BadRequest, Forbidden):
-        await bot.edit_message_text(
-            text,
-            chat_id=newsletter.progress_chat_id,
-            message_id=message_id,
-            parse_mode="HTML",
-            reply_markup=keyboard(buttons),
-        )
-
-
-async def newsletters_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = context.bot_data["settings"]
-    await run_newsletters(
-        context.bot_data["sessions"],
-        context.bot,
-        default_language=settings.default_language,
-        rate=settings.outbox_rate_per_second,
-    )
-    context.bot_data["outbox"].wake()
-
-
-async def digest_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = context.bot_data["settings"]
-    await jobs.sweep_into_outbox(
-        context,
-        lambda session: event_service.enqueue_weekly_digests(
-            session,
-            render=lambda user, items: render_digest(
-                person_translator(user, settings.default_language), items
-            ),
-            timezone=settings.default_timezone,
+def _show_progress(
+    session: AsyncSession,
+    newsletter: Newsletter,
+    author: User | None,
+    progress: BatchProgress,
+    rate: float,
+) -> None:
+    """Tell the author an edit of their progress message (the latest one replaces the last)."""
+    if newsletter.progress_chat_id is None or author is None:
+        return
+    tell(
+        session,
+        Notice(
+            "newsletter.progress",
+            {"newsletter": newsletter, "progress": progress, "rate": rate},
+            user=author,
+            edit_of=newsletters.progress_key(newsletter),
+            priority=newsletters.PROGRESS_PRIORITY,
         ),
     )
-
-
-def render_digest(t: Translator, items: list[event_service.Item]) -> str:
-    lines = [t.gettext("<b>Events of the coming week</b>")]
-    for item in items:
-        when = event_service.format_when(item, t.language)
-        if item.link:
-            lines.append(
-                t.gettext(
-                    '• {when} — <a href="{link}">{title}</a>',
-                    when=when,
-                    link=item.link,
-                    title=item.title,
-                )
-            )
-        else:
-            lines.append(t.gettext("• {when} — {title}", when=when, title=item.title))
-    lines.append(t.gettext("All events: /events"))
-    return "\n".join(lines)

@@ -8,13 +8,17 @@ Guarantees (see docs/ARCHITECTURE.md, "The outbox"):
   At most `concurrency` rows can be in flight, so at most that many can end UNCONFIRMED;
 - 429 pauses every send for the whole `retry_after`; connection failures before the
   request left and Telegram's 5xx are retried with exponential backoff; blocked people
-  and vanished chats are recorded and not retried; a migrated group is followed.
+  and vanished chats are recorded and not retried; a migrated group is followed;
+- an edit (kind "edit", see services/outbox.py) is a row like any other, under the same
+  limits; when it is due, how it is sent and what its fate means for other rows is in
+  scheduler/outbox_edits.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import os
 import random
@@ -26,6 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -40,9 +45,11 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.request import ConnectionNotOpened
+from bot.request import CallPolicy, ConnectionNotOpened, call_policy
 from models import OutboxMessage, OutboxStatus, StoredFile
 from models.db import unit_of_work
+from models.outbox import NOT_DELIVERED
+from scheduler import outbox_edits as edits
 from scheduler.ratelimit import SendLimits
 from services import chats
 from services.clock import now
@@ -83,6 +90,16 @@ def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | 
     )
 
 
+_BOOKED = CallPolicy(booked=True, retry_429=False)
+
+
+def _booked_context() -> contextvars.Context:
+    """Sends run here: their slot is booked by the worker, their 429 read by `_classify`."""
+    context = contextvars.copy_context()
+    context.run(call_policy.set, _BOOKED)
+    return context
+
+
 def _may_not_have_left(error: Exception) -> bool:
     """True when the request certainly did not reach Telegram (safe to send again)."""
     cause = error.__cause__
@@ -105,11 +122,13 @@ class OutboxWorker:
         config: WorkerConfig | None = None,
         *,
         worker_id: str | None = None,
+        limits: SendLimits | None = None,
     ) -> None:
         self.bot = bot
         self.sessions = session_factory
         self.config = config or WorkerConfig()
-        self.limits = SendLimits(
+        # The process's one set of limits, shared with direct replies (bot/app.py).
+        self.limits = limits or SendLimits(
             rate=self.config.rate,
             private_interval=self.config.private_interval,
             group_per_minute=self.config.group_per_minute,
@@ -163,6 +182,7 @@ class OutboxWorker:
                     last_error="worker stopped while the message was in flight",
                 )
             )
+            await edits.drop_orphans(session)
         count = result.rowcount or 0  # type: ignore[attr-defined]
         if count:
             log.warning("outbox: %d message(s) in flight at a crash marked unconfirmed", count)
@@ -246,7 +266,7 @@ class OutboxWorker:
             self._held -= 1
         self.limits.take_global_slot()
         self._started += 1
-        task = asyncio.create_task(self._deliver(row))
+        task = asyncio.create_task(self._deliver(row), context=_booked_context())
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
@@ -342,7 +362,11 @@ class OutboxWorker:
     ) -> list[tuple[int, int]]:
         query = (
             select(OutboxMessage.id, OutboxMessage.chat_id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= moment)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.not_before <= moment,
+                edits.ready(),
+            )
             .order_by(OutboxMessage.priority, OutboxMessage.id)
             .limit(CANDIDATES_PER_CLAIM if lock else CANDIDATES_CACHED)
         )
@@ -359,10 +383,20 @@ class OutboxWorker:
         finally:
             self._slots.release()
         try:
-            async with unit_of_work(self.sessions) as session:
-                await self._record(session, row, outcome)
+            try:
+                await self._record_alone(row, outcome)
+            except IntegrityError:
+                if row.edit_of is None:
+                    raise
+                # An edit going back to pending met a newer edit of its target enqueued
+                # just then (one pending edit per target): the newer one has the content.
+                await self._record_alone(row, edits.SUPERSEDED)
         except Exception:
             log.exception("outbox: could not record the result of message %s", row.id)
+
+    async def _record_alone(self, row: OutboxMessage, outcome: dict[str, Any]) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await self._record(session, row, outcome)
 
     async def _send(self, row: OutboxMessage) -> dict[str, Any]:
         payload = row.payload
@@ -382,6 +416,8 @@ class OutboxWorker:
             )
         elif row.kind in ("document", "photo"):
             message = await self._send_file(row, common)
+        elif row.kind == "edit":
+            return await edits.send(self.bot, self.sessions, row, common["reply_markup"])
         else:
             raise ValueError(f"unknown outbox kind {row.kind!r}")
         if payload.get("pin"):
@@ -463,6 +499,8 @@ class OutboxWorker:
         self, session: AsyncSession, row: OutboxMessage, outcome: dict[str, Any]
     ) -> None:
         status: OutboxStatus = outcome["status"]
+        if status is OutboxStatus.PENDING and await edits.superseded(session, row):
+            status, outcome = OutboxStatus.CANCELLED, edits.SUPERSEDED
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1
@@ -493,6 +531,10 @@ class OutboxWorker:
                 )
                 .values(status=OutboxStatus.BLOCKED, last_error=outcome.get("error"))
             )
+        if outcome.get("gone"):
+            await edits.record_target_deleted(session, row, outcome["error"])
+        elif status in NOT_DELIVERED:
+            await edits.drop_edits_of(session, row.dedupe_key, edits.NOT_DELIVERED_REASON)
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)

@@ -12,36 +12,44 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, MembershipStatus, StoredFile, User
+from models import Association, Membership, MembershipStatus, StoredFile, User
 from models.associations_extra import Announcement, AnnouncementStatus
-from services.access import Actor, require_association_role
-from services.associations import MANAGERS, get
+from services.access import Actor, require_association_role, require_registered
+from services.associations import MANAGERS, get, held_in_roles
 from services.audit import audit
 from services.clock import now
-from services.errors import DomainError, InvalidInput, NotFound
+from services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from services.link_buttons import one_per_row
-from services.outbox import BatchProgress, Outgoing, batch_progress, cancel_batch, enqueue
+from services.notices import Notice, tell
+from services.outbox import batch_progress, cancel_batch
 from services.texts import N_
 
 MAX_TEXT = 3500
-MAX_CAPTION = 1000
+MAX_CAPTION = 850  # of Telegram's 1024: room for the header naming the sender
 _WHEN = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})\s*$")
 
 
 class BadAnnouncementText(InvalidInput):
-    message = N_("Please write the announcement: 3 to {limit} characters.")
+    message = N_("Write the announcement: from 3 to {limit} characters.")
 
 
 class BadWhen(InvalidInput):
-    message = N_("Please send the date and time as DD.MM.YYYY HH:MM, for example 05.12.2026 18:00.")
+    message = N_("Send the date and time as DD.MM.YYYY HH:MM, for example 05.12.2026 18:00.")
 
 
 class WhenInPast(InvalidInput):
-    message = N_("This moment has already passed. Please choose a time in the future.")
+    message = N_("This time has already passed. Choose a time in the future.")
 
 
 class NowhereToSend(DomainError):
-    message = N_("Please choose where to send the announcement: the group, the members, or both.")
+    message = N_("Choose where to send the announcement: the group, the members, or both.")
+
+
+class NotAManager(PermissionDenied):
+    message = N_(
+        "Announcements are sent by the leader or the administrator of an association. "
+        "Open /associations to see yours."
+    )
 
 
 class NoGroup(DomainError):
@@ -88,6 +96,31 @@ class Draft:
     buttons: tuple[dict[str, str], ...] = ()
 
 
+async def managed_by(session: AsyncSession, actor: Actor) -> list[Association]:
+    """The associations the person may announce to (as leader or administrator)."""
+    user = await require_registered(session, actor)
+    managed = await held_in_roles(session, user.id, MANAGERS)
+    if not managed:
+        raise NotAManager()
+    return managed
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an announcement of an association can go."""
+
+    name: str
+    timezone: str
+    has_group: bool
+
+
+async def destination(session: AsyncSession, *, actor: Actor, association_id: int) -> Destination:
+    """The association an author is about to announce to (its manager only)."""
+    await check_author(session, actor=actor, association_id=association_id)
+    association = await get(session, association_id)
+    return Destination(association.name, association.timezone, association.chat_id is not None)
+
+
 async def check_author(session: AsyncSession, *, actor: Actor, association_id: int) -> User:
     """Announcements are for the leader and the administrator."""
     return await require_association_role(session, actor, association_id, *MANAGERS)
@@ -130,45 +163,25 @@ async def publish(
     )
     session.add(announcement)
     await session.flush()
-    kind = draft.file_kind if stored else "text"
-    buttons = one_per_row(draft.buttons)
-    messages: list[Outgoing] = []
+    copies: list[Notice] = []
     if draft.to_group and association.chat_id is not None:
-        messages.append(
-            Outgoing(
+        topic = (association.forum_topics or {}).get("announcements")
+        copies.append(
+            copy_notice(
+                announcement,
+                association,
+                author,
+                draft.buttons,
                 chat_id=association.chat_id,
-                text=text,
-                kind=kind or "text",
-                file_id=stored.id if stored else None,
-                buttons=buttons,
-                thread_id=(association.forum_topics or {}).get("announcements"),
-                pin=announcement.pin,
-                dedupe_key=f"ann:{announcement.id}:group",
+                thread_id=topic,
             )
         )
     if draft.to_members:
-        members = await session.scalars(
-            select(User.telegram_id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.association_id == association.id,
-                Membership.status == MembershipStatus.ACTIVE,
-                User.telegram_id.is_not(None),
-                User.id != author.id,  # the author has seen the preview
-            )
-        )
-        for telegram_id in members.all():
-            messages.append(
-                Outgoing(
-                    chat_id=telegram_id,
-                    text=text,
-                    kind=kind or "text",
-                    file_id=stored.id if stored else None,
-                    buttons=buttons,
-                    dedupe_key=f"ann:{announcement.id}:{telegram_id}",
-                )
-            )
-    await enqueue(session, messages, batch=batch_of(announcement), not_before=send_at)
+        copies += [
+            copy_notice(announcement, association, author, draft.buttons, user=member)
+            for member in await _members_but(session, association.id, author.id)
+        ]
+    tell(session, *copies)
     await audit(
         session,
         actor_telegram_id=actor.telegram_id,
@@ -176,16 +189,71 @@ async def publish(
         target_type="association",
         target_id=association.id,
         announcement_id=announcement.id,
-        recipients=len(messages),
+        recipients=len(copies),
     )
-    return announcement, len(messages)
+    return announcement, len(copies)
+
+
+async def _members_but(session: AsyncSession, association_id: int, author_id: int) -> list[User]:
+    """Active members who can be reached, except the author (who has seen the preview)."""
+    rows = await session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            User.telegram_id.is_not(None),
+            User.id != author_id,
+        )
+        .order_by(User.id)
+    )
+    return list(rows.all())
+
+
+def copy_notice(
+    announcement: Announcement,
+    association: Association,
+    author: User,
+    buttons: Sequence[dict[str, str]],
+    *,
+    user: User | None = None,
+    chat_id: int | None = None,
+    thread_id: int | None = None,
+) -> Notice:
+    """The announcement as one recipient (a member, or the group) gets it."""
+    where = str(user.telegram_id) if user is not None else "group"
+    return Notice(
+        "announcement.copy",
+        {
+            "text": announcement.text,
+            "association": association.name,
+            "author": author.full_name or "",
+            "buttons": one_per_row(buttons),
+        },
+        user=user,
+        chat_id=chat_id,
+        thread_id=thread_id,
+        pin=announcement.pin and user is None,
+        file_id=announcement.file_id,
+        media=announcement.file_kind or "document",
+        dedupe_key=f"ann:{announcement.id}:{where}",
+        batch=batch_of(announcement),
+        not_before=announcement.send_at,
+    )
 
 
 class NotCancellable(DomainError):
     message = N_("This announcement has already gone out; it can no longer be cancelled.")
 
 
-async def cancel(session: AsyncSession, *, actor: Actor, announcement_id: int) -> Announcement:
+@dataclass(frozen=True)
+class Cancelled:
+    send_at: datetime
+    association_name: str
+    timezone: str
+
+
+async def cancel(session: AsyncSession, *, actor: Actor, announcement_id: int) -> Cancelled:
     """Stop a scheduled announcement before its time: none of its messages leave."""
     announcement = await session.get(Announcement, announcement_id)
     if announcement is None:
@@ -204,7 +272,8 @@ async def cancel(session: AsyncSession, *, actor: Actor, announcement_id: int) -
         announcement_id=announcement.id,
         stopped=stopped,
     )
-    return announcement
+    association = await get(session, announcement.association_id)
+    return Cancelled(announcement.send_at, association.name, association.timezone)
 
 
 async def upcoming(session: AsyncSession, association_ids: Sequence[int]) -> list[Announcement]:
@@ -226,35 +295,36 @@ def batch_of(announcement: Announcement) -> str:
     return f"ann:{announcement.id}"
 
 
-@dataclass(frozen=True)
-class Summary:
-    announcement: Announcement
-    author: User | None
-    association_name: str
-    progress: BatchProgress
-
-
-async def finished_unreported(session: AsyncSession) -> list[Summary]:
-    """Announcements whose every message has left (or failed): their authors get a summary.
-
-    Each is marked reported in the same transaction as the summary is enqueued.
-    """
+async def report_finished(session: AsyncSession) -> int:
+    """Tell the authors of announcements whose every message has left (or failed) how they
+    were delivered; each is marked reported in the same transaction. Returns how many."""
     rows = await session.scalars(
         select(Announcement).where(
             Announcement.status == AnnouncementStatus.SCHEDULED, Announcement.send_at <= now()
         )
     )
-    summaries = []
+    reported = 0
     for announcement in rows.all():
         progress = await batch_progress(session, batch_of(announcement))
         if not progress.done:
             continue
         announcement.status = AnnouncementStatus.REPORTED
+        reported += 1
         author = (
             await session.get(User, announcement.author_user_id)
             if announcement.author_user_id
             else None
         )
+        if author is None:
+            continue
         association = await get(session, announcement.association_id)
-        summaries.append(Summary(announcement, author, association.name, progress))
-    return summaries
+        tell(
+            session,
+            Notice(
+                "announcement.summary",
+                {"association": association.name, "progress": progress},
+                user=author,
+                dedupe_key=f"ann-summary:{announcement.id}",
+            ),
+        )
+    return reported

@@ -39,6 +39,7 @@ from services.audit import audit
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from services.formatting import TIME_ZONES, academic_year_bounds, academic_year_of
+from services.notices import Notice, tell
 from services.texts import N_, T_
 
 KIND_TITLES = {
@@ -47,6 +48,14 @@ KIND_TITLES = {
     AssociationKind.SMO: T_("SMO (regional network methodological association)"),
     AssociationKind.VMK: T_("VMK (virtual methodological cabinet)"),
     AssociationKind.COMMUNITY: T_("Network teachers' community"),
+}
+# Button labels (short: phones cut long buttons); the question spells the kinds out.
+KIND_BUTTONS = {
+    AssociationKind.VMO: T_("School VMO"),
+    AssociationKind.VPO: T_("VPO (municipal)"),
+    AssociationKind.SMO: T_("SMO (regional)"),
+    AssociationKind.VMK: T_("VMK"),
+    AssociationKind.COMMUNITY: T_("Network community"),
 }
 KIND_SHORT = {
     AssociationKind.VMO: T_("VMO"),
@@ -61,9 +70,9 @@ SCOPE_TITLES = {
     SubjectScope.MULTI: T_("multi-subject"),
 }
 POLICY_TITLES = {
-    JoinPolicy.OPEN: T_("open: anyone registered joins at once"),
-    JoinPolicy.APPROVAL: T_("by the leader's approval"),
-    JoinPolicy.INVITATION: T_("by invitation only"),
+    JoinPolicy.OPEN: T_("Open"),
+    JoinPolicy.APPROVAL: T_("With the leader's approval"),
+    JoinPolicy.INVITATION: T_("By invitation"),
 }
 ROLE_TITLES = {
     MemberRole.LEADER: T_("leader"),
@@ -110,8 +119,19 @@ class BadOrder(InvalidInput):
     )
 
 
+class BadOrganisation(InvalidInput):
+    message = N_("Please write the organisation's name: 3 to 300 characters.")
+
+
 class BadGoals(InvalidInput):
     message = N_("Please write the goals and objectives: 3 to 1000 characters.")
+
+
+class MonoNeedsOneSubject(InvalidInput):
+    message = N_(
+        "A mono-subject association has exactly one subject. Please leave one, or go back "
+        "with /cancel and choose another scope."
+    )
 
 
 class PeriodError(InvalidInput):
@@ -198,6 +218,19 @@ def clean_order(text: str) -> str:
     return f"№ {words[0]} от {signed.strftime('%d.%m.%Y')}"
 
 
+def check_mono_subjects(subjects: Sequence[str]) -> None:
+    """A mono-subject association has exactly one subject."""
+    if len(subjects) != 1:
+        raise MonoNeedsOneSubject()
+
+
+def clean_organisation(text: str) -> str:
+    value = _squeeze(text)
+    if not 3 <= len(value) <= 300:
+        raise BadOrganisation()
+    return value
+
+
 def clean_goals(text: str) -> str:
     """Free text; line breaks are kept, blank edges and runs of spaces are not."""
     lines = [" ".join(line.split()) for line in text.strip().splitlines()]
@@ -262,6 +295,20 @@ class Draft:
     period: tuple[date, date] | None = None
     goals: str | None = None
     timezone: str = "Europe/Moscow"
+    # Printed at the top of the plan, protocols and roster; None: the parent's, else the
+    # creator's (as the dialog suggests).
+    organisation: str | None = None
+
+
+def check_draft(draft: Draft) -> None:
+    """The rules a draft must meet (InvalidInput), checked before anything is written."""
+    check_period(draft.kind, *(draft.period or default_period()))
+    clean_name(draft.name)
+    clean_topic(draft.topic)
+    if draft.goals is not None:
+        clean_goals(draft.goals)
+    if draft.organisation is not None:
+        clean_organisation(draft.organisation)
 
 
 def default_period() -> tuple[date, date]:
@@ -286,13 +333,16 @@ async def _new_code(session: AsyncSession) -> str:
 async def _build(
     session: AsyncSession, draft: Draft, status: AssociationStatus, creator: User
 ) -> Association:
-    start, end = check_period(draft.kind, *(draft.period or default_period()))
+    check_draft(draft)
+    start, end = draft.period or default_period()
     organisation = creator.organisation
     if draft.parent_id is not None:
         parent = await session.get(Association, draft.parent_id)
         if parent is None:
             raise NotFound()
         organisation = parent.organisation or organisation
+    if draft.organisation is not None:
+        organisation = clean_organisation(draft.organisation)
     association = Association(
         kind=draft.kind,
         name=clean_name(draft.name),
@@ -346,6 +396,11 @@ async def create_association(session: AsyncSession, *, actor: Actor, draft: Draf
         target_id=association.id,
         leader_user_id=leader.id,
     )
+    if leader.id != creator.id:
+        tell(
+            session,
+            Notice("associations.leader_appointed", {"association": association}, user=leader),
+        )
     return association
 
 
@@ -369,6 +424,18 @@ async def propose_association(session: AsyncSession, *, actor: Actor, draft: Dra
         action="association.propose",
         target_type="association",
         target_id=association.id,
+    )
+    tell(
+        session,
+        *(
+            Notice(
+                "associations.proposal",
+                {"association": association, "initiator": initiator},
+                user=approver,
+                dedupe_key=f"proposal:{association.id}:{approver.id}",
+            )
+            for approver in await approvers(session)
+        ),
     )
     return association
 
@@ -425,6 +492,9 @@ async def decide_proposal(
         target_type="association",
         target_id=association.id,
     )
+    if initiator is not None:
+        kind = "associations.proposal_approved" if approve else "associations.proposal_rejected"
+        tell(session, Notice(kind, {"association": association}, user=initiator))
     return ProposalDecision(association, initiator, approve)
 
 
@@ -513,6 +583,7 @@ class Card:
     can_manage: bool
     next_meeting: Meeting | None = None
     can_edit: bool = False
+    chat_link: str | None = None  # the group's invite link, for its members
 
 
 async def next_meeting(session: AsyncSession, association_id: int) -> Meeting | None:
@@ -567,6 +638,9 @@ async def card(session: AsyncSession, *, actor: Actor, association_id: int) -> C
             and own.status == MembershipStatus.ACTIVE
         )
         or await is_methodist(session, actor, viewer),
+        chat_link=await chat_link(session, association.id)
+        if own is not None and own.status == MembershipStatus.ACTIVE
+        else None,
     )
 
 
@@ -606,16 +680,27 @@ async def parents_matching(
     return [a for a in rows.all() if folded in a.name.casefold()][:limit]
 
 
+async def led_association(
+    session: AsyncSession, *, actor: Actor, association_id: int
+) -> Association:
+    """The association, for its leader only (PermissionDenied for anyone else)."""
+    await require_leader(session, actor=actor, association_id=association_id)
+    return await get(session, association_id)
+
+
+def clean_rules(text: str) -> str:
+    value = text.strip()
+    if not 5 <= len(value) <= 3000:
+        raise BadRules()
+    return value
+
+
 async def set_rules(
     session: AsyncSession, *, actor: Actor, association_id: int, text: str
 ) -> Association:
     """The leader edits the rules shown to newcomers."""
-    await require_association_role(session, actor, association_id, MemberRole.LEADER)
-    association = await get(session, association_id)
-    value = text.strip()
-    if not 5 <= len(value) <= 3000:
-        raise BadRules()
-    association.rules_text = value
+    association = await led_association(session, actor=actor, association_id=association_id)
+    association.rules_text = clean_rules(text)
     await audit(
         session,
         actor_telegram_id=actor.telegram_id,
@@ -645,6 +730,7 @@ class Details:
     member_cap: int | None
     order_ref: str | None
     timezone: str
+    organisation: str | None = None
 
 
 async def require_editor(session: AsyncSession, *, actor: Actor, association_id: int) -> User:
@@ -661,14 +747,7 @@ async def update_details(
     """Change the association's details; returns the names of the fields that changed."""
     await require_editor(session, actor=actor, association_id=association_id)
     association = await get(session, association_id)
-    if details.timezone != association.timezone and details.timezone not in TIME_ZONES:
-        raise UnknownTimeZone()
-    members = await member_count(session, association_id)
-    if details.member_cap is not None and details.member_cap < members:
-        raise CapBelowMembers(count=members)
-    start, end = details.period
-    if (start, end) != (association.period_start, association.period_end):
-        start, end = check_period(association.kind, start, end)
+    start, end = await check_details(session, association, details)
     values = {
         "name": clean_name(details.name),
         "topic": clean_topic(details.topic),
@@ -678,6 +757,9 @@ async def update_details(
         "member_cap": details.member_cap,
         "order_ref": clean_order(details.order_ref) if details.order_ref else None,
         "timezone": details.timezone,
+        "organisation": clean_organisation(details.organisation)
+        if details.organisation
+        else association.organisation,
     }
     changed = [key for key, value in values.items() if getattr(association, key) != value]
     for key in changed:
@@ -692,6 +774,66 @@ async def update_details(
             fields=changed,
         )
     return changed
+
+
+async def check_details(
+    session: AsyncSession, association: Association, details: Details
+) -> tuple[date, date]:
+    """The rules changed details must meet (InvalidInput), read-only; the period to keep."""
+    if details.timezone != association.timezone and details.timezone not in TIME_ZONES:
+        raise UnknownTimeZone()
+    members = await member_count(session, association.id)
+    if details.member_cap is not None and details.member_cap < members:
+        raise CapBelowMembers(count=members)
+    start, end = details.period
+    if (start, end) != (association.period_start, association.period_end):
+        start, end = check_period(association.kind, start, end)
+    clean_name(details.name)
+    clean_topic(details.topic)
+    if details.goals:
+        clean_goals(details.goals)
+    if details.organisation:
+        clean_organisation(details.organisation)
+    return start, end
+
+
+async def details_check(
+    session: AsyncSession, *, actor: Actor, association_id: int, details: Details
+) -> None:
+    """Whether `details` may be saved (InvalidInput if not), without writing anything."""
+    await require_editor(session, actor=actor, association_id=association_id)
+    await check_details(session, await get(session, association_id), details)
+
+
+@dataclass(frozen=True)
+class Editing:
+    """What the editing dialog starts from."""
+
+    association: Association
+    parent: Association | None
+    leader: User | None
+
+
+async def editing(session: AsyncSession, *, actor: Actor, association_id: int) -> Editing:
+    """The association as its editor sees it before changing it."""
+    await require_editor(session, actor=actor, association_id=association_id)
+    association = await get(session, association_id)
+    parent = (
+        await session.get(Association, association.parent_id) if association.parent_id else None
+    )
+    return Editing(association, parent, await leader_of(session, association.id))
+
+
+async def possible_parent(session: AsyncSession, association_id: int) -> Association | None:
+    """An active association that a new one may be part of."""
+    parent = await session.get(Association, association_id)
+    return parent if parent is not None and parent.status == AssociationStatus.ACTIVE else None
+
+
+async def possible_leader(session: AsyncSession, user_id: int) -> User | None:
+    """A registered person who may lead a new association."""
+    user = await session.get(User, user_id)
+    return user if user is not None and user.is_registered else None
 
 
 class BadRules(InvalidInput):
@@ -748,15 +890,41 @@ async def bind_chat(
 
 
 async def save_chat_link(
-    session: AsyncSession, *, association_id: int, chat_id: int, invite_link: str
+    session: AsyncSession, *, actor: Actor, association_id: int, chat_id: int, invite_link: str
 ) -> None:
-    session.add(
-        AssociationChatLink(
-            association_id=association_id,
-            chat_id=chat_id,
-            invite_link=invite_link,
-            created_at=now(),
+    """Keep the bound group's invite link and send it to the members (but the one who
+    bound it), so those who joined before the group existed can get in."""
+    link = AssociationChatLink(
+        association_id=association_id,
+        chat_id=chat_id,
+        invite_link=invite_link,
+        created_at=now(),
+    )
+    session.add(link)
+    await session.flush()
+    association = await get(session, association_id)
+    members = await session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            User.telegram_id != actor.telegram_id,
         )
+        .order_by(User.id)
+    )
+    tell(
+        session,
+        *(
+            Notice(
+                "associations.group_bound",
+                {"association": association, "link": invite_link},
+                user=member,
+                dedupe_key=f"group:{link.id}:{member.id}",
+                batch=f"group:{link.id}",
+            )
+            for member in members.all()
+        ),
     )
 
 
@@ -810,12 +978,27 @@ async def mine(session: AsyncSession, user_id: int) -> list[tuple[Association, M
     return [(a, m) for a, m in rows.all()]
 
 
+async def memberships_of(
+    session: AsyncSession, *, actor: Actor
+) -> list[tuple[Association, Membership]]:
+    """The registered actor's active memberships, by the association's name."""
+    user = await require_registered(session, actor)
+    return await mine(session, user.id)
+
+
 async def held_in_roles(
     session: AsyncSession, user_id: int, roles: Iterable[MemberRole]
 ) -> list[Association]:
     """The associations where the person is an active member in one of `roles`, by name."""
     wanted = set(roles)
     return [a for a, m in await mine(session, user_id) if m.role in wanted]
+
+
+async def kept_rosters(session: AsyncSession, *, actor: Actor) -> list[Association]:
+    """The associations whose roster the registered actor keeps (leader, administrator,
+    secretary), by name."""
+    user = await require_registered(session, actor)
+    return await held_in_roles(session, user.id, (*MANAGERS, MemberRole.SECRETARY))
 
 
 async def is_methodist(session: AsyncSession, actor: Actor, user: User | None) -> bool:

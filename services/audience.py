@@ -13,13 +13,23 @@ it) and forgotten profiles are always left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MemberRole, Membership, MembershipStatus, NetworkRole, NetworkRoleGrant, User
+from models import (
+    Association,
+    AssociationStatus,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    NetworkRole,
+    NetworkRoleGrant,
+    User,
+)
 from services.errors import InvalidInput
 from services.texts import N_
 
@@ -29,6 +39,18 @@ NETWORK_ROLES = {role.value for role in NetworkRole}
 
 class UnknownRole(InvalidInput):
     message = N_("This role is not known.")
+
+
+class BadFilterText(InvalidInput):
+    message = N_("Write from 2 to 200 characters.")
+
+
+def clean_filter_text(text: str) -> str:
+    """An organisation or municipality to look for: 2 to 200 characters, spaces squeezed."""
+    value = " ".join(text.split())
+    if not 2 <= len(value) <= 200:
+        raise BadFilterText()
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,10 +98,9 @@ def _contains(haystack: str | None, needle: str | None) -> bool:
     return needle.casefold().strip() in (haystack or "").casefold()
 
 
-async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:
-    """(user id, Telegram chat id) of everyone the audience selects, in user id order."""
-    query = select(User.id, User.telegram_id, User.subjects, User.organisation, User.municipality)
-    query = query.where(
+def _selected(audience: Audience) -> Select[tuple[User]]:
+    """The people the database can filter on (subject and texts are matched after)."""
+    query = select(User).where(
         User.telegram_id.is_not(None),
         User.registered_at.is_not(None),
         User.forgotten_at.is_(None),
@@ -107,15 +128,75 @@ async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[in
             )
         else:
             raise UnknownRole()
-    rows = (await session.execute(query.order_by(User.id))).all()
+    return query.order_by(User.id)
+
+
+async def recipient_users(session: AsyncSession, audience: Audience) -> list[User]:
+    """Everyone the audience selects, in user id order."""
+    people = await session.scalars(_selected(audience))
+    return [
+        person
+        for person in people.all()
+        if _matches(audience, person.subjects, person.organisation, person.municipality)
+    ]
+
+
+def _matches(
+    audience: Audience,
+    subjects: list[str] | None,
+    organisation: str | None,
+    municipality: str | None,
+) -> bool:
+    """The filters the database does not apply: the subject list and the contained texts."""
+    return (
+        (not audience.subject or audience.subject in (subjects or []))
+        and _contains(organisation, audience.organisation)
+        and _contains(municipality, audience.municipality)
+    )
+
+
+async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:
+    """(user id, Telegram chat id) of everyone the audience selects, in user id order
+    (columns only: counting an audience of thousands loads no entities)."""
+    query = _selected(audience).with_only_columns(
+        User.id, User.telegram_id, User.subjects, User.organisation, User.municipality
+    )
+    rows = (await session.execute(query)).all()
     return [
         (user_id, chat_id)
         for user_id, chat_id, subjects, organisation, municipality in rows
-        if (not audience.subject or audience.subject in (subjects or []))
-        and _contains(organisation, audience.organisation)
-        and _contains(municipality, audience.municipality)
+        if _matches(audience, subjects, organisation, municipality)
     ]
 
 
 async def count(session: AsyncSession, audience: Audience) -> int:
     return len(await recipients(session, audience))
+
+
+async def association_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    """The names of these associations, by id (for describing an audience)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Association.id, Association.name).where(Association.id.in_(wanted))
+    )
+    return {association_id: name for association_id, name in rows.all()}
+
+
+async def find_associations(session: AsyncSession, query: str = "") -> list[tuple[int, str]]:
+    """Active associations whose name contains `query` (any case, Cyrillic too), by name."""
+    rows = await session.execute(
+        select(Association.id, Association.name)
+        .where(Association.status == AssociationStatus.ACTIVE)
+        .order_by(Association.name)
+    )
+    needle = query.casefold()
+    return [
+        (association_id, name) for association_id, name in rows.all() if needle in name.casefold()
+    ]
+
+
+async def is_active_association(session: AsyncSession, association_id: int) -> bool:
+    association = await session.get(Association, association_id)
+    return association is not None and association.status is AssociationStatus.ACTIVE

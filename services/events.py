@@ -7,7 +7,6 @@ it (one outbox row per person and ISO week, by dedupe key, so a sweep run twice 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Association, Membership, MembershipStatus, NetworkRole, User
 from models.meetings import Meeting, MeetingStatus
 from models.newsletters import EventDigestSubscription, EventKind, NetworkEvent
-from services import formatting, ics, outbox
-from services.access import Actor, require_network_role, require_registered
+from services import formatting, ics
+from services.access import Actor, network_roles, require_network_role, require_registered
 from services.clock import now
 from services.errors import InvalidInput, NotFound
 from services.link_buttons import is_web_link
+from services.notices import Notice, tell
 from services.texts import N_
 
 LIST_DAYS = 90
@@ -40,7 +40,7 @@ class BadLink(InvalidInput):
 
 
 class EventInPast(InvalidInput):
-    message = N_("This time has already passed. Please give a date in the future.")
+    message = N_("This time has already passed. Give a date in the future.")
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,7 @@ async def create_event(
 
 
 async def cancel_event(session: AsyncSession, *, actor: Actor, event_id: int) -> NetworkEvent:
-    await require_network_role(session, actor, NetworkRole.METHODIST)
-    event = await session.get(NetworkEvent, event_id)
-    if event is None or event.cancelled_at is not None:
-        raise NotFound()
+    event = await editable_event(session, actor=actor, event_id=event_id)
     event.cancelled_at = now()
     return event
 
@@ -116,10 +113,7 @@ async def update_event(
     link: str | None,
 ) -> NetworkEvent:
     """A methodist corrects an event's title, start or link."""
-    await require_network_role(session, actor, NetworkRole.METHODIST)
-    event = await session.get(NetworkEvent, event_id)
-    if event is None or event.cancelled_at is not None:
-        raise NotFound()
+    event = await editable_event(session, actor=actor, event_id=event_id)
     if starts_at != event.starts_at and starts_at <= now():
         raise EventInPast()
     event.title = clean_title(title)
@@ -234,12 +228,11 @@ def digest_week(moment: datetime, timezone: str) -> str | None:
     return f"{year}-W{week:02d}"
 
 
-async def enqueue_weekly_digests(
-    session: AsyncSession, *, render: Callable[[User, list[Item]], str], timezone: str
-) -> int:
-    """Enqueue this week's digest for every subscriber with something coming; returns rows.
+async def tell_weekly_digests(session: AsyncSession, *, timezone: str) -> int:
+    """Tell every subscriber with something coming this week's digest; returns how many.
 
-    It is due from Monday 09:00 in the network's time zone (`DEFAULT_TIMEZONE`)."""
+    It is due from Monday 09:00 in the network's time zone (`DEFAULT_TIMEZONE`); one per
+    person and ISO week (dedupe key), so a sweep run twice sends it once."""
     moment = now()
     week = digest_week(moment, timezone)
     if week is None:
@@ -253,16 +246,34 @@ async def enqueue_weekly_digests(
             User.unreachable_since.is_(None),
         )
     )
-    messages = []
+    told = 0
     for user in subscribers.all():
         items = await upcoming(session, user, days=DIGEST_DAYS, start=moment)
-        if not items or user.telegram_id is None:
+        if not items:
             continue
-        messages.append(
-            outbox.Outgoing(
-                chat_id=user.telegram_id,
-                text=render(user, items),
+        tell(
+            session,
+            Notice(
+                "events.digest",
+                {"items": items},
+                user=user,
                 dedupe_key=f"evdigest:{user.id}:{week}",
-            )
+                batch=f"evdigest:{week}",
+            ),
         )
-    return await outbox.enqueue(session, messages, batch=f"evdigest:{week}")
+        told += 1
+    return told
+
+
+async def editable_event(session: AsyncSession, *, actor: Actor, event_id: int) -> NetworkEvent:
+    """An event a methodist may correct (not cancelled), or NotFound."""
+    await require_network_role(session, actor, NetworkRole.METHODIST)
+    event = await session.get(NetworkEvent, event_id)
+    if event is None or event.cancelled_at is not None:
+        raise NotFound()
+    return event
+
+
+async def may_publish(session: AsyncSession, actor: Actor, user: User) -> bool:
+    """Whether the person publishes events (a network methodist or a platform admin)."""
+    return actor.is_platform_admin or NetworkRole.METHODIST in await network_roles(session, user.id)

@@ -1,5 +1,8 @@
 """Formatting for humans: dates, times, names and the academic year.
 
+Names live in :mod:`services.names`; ``short_name`` and ``initials_first`` are re-exported
+here for the callers that import them from this module.
+
 The one place that turns dates and names into text (ARCHITECTURE.md rules 4 and 11).
 No Telegram and no database imports here: bot messages and PDF documents both use it.
 """
@@ -11,15 +14,18 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 
+from services.names import address_name, initials_first, short_name
 from services.texts import T_
 
 __all__ = [
     "academic_year_bounds",
     "academic_year_label",
     "academic_year_of",
+    "address_name",
     "format_date",
     "format_date_short",
     "format_datetime",
+    "format_edition",
     "format_month",
     "format_time",
     "initials_first",
@@ -99,31 +105,13 @@ def format_month(year: int, month: int, lang: str = "ru") -> str:
     return text[:1].upper() + text[1:]
 
 
-def _name_parts(full_name: str) -> list[str]:
-    return [p for p in (full_name or "").split() if p]
-
-
-def _initial(part: str) -> str:
-    # "Анна-Мария" -> "А.-М."
-    return "-".join(f"{piece[:1].upper()}." for piece in part.split("-") if piece)
-
-
-def short_name(full_name: str) -> str:
-    """«Иванова Анна Петровна» -> «Иванова А. П.»; one word stays as is."""
-    parts = _name_parts(full_name)
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    initials = " ".join(_initial(p) for p in parts[1:3])
-    return f"{parts[0]} {initials}"
-
-
-def initials_first(full_name: str) -> str:
-    """«Иванова Анна Петровна» -> «А. П. Иванова» (the form used under signatures)."""
-    parts = _name_parts(full_name)
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    initials = " ".join(_initial(p) for p in parts[1:3])
-    return f"{initials} {parts[0]}"
+def format_edition(version: str, lang: str = "ru") -> str:
+    """A document's edition for a reader: an ISO date «2026-09-01» becomes «1 сентября 2026
+    г.» ("1 September 2026"); any other label stays as it is."""
+    try:
+        return format_date(date.fromisoformat(version), lang)
+    except ValueError:
+        return version
 
 
 def academic_year_of(d: date) -> tuple[int, int]:

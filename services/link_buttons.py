@@ -26,7 +26,7 @@ class BadButtonUrl(InvalidInput):
 
 
 class TooManyButtons(InvalidInput):
-    message = N_("At most {limit} buttons, please.")
+    message = N_("You can add at most {limit} buttons.")
 
 
 class ButtonLabelTooLong(InvalidInput):

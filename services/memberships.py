@@ -29,10 +29,21 @@ from models.associations_extra import (
     WaitingStatus,
 )
 from services.access import Actor, require_association_role, require_registered, user_by_telegram_id
-from services.associations import MANAGERS, NotActive, get, member_count
+from services.associations import (
+    MANAGERS,
+    Details,
+    NotActive,
+    by_code,
+    chat_link,
+    get,
+    member_count,
+    update_details,
+)
 from services.audit import audit, record_activity
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound
+from services.locks import lock
+from services.notices import Notice, tell
 from services.texts import N_
 
 OFFER_HOURS = 48
@@ -95,6 +106,7 @@ class JoinResult:
     membership: Membership | None
     user: User
     managers: list[User]
+    chat_link: str | None = None  # the group's invite link, for a new member
 
 
 async def _own(session: AsyncSession, association_id: int, user_id: int) -> Membership | None:
@@ -119,10 +131,39 @@ async def managers_of(session: AsyncSession, association_id: int) -> list[User]:
     return list(rows.all())
 
 
-async def is_full(session: AsyncSession, association: Association) -> bool:
-    return association.member_cap is not None and (
-        await member_count(session, association.id) >= association.member_cap
+async def _offered(session: AsyncSession, association_id: int) -> int:
+    """Places held for people from the queue until their offers are taken or lapse."""
+    return (
+        await session.scalar(
+            select(func.count(WaitingListEntry.id)).where(
+                WaitingListEntry.association_id == association_id,
+                WaitingListEntry.status == WaitingStatus.OFFERED,
+                WaitingListEntry.offer_expires_at > now(),
+            )
+        )
+        or 0
     )
+
+
+async def free_places(session: AsyncSession, association: Association) -> int | None:
+    """Places nobody holds or is offered; None without a member limit."""
+    if association.member_cap is None:
+        return None
+    taken = await member_count(session, association.id) + await _offered(session, association.id)
+    return association.member_cap - taken
+
+
+async def is_full(session: AsyncSession, association: Association) -> bool:
+    free = await free_places(session, association)
+    return free is not None and free <= 0
+
+
+async def _locked(session: AsyncSession, association_id: int) -> Association:
+    """The association, locked: its member limit holds while many join at once."""
+    try:
+        return await lock(session, Association, association_id)
+    except LookupError:
+        raise NotFound() from None
 
 
 async def _valid_invitation(
@@ -148,9 +189,10 @@ async def join(
     token: str | None = None,
     waiting_entry: WaitingListEntry | None = None,
 ) -> JoinResult:
-    """Join (open policy or a valid invitation), or ask to join (approval policy)."""
+    """Join (open policy or a valid invitation), or ask to join (approval policy; the
+    managers are told). The association is locked before its member limit is checked."""
     user = await require_registered(session, actor)
-    association = await get(session, association_id)
+    association = await _locked(session, association_id)
     if association.status != AssociationStatus.ACTIVE:
         raise NotActive(name=association.name)
     own = await _own(session, association.id, user.id)
@@ -192,9 +234,9 @@ async def join(
         own.status = MembershipStatus.REQUESTED
         own.joined_at = None
         await session.flush()
-        return JoinResult(
-            Outcome.REQUESTED, association, own, user, await managers_of(session, association.id)
-        )
+        managers = await managers_of(session, association.id)
+        _tell_managers(session, association, own, user, managers)
+        return JoinResult(Outcome.REQUESTED, association, own, user, managers)
     own.status = MembershipStatus.ACTIVE
     own.joined_at = now()
     if invitation is not None:
@@ -209,7 +251,38 @@ async def join(
         via=own.joined_via,
     )
     await record_activity(session, kind="joined", user_id=user.id, association_id=association.id)
-    return JoinResult(Outcome.JOINED, association, own, user, [])
+    link = await chat_link(session, association.id)
+    return JoinResult(Outcome.JOINED, association, own, user, [], link)
+
+
+def _tell_managers(
+    session: AsyncSession,
+    association: Association,
+    request: Membership,
+    applicant: User,
+    managers: list[User],
+) -> None:
+    asked_at = f"{request.requested_at.timestamp():.0f}"
+    tell(
+        session,
+        *(
+            Notice(
+                "associations.join_request",
+                {"association": association, "applicant": applicant, "membership_id": request.id},
+                user=manager,
+                dedupe_key=f"joinreq:{request.id}:{manager.id}:{asked_at}",
+            )
+            for manager in managers
+        ),
+    )
+
+
+async def join_by_code(
+    session: AsyncSession, *, actor: Actor, code: str, via: str, token: str | None = None
+) -> JoinResult:
+    """Join the association whose join code this is (see `join`)."""
+    association = await by_code(session, code)
+    return await join(session, actor=actor, association_id=association.id, via=via, token=token)
 
 
 @dataclass(frozen=True)
@@ -224,12 +297,14 @@ class Decision:
 async def decide_request(
     session: AsyncSession, *, actor: Actor, membership_id: int, approve: bool
 ) -> Decision:
-    """The leader (or administrator) approves or declines a request to join."""
+    """The leader (or administrator) approves or declines a request to join; the applicant
+    is told. The association is locked before its member limit is checked."""
     membership = await session.get(Membership, membership_id)
     if membership is None:
         raise NotFound()
     await require_association_role(session, actor, membership.association_id, *MANAGERS)
-    association = await get(session, membership.association_id)
+    association = await _locked(session, membership.association_id)
+    await session.refresh(membership)
     applicant = await session.get(User, membership.user_id)
     assert applicant is not None
     if membership.status != MembershipStatus.REQUESTED:
@@ -251,15 +326,43 @@ async def decide_request(
         target_type="membership",
         target_id=membership.id,
     )
+    params: dict[str, object] = {"association": association}
+    if approve:
+        params["chat_link"] = await chat_link(session, association.id)
+    tell(
+        session,
+        Notice(
+            "associations.request_approved" if approve else "associations.request_declined",
+            params,
+            user=applicant,
+            dedupe_key=f"joindecision:{membership.id}:{membership.requested_at.timestamp():.0f}",
+        ),
+    )
     return Decision(membership, association, applicant, approve)
 
 
 # waiting list ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Queued:
+    entry: WaitingListEntry
+    position: int  # 1 is the next to be offered a place
+
+
+async def queue_up(session: AsyncSession, *, actor: Actor, association_id: int) -> Queued:
+    """Take a place in the queue and learn its number; a place free by now is offered at
+    once (to whoever is first in the queue)."""
+    entry = await wait_for_place(session, actor=actor, association_id=association_id)
+    position = await waiting_position(session, entry)
+    await offer_free_places(session, await get(session, association_id))
+    return Queued(entry, position)
+
+
 async def wait_for_place(
     session: AsyncSession, *, actor: Actor, association_id: int
 ) -> WaitingListEntry:
+    """Take a place in the association's queue (or keep the one already taken)."""
     user = await require_registered(session, actor)
-    association = await get(session, association_id)
+    association = await _locked(session, association_id)
     existing = await session.scalar(
         select(WaitingListEntry).where(
             WaitingListEntry.association_id == association.id,
@@ -299,7 +402,9 @@ class Offer:
 
 
 async def offer_free_places(session: AsyncSession, association: Association) -> list[Offer]:
-    """Offer every free place (not already on offer) to the next people waiting."""
+    """Offer every free place (not already on offer) to the next people in the queue; each
+    is told. The association is locked first, so a place is never offered twice."""
+    association = await _locked(session, association.id)
     moment = now()
     expired = await session.scalars(
         select(WaitingListEntry).where(
@@ -311,17 +416,8 @@ async def offer_free_places(session: AsyncSession, association: Association) -> 
     for entry in expired.all():
         entry.status = WaitingStatus.EXPIRED
     await session.flush()
-    if association.member_cap is None:
-        free = 10**9
-    else:
-        offered = await session.scalar(
-            select(func.count(WaitingListEntry.id)).where(
-                WaitingListEntry.association_id == association.id,
-                WaitingListEntry.status == WaitingStatus.OFFERED,
-            )
-        )
-        free = association.member_cap - await member_count(session, association.id) - (offered or 0)
-    if free <= 0:
+    free = await free_places(session, association)
+    if free is not None and free <= 0:
         return []
     waiting = await session.scalars(
         select(WaitingListEntry)
@@ -330,7 +426,7 @@ async def offer_free_places(session: AsyncSession, association: Association) -> 
             WaitingListEntry.status == WaitingStatus.WAITING,
         )
         .order_by(WaitingListEntry.id)
-        .limit(free)
+        .limit(free if free is not None else None)
     )
     offers = []
     for entry in waiting.all():
@@ -340,12 +436,21 @@ async def offer_free_places(session: AsyncSession, association: Association) -> 
         user = await session.get(User, entry.user_id)
         assert user is not None
         offers.append(Offer(entry, user, association))
+        tell(
+            session,
+            Notice(
+                "associations.place_offered",
+                {"association": association, "entry_id": entry.id, "until": entry.offer_expires_at},
+                user=user,
+                dedupe_key=f"offer:{entry.id}",
+            ),
+        )
     await session.flush()
     return offers
 
 
 async def expire_offers(session: AsyncSession) -> list[Offer]:
-    """The periodic sweep: lapsed offers pass to the next in line."""
+    """The periodic sweep: lapsed offers pass to the next in the queue."""
     ids = await session.scalars(
         select(WaitingListEntry.association_id)
         .where(
@@ -361,8 +466,12 @@ async def expire_offers(session: AsyncSession) -> list[Offer]:
 
 
 async def accept_offer(session: AsyncSession, *, actor: Actor, entry_id: int) -> JoinResult:
+    """Take the place offered from the queue while the offer holds."""
     user = await require_registered(session, actor)
     entry = await session.get(WaitingListEntry, entry_id)
+    if entry is not None:
+        await _locked(session, entry.association_id)
+        await session.refresh(entry)
     if (
         entry is None
         or entry.user_id != user.id
@@ -381,6 +490,19 @@ async def accept_offer(session: AsyncSession, *, actor: Actor, entry_id: int) ->
     )
 
 
+async def save_details(
+    session: AsyncSession, *, actor: Actor, association_id: int, details: Details
+) -> list[str]:
+    """Change the association's details (services.associations.update_details); places a
+    raised member limit frees are offered to the queue. Returns the changed fields."""
+    changed = await update_details(
+        session, actor=actor, association_id=association_id, details=details
+    )
+    if "member_cap" in changed:
+        await offer_free_places(session, await get(session, association_id))
+    return changed
+
+
 # leaving, removal, roles ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Departure:
@@ -390,6 +512,7 @@ class Departure:
 
 
 async def leave(session: AsyncSession, *, actor: Actor, association_id: int) -> Departure:
+    """The member leaves; the freed place is offered to the queue."""
     user = await require_registered(session, actor)
     association = await get(session, association_id)
     own = await _own(session, association.id, user.id)
@@ -448,12 +571,22 @@ async def remove_member(
         reason=reason,
     )
     await session.flush()
+    tell(
+        session,
+        Notice(
+            "associations.removed",
+            {"association": association, "reason": reason},
+            user=user,
+            dedupe_key=f"removed:{membership.id}:{membership.left_at.timestamp():.0f}",
+        ),
+    )
     return Departure(association, user, await offer_free_places(session, association))
 
 
 async def set_role(
     session: AsyncSession, *, actor: Actor, association_id: int, user_id: int, role: MemberRole
 ) -> tuple[Association, User]:
+    """The leader gives a member another role; the member is told."""
     await require_association_role(session, actor, association_id, MemberRole.LEADER)
     if role not in ASSIGNABLE:
         raise CannotChangeLeader()
@@ -469,7 +602,12 @@ async def set_role(
         target_id=membership.id,
         role=role.value,
     )
-    return await get(session, association_id), user
+    association = await get(session, association_id)
+    tell(
+        session,
+        Notice("associations.role_changed", {"association": association, "role": role}, user=user),
+    )
+    return association, user
 
 
 async def hand_over(
@@ -497,15 +635,18 @@ async def hand_over(
         target_type="membership",
         target_id=membership.id,
     )
-    return await get(session, association_id), user
+    association = await get(session, association_id)
+    tell(session, Notice("associations.leadership", {"association": association}, user=user))
+    return association, user
 
 
 async def create_invitation(
     session: AsyncSession, *, actor: Actor, association_id: int
 ) -> AssociationInvitation:
+    """A new invitation link's token (for the invitation policy, or to skip approval)."""
     user = await require_association_role(session, actor, association_id, *MANAGERS)
     invitation = AssociationInvitation(
-        association_id=association_id,
+        association=await get(session, association_id),
         token=secrets.token_urlsafe(9).replace("_", "x").replace("-", "y"),
         created_by_user_id=user.id,
         created_at=now(),
@@ -557,6 +698,53 @@ async def roster(
     return entries
 
 
+@dataclass(frozen=True)
+class Roster:
+    association: Association
+    entries: list[RosterEntry]
+
+
+async def roster_of(
+    session: AsyncSession, *, actor: Actor, association_id: int, search: str | None = None
+) -> Roster:
+    """The association and its roster (see `roster`)."""
+    entries = await roster(session, actor=actor, association_id=association_id, search=search)
+    return Roster(await get(session, association_id), entries)
+
+
+async def roster_entry(
+    session: AsyncSession, *, actor: Actor, association_id: int, user_id: int
+) -> RosterEntry | None:
+    """One active member's line of the roster; None if they are no longer a member."""
+    entries = await roster(session, actor=actor, association_id=association_id)
+    return next((e for e in entries if e.user.id == user_id), None)
+
+
+@dataclass(frozen=True)
+class RosterExport:
+    association: Association
+    content: bytes
+    members: int
+
+
+async def roster_export(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    association_id: int,
+    kind: str,
+    ru: Callable[[str], str],
+) -> RosterExport:
+    """The card file as a PDF (`kind` "pdf") or CSV; `ru` words catalogue keys in Russian,
+    the language of all the paperwork."""
+    found = await roster_of(session, actor=actor, association_id=association_id)
+    if kind == "pdf":
+        content = roster_document(found.association, found.entries, ru)
+    else:
+        content = roster_csv(found.entries, ru)
+    return RosterExport(found.association, content, len(found.entries))
+
+
 async def pending_requests(
     session: AsyncSession, *, actor: Actor, association_id: int
 ) -> list[RosterEntry]:
@@ -590,9 +778,10 @@ class ChatJoinDecision:
 
 
 async def decide_chat_join(
-    session: AsyncSession, *, chat_id: int, telegram_id: int
+    session: AsyncSession, *, chat_id: int, telegram_id: int, user_chat_id: int | None = None
 ) -> ChatJoinDecision:
-    """A join request to a bound group: only active members of its association get in."""
+    """A join request to a bound group: only active members of its association get in;
+    anyone else is told privately (at `user_chat_id`) how to join the association first."""
     association = await session.scalar(select(Association).where(Association.chat_id == chat_id))
     if association is None:
         return ChatJoinDecision(ChatVerdict.UNKNOWN_CHAT, None, None)
@@ -614,7 +803,57 @@ async def decide_chat_join(
         target_id=association.id,
         verdict=verdict.value,
     )
+    if verdict != ChatVerdict.APPROVE:
+        recipient = {"user": user} if user is not None else {"chat_id": user_chat_id or telegram_id}
+        tell(
+            session,
+            Notice(
+                "associations.group_declined",
+                {"association": association, "registered": verdict == ChatVerdict.NOT_MEMBER},
+                **recipient,
+            ),
+        )
     return ChatJoinDecision(verdict, association, user)
+
+
+PRESENT = ("member", "administrator", "creator", "restricted")
+
+
+@dataclass(frozen=True)
+class ChatMemberChange:
+    """Somebody's status in a group changed (a chat_member update)."""
+
+    chat_id: int
+    telegram_id: int
+    name: str
+    is_bot: bool
+    old_status: str
+    new_status: str
+
+
+async def chat_member_changed(session: AsyncSession, change: ChatMemberChange) -> bool:
+    """Remember who is in a bound group; a person who came in is greeted there with the
+    rules. False when the group is not an association's."""
+    association = await session.scalar(
+        select(Association).where(Association.chat_id == change.chat_id)
+    )
+    if association is None:
+        return False
+    await record_chat_member(
+        session, chat_id=change.chat_id, telegram_id=change.telegram_id, status=change.new_status
+    )
+    came_in = change.new_status in PRESENT and change.old_status not in PRESENT
+    if came_in and not change.is_bot:
+        tell(
+            session,
+            Notice(
+                "associations.group_welcome",
+                {"association": association, "name": change.name},
+                chat_id=change.chat_id,
+                thread_id=(association.forum_topics or {}).get("announcements"),
+            ),
+        )
+    return True
 
 
 async def record_chat_member(
@@ -641,7 +880,7 @@ async def chat_members(session: AsyncSession, chat_id: int) -> list[ChatMemberSe
     rows = await session.scalars(
         select(ChatMemberSeen).where(
             ChatMemberSeen.chat_id == chat_id,
-            ChatMemberSeen.status.in_(["member", "administrator", "creator", "restricted"]),
+            ChatMemberSeen.status.in_(PRESENT),
         )
     )
     return list(rows.all())

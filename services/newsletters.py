@@ -25,7 +25,6 @@ from models import (
     Membership,
     MembershipStatus,
     NetworkRole,
-    OutboxMessage,
     OutboxStatus,
     StoredFile,
     User,
@@ -38,22 +37,27 @@ from services.audience import Audience
 from services.clock import now
 from services.errors import InvalidInput, NotFound, PermissionDenied
 from services.link_buttons import one_per_row
+from services.notices import Notice, tell
 from services.texts import N_, T_
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
+# Telegram allows 4096 characters in a message and 1024 in a caption; every copy starts
+# with a header saying who sends it (at most ~200 characters), so the author has less.
+HEADER_ROOM = 200
+TEXT_LIMIT = 4096 - HEADER_ROOM
+CAPTION_LIMIT = 1024 - HEADER_ROOM
 PROGRESS_PRIORITY = 0
 REPORT_PRIORITY = 1
 NEWSLETTER_PRIORITY = 5
 
 
 class EmptyText(InvalidInput):
-    message = N_("The newsletter has no text. Please write what it should say.")
+    message = N_("The newsletter has no text. Write what it should say.")
 
 
 class TextTooLong(InvalidInput):
     message = N_(
-        "This is too long: {length} characters, Telegram allows {limit}. Please shorten it."
+        "This is too long: {length} characters; a newsletter may have at most {limit}. "
+        "Please shorten it."
     )
 
 
@@ -62,7 +66,7 @@ class NotYourAssociation(PermissionDenied):
 
 
 class NoRecipients(InvalidInput):
-    message = N_("Nobody matches these filters. Please change the audience.")
+    message = N_("Nobody meets these conditions. Change the recipients.")
 
 
 class TooLate(InvalidInput):
@@ -70,7 +74,14 @@ class TooLate(InvalidInput):
 
 
 class TimeInPast(InvalidInput):
-    message = N_("This time has already passed. Please choose a moment in the future.")
+    message = N_("This time has already passed. Choose a time in the future.")
+
+
+class MediaFixed(InvalidInput):
+    message = N_(
+        "The photo or file of a scheduled newsletter cannot be replaced; cancel it and write "
+        "a new one. Send the new text."
+    )
 
 
 METHODIST_ROLE = T_("network methodists or association leaders")
@@ -204,6 +215,16 @@ async def create(
     return newsletter
 
 
+async def send_now(
+    session: AsyncSession, *, actor: Actor, draft: Draft, progress_chat_id: int, rate: float
+) -> tuple[Newsletter, int]:
+    """Save the newsletter and start sending it at once; returns it and its recipients."""
+    newsletter = await create(
+        session, actor=actor, draft=draft, scheduled_at=None, progress_chat_id=progress_chat_id
+    )
+    return newsletter, await start(session, newsletter, rate=rate)
+
+
 async def get_own(session: AsyncSession, actor: Actor, newsletter_id: int) -> Newsletter:
     """A newsletter its author (or a platform admin) may manage."""
     newsletter = await session.get(Newsletter, newsletter_id)
@@ -212,6 +233,14 @@ async def get_own(session: AsyncSession, actor: Actor, newsletter_id: int) -> Ne
     user = await require_registered(session, actor)
     if newsletter.author_id != user.id and not actor.is_platform_admin:
         raise NotFound()
+    return newsletter
+
+
+async def scheduled_own(session: AsyncSession, actor: Actor, newsletter_id: int) -> Newsletter:
+    """The author's newsletter that is still waiting for its time (TooLate otherwise)."""
+    newsletter = await get_own(session, actor, newsletter_id)
+    if newsletter.status is not NewsletterStatus.SCHEDULED:
+        raise TooLate()
     return newsletter
 
 
@@ -276,26 +305,33 @@ async def cancel(session: AsyncSession, *, actor: Actor, newsletter_id: int) -> 
     raise TooLate()
 
 
-def message_for(newsletter: Newsletter, chat_id: int, *, dedupe_key: str | None) -> outbox.Outgoing:
-    """The newsletter exactly as recipients see it, as one outbox message."""
-    return outbox.Outgoing(
-        chat_id=chat_id,
-        text=newsletter.text,
-        kind=newsletter.media_kind or "text",
+def copy_notice(
+    newsletter: Newsletter, author: User, association: Association | None, recipient: User
+) -> Notice:
+    """The newsletter exactly as one recipient sees it, under a header naming the sender
+    (and the association, when a leader writes to their own)."""
+    return Notice(
+        "newsletter.copy",
+        {
+            "text": newsletter.text,
+            "buttons": one_per_row(newsletter.buttons),
+            "author": author.full_name or "",
+            "association": association.name if association is not None else None,
+        },
+        user=recipient,
         file_id=newsletter.file_id,
-        buttons=one_per_row(newsletter.buttons),
-        dedupe_key=dedupe_key,
+        media=newsletter.media_kind or "document",
+        dedupe_key=f"{newsletter.batch}:{recipient.id}",
+        batch=newsletter.batch,
+        priority=NEWSLETTER_PRIORITY,
     )
 
 
-async def start(
-    session: AsyncSession,
-    newsletter: Newsletter,
-    *,
-    progress_text: Callable[[Newsletter], str],
-    progress_buttons: list[list[dict[str, str]]],
-) -> int:
-    """Enqueue one row per recipient and the author's progress message; returns recipients."""
+async def start(session: AsyncSession, newsletter: Newsletter, *, rate: float) -> int:
+    """Tell every recipient and show the author the progress message; returns recipients.
+
+    `rate` (messages a second) is the pace the progress message estimates the time by.
+    """
     # Conditional, so a cancel or an edit committed meanwhile wins over a stale read.
     await session.flush()
     result = await session.execute(
@@ -309,30 +345,26 @@ async def start(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise TooLate()
     await session.refresh(newsletter)
-    people = await audiences.recipients(session, Audience.from_json(newsletter.audience))
+    people = await audiences.recipient_users(session, Audience.from_json(newsletter.audience))
     newsletter.recipients = len(people)
-    if newsletter.progress_chat_id is not None:
-        await outbox.enqueue(
-            session,
-            [
-                outbox.Outgoing(
-                    chat_id=newsletter.progress_chat_id,
-                    text=progress_text(newsletter),
-                    buttons=progress_buttons,
-                    dedupe_key=f"{newsletter.batch}:progress",
-                )
-            ],
-            priority=PROGRESS_PRIORITY,
-        )
-    await outbox.enqueue(
-        session,
-        [
-            message_for(newsletter, chat_id, dedupe_key=f"{newsletter.batch}:{user_id}")
-            for user_id, chat_id in people
-        ],
-        batch=newsletter.batch,
-        priority=NEWSLETTER_PRIORITY,
+    author = await session.get_one(User, newsletter.author_id)
+    association = (
+        await session.get(Association, newsletter.association_id)
+        if newsletter.association_id is not None
+        else None
     )
+    if newsletter.progress_chat_id is not None:
+        tell(
+            session,
+            Notice(
+                "newsletter.progress",
+                {"newsletter": newsletter, "rate": rate},
+                user=author,
+                dedupe_key=progress_key(newsletter),
+                priority=PROGRESS_PRIORITY,
+            ),
+        )
+    tell(session, *(copy_notice(newsletter, author, association, person) for person in people))
     return len(people)
 
 
@@ -353,20 +385,20 @@ async def sending(session: AsyncSession) -> list[Newsletter]:
     return list(rows.all())
 
 
-async def progress_message_id(session: AsyncSession, newsletter: Newsletter) -> int | None:
-    """The author's progress message, once the worker has delivered it."""
-    return await session.scalar(
-        select(OutboxMessage.message_id).where(
-            OutboxMessage.dedupe_key == f"{newsletter.batch}:progress",
-            OutboxMessage.status == OutboxStatus.SENT,
-        )
-    )
+def progress_key(newsletter: Newsletter) -> str:
+    """The outbox key of the author's progress message (its edits name it in `edit_of`)."""
+    return f"{newsletter.batch}:progress"
 
 
-CSV_HEADER = (N_("Telegram id"), N_("Name"), N_("Status"), N_("Reason"), N_("Details"))
+CSV_HEADER = (N_("Telegram ID"), N_("Name"), N_("Status"), N_("Reason"), N_("Details"))
+STATUSES = {
+    OutboxStatus.BLOCKED: N_("blocked"),
+    OutboxStatus.FAILED: N_("not delivered"),
+    OutboxStatus.UNCONFIRMED: N_("unknown"),
+}
 REASONS = {
     OutboxStatus.BLOCKED: N_("blocked the bot"),
-    OutboxStatus.FAILED: N_("refused by Telegram"),
+    OutboxStatus.FAILED: N_("not delivered: refused by Telegram"),
     OutboxStatus.UNCONFIRMED: N_("unknown: it was on its way when the bot stopped; not re-sent"),
 }
 
@@ -393,7 +425,7 @@ async def failure_csv(
             [
                 row.chat_id,
                 names.get(row.chat_id) or "",
-                row.status.value,
+                translate(STATUSES[row.status]),
                 translate(REASONS[row.status]),
                 (row.last_error or "")[:200],
             ]
@@ -404,25 +436,31 @@ async def failure_csv(
 async def finish(
     session: AsyncSession,
     newsletter: Newsletter,
+    progress: outbox.BatchProgress,
     *,
-    report_text: str,
-    report_caption: str,
-    cancelled: bool,
     translate: Callable[[str], str],
 ) -> None:
-    """Close a newsletter whose rows are all final and enqueue the author's report."""
-    newsletter.status = NewsletterStatus.CANCELLED if cancelled else NewsletterStatus.DONE
+    """Close a newsletter whose rows are all final and tell the author how it went: a
+    report, and a CSV of whom it did not reach (its header in the author's words,
+    `translate`)."""
+    newsletter.status = (
+        NewsletterStatus.CANCELLED if progress.cancelled > 0 else NewsletterStatus.DONE
+    )
     newsletter.finished_at = now()
     if newsletter.progress_chat_id is None:
         return
-    content, failed = await failure_csv(session, newsletter, translate=translate)
-    messages = [
-        outbox.Outgoing(
-            chat_id=newsletter.progress_chat_id,
-            text=report_text,
+    author = await session.get_one(User, newsletter.author_id)
+    report = {"newsletter": newsletter, "progress": progress}
+    notices = [
+        Notice(
+            "newsletter.report",
+            report,
+            user=author,
             dedupe_key=f"{newsletter.batch}:report",
+            priority=REPORT_PRIORITY,
         )
     ]
+    content, failed = await failure_csv(session, newsletter, translate=translate)
     if failed:
         stored = await outbox.store_file(
             session,
@@ -430,13 +468,14 @@ async def finish(
             mime_type="text/csv",
             content=content,
         )
-        messages.append(
-            outbox.Outgoing(
-                chat_id=newsletter.progress_chat_id,
-                kind="document",
+        notices.append(
+            Notice(
+                "newsletter.not_reached",
+                report,
+                user=author,
                 file_id=stored.id,
-                text=report_caption,
                 dedupe_key=f"{newsletter.batch}:csv",
+                priority=REPORT_PRIORITY,
             )
         )
-    await outbox.enqueue(session, messages, priority=REPORT_PRIORITY)
+    tell(session, *notices)

@@ -45,6 +45,7 @@ class Notice:
     not_before: datetime | None = None
     priority: int = 5
     file_id: int | None = None
+    media: str = "document"  # how `file_id` is sent: "document" or "photo"
     pin: bool = False
     edit_of: str | None = None
 

@@ -2,6 +2,25 @@
 
 Buttons are plain data: rows of {"text": ..., "callback": ...} or {"text": ..., "url": ...};
 the worker turns them into Telegram's keyboard.
+
+Edits are outbox rows too, so the worker is the only sender of what the bot does on its
+own initiative, under the same overall, group and private-chat limits:
+
+    Outgoing(kind="edit", chat_id=..., edit_of="<dedupe_key of the earlier row>",
+             text=..., buttons=...)
+
+- one pending edit per target: enqueueing an edit while an earlier edit of the same target
+  is still pending replaces that edit's text and buttons (a unique index on `edit_of` over
+  the pending rows holds it, also between concurrent transactions), so only the latest
+  content is sent;
+- an edit waits until its target is delivered (a target not enqueued yet is waited for
+  too); when the target ends undelivered (failed, blocked, unconfirmed, cancelled), its
+  pending edits are cancelled, and an edit of such a target is not enqueued at all;
+- an edit is not sent while an earlier edit of the same target is in flight, so edits of
+  one message arrive in order; at most once, as for messages;
+- "message is not modified" counts as sent; a target deleted in the chat is recorded
+  (the target row becomes DELETED, the edit FAILED) and later edits of it are dropped;
+- an edit carries no `dedupe_key`: coalescing on its target is what makes it idempotent.
 """
 
 from __future__ import annotations
@@ -17,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus, StoredFile
+from models.outbox import NOT_DELIVERED, PENDING_EDIT
 from services.clock import now
 
 ENQUEUED = "outbox_enqueued"
@@ -45,7 +65,7 @@ async def store_file(
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message to enqueue."""
+    """One message (or, with kind="edit" and `edit_of`, one edit) to enqueue."""
 
     chat_id: int
     text: str | None = None
@@ -56,8 +76,43 @@ class Outgoing:
     thread_id: int | None = None
     pin: bool = False
     disable_preview: bool = True
-    # kind="edit": the dedupe_key of the earlier row whose delivered message is edited.
     edit_of: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind == "edit") != (self.edit_of is not None):
+            raise ValueError("an edit names its target in edit_of, and only an edit does")
+        if self.kind == "edit" and self.dedupe_key is not None:
+            raise ValueError("an edit is coalesced on its target and takes no dedupe_key")
+
+
+def _row(
+    message: Outgoing, *, batch: str | None, moment: datetime, priority: int
+) -> dict[str, Any]:
+    return {
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "payload": _payload(
+            message.text,
+            message.buttons,
+            thread_id=message.thread_id,
+            pin=message.pin or None,
+            disable_preview=message.disable_preview,
+        ),
+        "file_id": message.file_id,
+        "dedupe_key": message.dedupe_key,
+        "edit_of": message.edit_of,
+        "batch": batch,
+        "priority": priority,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "not_before": moment,
+        "created_at": now(),
+    }
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def enqueue(
@@ -68,34 +123,24 @@ async def enqueue(
     not_before: datetime | None = None,
     priority: int = 5,
 ) -> int:
-    """Add messages to the outbox; a `dedupe_key` seen before is skipped. Returns rows added."""
+    """Add messages to the outbox; a `dedupe_key` seen before is skipped. Returns rows added.
+
+    Edits (kind="edit") are coalesced per target instead; one that replaced the content of
+    a pending edit counts as added, one whose target was not delivered is not added.
+    """
     moment = not_before or now()
-    rows = [
-        {
-            "chat_id": m.chat_id,
-            "kind": m.kind,
-            "payload": _payload(
-                m.text,
-                m.buttons,
-                thread_id=m.thread_id,
-                pin=m.pin or None,
-                disable_preview=m.disable_preview,
-            ),
-            "file_id": m.file_id,
-            "dedupe_key": m.dedupe_key,
-            "batch": batch,
-            "priority": priority,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "not_before": moment,
-            "created_at": now(),
-        }
-        for m in messages
-    ]
-    if not rows:
-        return 0
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows, edits = [], []
+    for message in messages:
+        row = _row(message, batch=batch, moment=moment, priority=priority)
+        (edits if message.kind == "edit" else rows).append(row)
+    added = await _add_messages(session, rows) + await _add_edits(session, edits)
+    if added:
+        session.info[ENQUEUED] = True
+    return added
+
+
+async def _add_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    insert = _insert(session)
     added = 0
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
@@ -106,9 +151,34 @@ async def enqueue(
         )
         result = await session.execute(statement)
         added += result.rowcount or 0  # type: ignore[attr-defined]
-    if added:
-        session.info[ENQUEUED] = True
     return added
+
+
+async def _add_edits(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Insert each target's latest edit, or put its content into the pending one."""
+    latest = {row["edit_of"]: row for row in rows}  # one statement may not touch a row twice
+    if not latest:
+        return 0
+    undelivered = set(
+        (
+            await session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_(latest), OutboxMessage.status.in_(NOT_DELIVERED)
+                )
+            )
+        ).all()
+    )
+    wanted = [row for target, row in latest.items() if target not in undelivered]
+    if not wanted:
+        return 0
+    statement = _insert(session)(OutboxMessage).values(wanted)
+    statement = statement.on_conflict_do_update(
+        index_elements=["edit_of"],
+        index_where=PENDING_EDIT,
+        set_={"payload": statement.excluded.payload, "priority": statement.excluded.priority},
+    )
+    result = await session.execute(statement)
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def enqueued_in(session: AsyncSession) -> bool:

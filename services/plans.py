@@ -1,7 +1,8 @@
 """Year work plans: items, checks, proposals, the approval route, versions, progress.
 
-Texts for other people are composed by the caller (`PlanTexts`), so this module stays free
-of the messenger and of translations: it decides who gets what and enqueues it.
+Who is told what is recorded as notices (`plan.*` kinds, services/notices.py); their words
+live in handlers/plans/notices.py. A decision on a plan is taken under a lock on the plan's
+row, so two presses at once decide it once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -42,8 +42,10 @@ from services.access import Actor, network_roles, require_association_role, requ
 from services.clock import academic_year_start, now
 from services.dateparse import MONTHS
 from services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from services.locks import lock
 from services.meetings import FORMS, active_members
-from services.outbox import Buttons, Outgoing, enqueue, store_file
+from services.notices import Notice, tell
+from services.outbox import store_file
 from services.texts import N_, T_
 
 MANAGERS = (MemberRole.LEADER, MemberRole.SECRETARY)
@@ -75,7 +77,10 @@ class PlanFrozen(DomainError):
 
 
 class NoRoute(DomainError):
-    message = N_("Set the approval route first: at least the person who approves.")
+    message = N_(
+        "Set the approval route first: at least the approver (the «🧭 Route» button under "
+        "the plan)."
+    )
 
 
 class EmptyPlan(DomainError):
@@ -87,7 +92,14 @@ class NotYourStep(DomainError):
 
 
 class NotAnApprover(DomainError):
-    message = N_("{name} does not have the approver or methodist role.")
+    message = N_(
+        "{name} does not have the role «approver» or «network methodist». These roles are "
+        "granted by the platform administrator."
+    )
+
+
+class PlanAlreadyDecided(NotYourStep):
+    message = N_("This step of the plan is already decided: nothing more is needed from you.")
 
 
 class ProposalDecided(DomainError):
@@ -143,6 +155,14 @@ def parse_when(text: str, academic_year: int) -> tuple[int, int, date | None]:
     raise BadMonth()
 
 
+def clean_query(text: str) -> str:
+    """A search for route people: at least two letters of a name or a school."""
+    needle = " ".join(text.lower().split())
+    if len(needle) < 2:
+        raise BadPlanText()
+    return needle
+
+
 def clean_text(text: str) -> str:
     value = " ".join(text.split())
     if not 3 <= len(value) <= 300:
@@ -157,18 +177,6 @@ class PlanView:
     association: Association
     items: list[PlanEntry]
     people: dict[int, User]
-
-
-class PlanTexts(Protocol):
-    def review_request(self, view: PlanView, user: User, step: int) -> tuple[str, Buttons]: ...
-
-    def outcome(self, view: PlanView, user: User, decision: str, by: User, comment: str) -> str: ...
-
-    def approved_post(self, view: PlanView) -> str: ...
-
-    def proposal(self, proposal: PlanProposal, by: User, user: User) -> tuple[str, Buttons]: ...
-
-    def proposal_outcome(self, proposal: PlanProposal, user: User) -> str: ...
 
 
 def current_academic_year(association: Association) -> int:
@@ -258,6 +266,119 @@ async def can_manage(session: AsyncSession, actor: Actor, association_id: int) -
     except PermissionDenied:
         return False
     return True
+
+
+# what the screens show -----------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanScreen:
+    """The plan as a member or a manager sees it in /plan."""
+
+    view: PlanView
+    manager: bool
+    route: list[tuple[PlanRoute, User]]
+    approved: Plan | None  # the approved version, when it is not the one shown
+
+
+@dataclass(frozen=True)
+class ItemScreen:
+    """One item of a plan, for the people who manage the plan."""
+
+    item: PlanEntry
+    view: PlanView
+
+
+async def _association(session: AsyncSession, association_id: int) -> Association:
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise NotFound()
+    return association
+
+
+async def plan_screen(session: AsyncSession, actor: Actor, association_id: int) -> PlanScreen:
+    """The newest version of the association's plan for a member (or a manager)."""
+    await _association(session, association_id)
+    await require_association_role(session, actor, association_id)
+    plan = await current_plan(session, association_id)
+    approved = await approved_plan(session, association_id)
+    return PlanScreen(
+        view=await view_of(session, plan),
+        manager=await can_manage(session, actor, association_id),
+        route=await route_of(session, association_id),
+        approved=approved if approved is not None and approved.id != plan.id else None,
+    )
+
+
+async def item_screen(session: AsyncSession, actor: Actor, item_id: int) -> ItemScreen:
+    """An item with its plan, for a manager of the plan."""
+    item = await session.get(PlanEntry, item_id)
+    if item is None:
+        raise NotFound()
+    plan = await get_plan(session, item.plan_id)
+    await require_association_role(session, actor, plan.association_id, *MANAGERS)
+    return ItemScreen(item, await view_of(session, plan))
+
+
+async def academic_year_of(session: AsyncSession, association_id: int) -> int:
+    """The academic year the association's plan is for now (dates are read in it)."""
+    return current_academic_year(await _association(session, association_id))
+
+
+async def start_item(
+    session: AsyncSession, actor: Actor, association_id: int
+) -> tuple[int, list[User]]:
+    """Before a new item is asked for: the academic year and who may be responsible."""
+    await _association(session, association_id)
+    await editable_plan(session, actor, association_id)
+    return (
+        await academic_year_of(session, association_id),
+        await active_members(session, association_id),
+    )
+
+
+async def start_proposal(session: AsyncSession, actor: Actor, association_id: int) -> int:
+    """Before a member proposes an item: the academic year it is read in."""
+    await _association(session, association_id)
+    await require_association_role(session, actor, association_id)
+    return await academic_year_of(session, association_id)
+
+
+async def meetings_for_item(
+    session: AsyncSession, actor: Actor, item_id: int
+) -> tuple[ItemScreen, list[Meeting]]:
+    """The held meetings that may have fulfilled the item."""
+    screen = await item_screen(session, actor, item_id)
+    return screen, await held_meetings(session, screen.view.plan.association_id)
+
+
+async def managed_route(
+    session: AsyncSession, actor: Actor, association_id: int
+) -> list[tuple[PlanRoute, User]]:
+    """The association's route, for its managers."""
+    await _association(session, association_id)
+    await require_association_role(session, actor, association_id, *MANAGERS)
+    return await route_of(session, association_id)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the leader reads before sending the plan along its route."""
+
+    plan: Plan
+    warnings: list[Warning]
+    route: list[tuple[PlanRoute, User]]
+
+
+async def checks_of(session: AsyncSession, actor: Actor, plan_id: int) -> Checks:
+    plan = await get_plan(session, plan_id)
+    route = await managed_route(session, actor, plan.association_id)
+    return Checks(plan, check(await view_of(session, plan)), route)
+
+
+async def plan_pdf(session: AsyncSession, actor: Actor, plan_id: int) -> tuple[Plan, bytes]:
+    """A version of the plan as a PDF, for a member of the association."""
+    plan = await get_plan(session, plan_id)
+    await require_association_role(session, actor, plan.association_id)
+    return plan, await pdf_of(session, await view_of(session, plan))
 
 
 # checks ----------------------------------------------------------------------------------
@@ -454,9 +575,7 @@ async def route_of(session: AsyncSession, association_id: int) -> list[tuple[Pla
 
 async def search_route_people(session: AsyncSession, query: str, *, limit: int = 10) -> list[User]:
     """Registered users with the approver or methodist role whose name or school matches."""
-    needle = " ".join(query.lower().split())
-    if len(needle) < 2:
-        raise BadPlanText()
+    needle = clean_query(query)
     holders = select(NetworkRoleGrant.user_id).where(NetworkRoleGrant.role.in_(ROUTE_ROLES))
     rows = await session.scalars(
         select(User)
@@ -512,7 +631,8 @@ async def remove_agreement(session: AsyncSession, actor: Actor, *, association_i
 
 
 # submission and decisions ------------------------------------------------------------------
-async def submit(session: AsyncSession, actor: Actor, *, plan_id: int, texts: PlanTexts) -> Plan:
+async def submit(session: AsyncSession, actor: Actor, *, plan_id: int) -> Plan:
+    """Send the current version along the association's route (to its first step)."""
     plan = await get_plan(session, plan_id)
     await require_association_role(session, actor, plan.association_id, *MANAGERS)
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
@@ -533,29 +653,38 @@ async def submit(session: AsyncSession, actor: Actor, *, plan_id: int, texts: Pl
     plan.returned_comment = None
     plan.submitted_at = now()
     await session.flush()
-    await _send_for_review(session, plan, texts)
+    await _send_for_review(session, plan)
     return plan
 
 
-async def _send_for_review(session: AsyncSession, plan: Plan, texts: PlanTexts) -> None:
+def waiting_step(plan: Plan) -> RouteStep | None:
+    """The kind of step the plan is waiting for (None when nobody is deciding it)."""
+    if plan.current_step is None or plan.status not in (PlanStatus.SUBMITTED, PlanStatus.AGREED):
+        return None
+    return RouteStep(plan.route[plan.current_step]["step"])
+
+
+async def _send_for_review(session: AsyncSession, plan: Plan) -> None:
     step = plan.current_step or 0
     view = await view_of(session, plan)
     person = view.people[plan.route[step]["user_id"]]
-    pdf = await _stored_pdf(session, view)
-    text, buttons = texts.review_request(view, person, step)
     rounds = len(await approvals_of(session, plan.id))
-    await enqueue(
+    tell(
         session,
-        [
-            Outgoing(
-                chat_id=person.telegram_id or 0,
-                kind="document",
-                file_id=pdf,
-                text=text,
-                buttons=buttons,
-                dedupe_key=f"plan:{plan.id}:review:{step}:{rounds}",
-            )
-        ],
+        Notice(
+            "plan.review",
+            {
+                "name": view.association.name,
+                "academic_year": plan.academic_year,
+                "version": plan.version,
+                "step_kind": RouteStep(plan.route[step]["step"]),
+                "plan_id": plan.id,
+                "step": step,
+            },
+            user=person,
+            file_id=await _stored_pdf(session, view),
+            dedupe_key=f"plan:{plan.id}:review:{step}:{rounds}",
+        ),
     )
 
 
@@ -569,6 +698,31 @@ async def _stored_pdf(session: AsyncSession, view: PlanView) -> int:
     return stored.id
 
 
+async def deciding_plan(session: AsyncSession, actor: Actor, *, plan_id: int, step: int) -> Plan:
+    """The plan, locked, if it is waiting for the actor's decision at route step `step`.
+
+    Taken under the plan's row lock (services/locks.py): of two presses at once the second
+    sees the first one's decision and is told the plan is already decided.
+    """
+    plan, _ = await _deciding(session, actor, plan_id, step)
+    return plan
+
+
+async def _deciding(
+    session: AsyncSession, actor: Actor, plan_id: int, step: int
+) -> tuple[Plan, User]:
+    user = await require_registered(session, actor)
+    try:
+        plan = await lock(session, Plan, plan_id)
+    except LookupError as error:
+        raise NotYourStep() from error
+    if not 0 <= step < len(plan.route) or plan.route[step]["user_id"] != user.id:
+        raise NotYourStep()
+    if plan.current_step != step or plan.status not in (PlanStatus.SUBMITTED, PlanStatus.AGREED):
+        raise PlanAlreadyDecided()
+    return plan, user
+
+
 async def decide(
     session: AsyncSession,
     actor: Actor,
@@ -577,19 +731,9 @@ async def decide(
     step: int,
     accept: bool,
     comment: str = "",
-    texts: PlanTexts,
 ) -> Plan:
-    """The person of route step `step` agrees/approves or returns the plan."""
-    user = await require_registered(session, actor)
-    plan = await session.get(Plan, plan_id)
-    if (
-        plan is None
-        or plan.status not in (PlanStatus.SUBMITTED, PlanStatus.AGREED)
-        or plan.current_step != step
-        or not 0 <= step < len(plan.route)
-        or plan.route[step]["user_id"] != user.id
-    ):
-        raise NotYourStep()
+    """The person of route step `step` agrees/approves or returns the plan, once."""
+    plan, user = await _deciding(session, actor, plan_id, step)
     entry = plan.route[step]
     kind = RouteStep(entry["step"])
     if not accept:
@@ -608,6 +752,18 @@ async def decide(
             decided_at=now(),
         )
     )
+    _apply(plan, decision, comment)
+    await session.flush()
+    view = await view_of(session, plan)
+    await _tell_managers(session, view, decision, by=user, comment=comment)
+    if decision == "agreed":
+        await _send_for_review(session, plan)
+    if decision == "approved" and view.association.chat_id is not None:
+        await _post_approved(session, view)
+    return plan
+
+
+def _apply(plan: Plan, decision: str, comment: str) -> None:
     if decision == "returned":
         plan.status = PlanStatus.RETURNED
         plan.returned_comment = comment
@@ -618,40 +774,42 @@ async def decide(
         plan.current_step = None
     else:
         plan.status = PlanStatus.AGREED
-        plan.current_step = step + 1
-    await session.flush()
-    view = await view_of(session, plan)
-    messages = [
-        Outgoing(
-            chat_id=leader.telegram_id or 0,
-            text=texts.outcome(view, leader, decision, user, comment),
-        )
-        for leader in await _managers(session, plan.association_id)
-    ]
-    await enqueue(session, messages)
-    if decision == "agreed":
-        await _send_for_review(session, plan, texts)
-    if decision == "approved" and view.association.chat_id is not None:
-        pdf = await _stored_pdf(session, view)
-        thread = (
-            view.association.forum_topics.get("announcements")
-            if view.association.chat_is_forum
-            else None
-        )
-        await enqueue(
-            session,
-            [
-                Outgoing(
-                    chat_id=view.association.chat_id,
-                    thread_id=thread,
-                    kind="document",
-                    file_id=pdf,
-                    text=texts.approved_post(view),
-                    dedupe_key=f"plan:{plan.id}:approved",
-                )
-            ],
-        )
-    return plan
+        plan.current_step = (plan.current_step or 0) + 1
+
+
+async def _tell_managers(
+    session: AsyncSession, view: PlanView, decision: str, *, by: User, comment: str
+) -> None:
+    params = {
+        "name": view.association.name,
+        "version": view.plan.version,
+        "person": by.full_name or "",
+        "comment": comment,
+    }
+    tell(
+        session,
+        *(
+            Notice(f"plan.{decision}", params, user=leader)
+            for leader in await _managers(session, view.plan.association_id)
+        ),
+    )
+
+
+async def _post_approved(session: AsyncSession, view: PlanView) -> None:
+    association = view.association
+    assert association.chat_id is not None
+    thread = association.forum_topics.get("announcements") if association.chat_is_forum else None
+    tell(
+        session,
+        Notice(
+            "plan.approved_post",
+            {"academic_year": view.plan.academic_year},
+            chat_id=association.chat_id,
+            thread_id=thread,
+            file_id=await _stored_pdf(session, view),
+            dedupe_key=f"plan:{view.plan.id}:approved",
+        ),
+    )
 
 
 async def _managers(session: AsyncSession, association_id: int) -> list[User]:
@@ -768,8 +926,8 @@ async def propose(
     association_id: int,
     when: tuple[int, int, date | None],
     topic: str,
-    texts: PlanTexts,
 ) -> PlanProposal:
+    """A member proposes an item; the leaders are asked to accept or decline it."""
     user = await require_association_role(session, actor, association_id)
     proposal = PlanProposal(
         association_id=association_id,
@@ -781,24 +939,31 @@ async def propose(
     )
     session.add(proposal)
     await session.flush()
-    await enqueue(
+    params = {
+        "proposal_id": proposal.id,
+        "person": user.full_name or "",
+        "topic": proposal.topic,
+        "when": (proposal.year, proposal.month, proposal.on_date),
+    }
+    tell(
         session,
-        [
-            Outgoing(chat_id=leader.telegram_id or 0, text=text, buttons=buttons)
+        *(
+            Notice("plan.proposal", params, user=leader)
             for leader in await _managers(session, association_id)
-            for text, buttons in [texts.proposal(proposal, user, leader)]
-        ],
+        ),
     )
     return proposal
 
 
 async def decide_proposal(
-    session: AsyncSession, actor: Actor, *, proposal_id: int, accept: bool, texts: PlanTexts
+    session: AsyncSession, actor: Actor, *, proposal_id: int, accept: bool
 ) -> PlanProposal:
+    """Accept (as an item of the plan) or decline a member's proposal, once."""
     proposal = await session.get(PlanProposal, proposal_id)
     if proposal is None:
         raise NotFound()
     await require_association_role(session, actor, proposal.association_id, *MANAGERS)
+    proposal = await lock(session, PlanProposal, proposal_id)
     if proposal.status is not ProposalStatus.PENDING:
         raise ProposalDecided()
     if accept:
@@ -815,14 +980,8 @@ async def decide_proposal(
     proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
     proposal.decided_at = now()
     proposer = await session.get_one(User, proposal.user_id)
-    await enqueue(
-        session,
-        [
-            Outgoing(
-                chat_id=proposer.telegram_id or 0, text=texts.proposal_outcome(proposal, proposer)
-            )
-        ],
-    )
+    kind = "plan.proposal_accepted" if accept else "plan.proposal_declined"
+    tell(session, Notice(kind, {"topic": proposal.topic}, user=proposer))
     await session.flush()
     return proposal
 

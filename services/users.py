@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import NetworkRole, NetworkRoleGrant, QualificationCategory, User
 from services.access import Actor, require_platform_admin, user_by_telegram_id
-from services.audit import audit
+from services.audit import audit, recent_audit
 from services.catalogs import POSITIONS, SUBJECTS
 from services.clock import now
 from services.errors import (
@@ -31,8 +32,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class BadFullName(InvalidInput):
     message = N_(
-        "Please write your full name in words: surname, first name and, if you have one, "
-        "patronymic (for example, Ivanova Anna Petrovna)."
+        "Please write your surname, first name and patronymic (if you have one) in full, in "
+        "letters, for example: Ivanova Anna Petrovna."
     )
 
 
@@ -53,7 +54,9 @@ class BadSubjects(InvalidInput):
 
 
 class BadEmail(InvalidInput):
-    message = N_("This does not look like an e-mail address.")
+    message = N_(
+        "This does not look like an e-mail address. Send an address like ivanova@school.ru."
+    )
 
 
 def _squeeze(text: str) -> str:
@@ -289,6 +292,34 @@ async def revoke_role(
         role=role.value,
     )
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAction:
+    """One line of the audit log as an administrator reads it."""
+
+    at: datetime
+    action: str
+    actor_name: str | None  # None: done by the system, or the person has been forgotten
+    actor_telegram_id: int | None
+
+
+async def recent_actions(session: AsyncSession, *, limit: int = 15) -> list[LoggedAction]:
+    """The newest audit entries with the name of whoever acted (platform admins only)."""
+    entries = await recent_audit(session, limit=limit)
+    ids = {e.actor_telegram_id for e in entries if e.actor_telegram_id is not None}
+    rows = (
+        await session.execute(
+            select(User.telegram_id, User.full_name).where(User.telegram_id.in_(ids))
+        )
+        if ids
+        else []
+    )
+    names = {telegram_id: name for telegram_id, name in rows}
+    return [
+        LoggedAction(e.at, e.action, names.get(e.actor_telegram_id), e.actor_telegram_id)
+        for e in entries
+    ]
 
 
 async def _registered_target(session: AsyncSession, telegram_id: int) -> User:

@@ -25,7 +25,7 @@ def make_settings(api: FakeBotApi, database_url: str, **overrides: Any) -> Setti
         "bot_api_base_file_url": api.base_file_url,
         "admin_ids": [ADMIN_ID],
         "default_language": "ru",
-        "outbox_rate_per_second": 30,
+        "outbox_rate_per_second": 25,
         "outbox_private_interval": 0.0,
         "admin_alert_interval": 0,
         "_env_file": None,

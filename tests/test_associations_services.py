@@ -390,3 +390,63 @@ async def test_held_in_roles_lists_only_the_associations_in_those_roles(session)
     )
     assert [a.name for a in managed] == ["ВМО физиков"]
     assert [a.name for a in with_secretary] == ["ВМО биологов", "ВМО физиков"]
+
+
+async def test_the_organisation_is_the_one_given_not_the_creators(session):
+    methodist = await make_teacher(
+        session, roles=(NetworkRole.METHODIST,), organisation="Управление образования"
+    )
+    leader = await make_teacher(session)
+    actor = Actor(methodist.telegram_id)
+    given = await associations.create_association(
+        session,
+        actor=actor,
+        draft=_draft(leader_user_id=leader.id, organisation="  МБОУ   «Лицей № 2» "),
+    )
+    assert given.organisation == "МБОУ «Лицей № 2»"
+    # Not given (rows made before the question existed behave the same): the creator's.
+    kept = await associations.create_association(
+        session, actor=actor, draft=_draft(leader_user_id=leader.id)
+    )
+    assert kept.organisation == "Управление образования"
+    with pytest.raises(associations.BadOrganisation):
+        await associations.create_association(
+            session, actor=actor, draft=_draft(leader_user_id=leader.id, organisation="ОУ")
+        )
+    # Editing changes it; the plan, protocols and roster print association.organisation.
+    details = associations.Details(
+        name=kept.name,
+        topic=kept.topic or "",
+        goals=None,
+        period=(kept.period_start, kept.period_end),
+        member_cap=kept.member_cap,
+        order_ref=None,
+        timezone=kept.timezone,
+        organisation="МБОУ «СОШ № 1»",
+    )
+    changed = await associations.update_details(
+        session, actor=actor, association_id=kept.id, details=details
+    )
+    assert changed == ["organisation"] and kept.organisation == "МБОУ «СОШ № 1»"
+
+
+async def test_joining_tells_the_managers_and_the_decision_tells_the_applicant(session):
+    from services.notices import take_pending
+
+    leader = await make_teacher(session)
+    club = await make_association(session, leader=leader, join_policy=JoinPolicy.APPROVAL)
+    applicant = await make_teacher(session)
+    result = await memberships.join(
+        session, actor=Actor(applicant.telegram_id), association_id=club.id, via="code"
+    )
+    [asked] = take_pending(session)
+    assert (asked.kind, asked.user, asked.params["membership_id"]) == (
+        "associations.join_request",
+        leader,
+        result.membership.id,
+    )
+    await memberships.decide_request(
+        session, actor=Actor(leader.telegram_id), membership_id=result.membership.id, approve=False
+    )
+    [told] = take_pending(session)
+    assert (told.kind, told.user) == ("associations.request_declined", applicant)

@@ -23,6 +23,7 @@ from telegram.error import (
 )
 
 from tests.fakebot import FakeBotApi, parse_html, utf16_len
+from tests.fakebot.limits import PRIVATE_BURST
 
 # PTB itself warns about RetryAfter.retry_after becoming a timedelta when it builds the error.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -205,7 +206,7 @@ async def test_flood_control() -> None:
         api.add_user(USER)
         api.add_chat(GROUP, "Группа")
         async with telegram.Bot(api.token, base_url=api.base_url) as bot:
-            for i in range(3):  # a short burst to one private chat is fine
+            for i in range(PRIVATE_BURST):  # a short burst to one private chat is fine
                 await bot.send_message(USER, f"m{i}")
             with pytest.raises(RetryAfter) as caught:
                 await bot.send_message(USER, "too fast")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.catalogs import extract, missing
-from bot.i18n import Translator, pick_language
+from bot.i18n import Html, Translator, pick_language
 from bot.render import Renderer
 
 
@@ -27,16 +27,16 @@ def test_extraction_finds_strings_in_code_and_templates() -> None:
 def test_russian_plural_forms_follow_the_number() -> None:
     t = Translator("ru")
     forms = [
-        t.ngettext("%(num)d year of experience", "%(num)d years of experience", n)
+        t.ngettext("Experience: %(num)d year", "Experience: %(num)d years", n)
         for n in (1, 2, 5, 11, 21, 22)
     ]
     assert forms == [
-        "стаж %(num)d год",
-        "стаж %(num)d года",
-        "стаж %(num)d лет",
-        "стаж %(num)d лет",
-        "стаж %(num)d год",
-        "стаж %(num)d года",
+        "Стаж: %(num)d год",
+        "Стаж: %(num)d года",
+        "Стаж: %(num)d лет",
+        "Стаж: %(num)d лет",
+        "Стаж: %(num)d год",
+        "Стаж: %(num)d года",
     ]
 
 
@@ -46,6 +46,13 @@ def test_parameters_are_escaped_for_telegram_html() -> None:
         "С возвращением, &lt;b&gt;Анна &amp; Co&lt;/b&gt;!"
     )
     assert t.plain("Welcome back, {name}!", name="<b>") == "С возвращением, <b>!"
+
+
+def test_html_from_gettext_is_not_escaped_again() -> None:
+    t = Translator("ru")
+    heading = t.gettext("<b>Your profile</b>")
+    assert isinstance(heading, Html)
+    assert t.gettext("Welcome back, {name}!", name=heading) == "С возвращением, <b>Ваш профиль</b>!"
 
 
 def test_templates_render_in_both_languages_with_plurals() -> None:
@@ -61,11 +68,32 @@ def test_templates_render_in_both_languages_with_plurals() -> None:
         municipality=None,
         email=None,
         phone=None,
+        young_specialist=False,
     )
     ru = renderer.render("profile.html", Translator("ru"), **values)
     en = renderer.render("profile.html", Translator("en"), **values)
-    assert "стаж 3 года" in ru and "Иванова &lt;Анна&gt;" in ru
-    assert "3 years of experience" in en and "municipality not given" in en
+    assert "Стаж: 3 года" in ru and "Иванова &lt;Анна&gt;" in ru
+    assert "Experience: 3 years" in en and "Municipality not given" in en
+
+
+def test_a_template_keeps_the_markup_of_gettext_and_escapes_plain_text() -> None:
+    t, renderer = Translator("ru"), Renderer()
+    values = dict(
+        full_name="Иванова Анна",
+        organisation="СОШ",
+        position="Учитель",
+        subjects="Математика",
+        experience=None,
+        category="",
+        municipality="Тверь",
+        email=None,
+        phone=None,
+        young_specialist=True,
+    )
+    card = renderer.render("profile.html", t, heading=t.gettext("<b>Your profile</b>"), **values)
+    assert card.startswith("<b>Ваш профиль</b>") and "🌱 Молодой специалист" in card
+    plain = renderer.render("profile.html", t, heading=t.plain("<b>Your profile</b>"), **values)
+    assert plain.startswith("&lt;b&gt;Ваш профиль&lt;/b&gt;")
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import Translator
+from bot.notices import NoticeRenderer
+from handlers.newsletters.notices import copy_text
 from models import MemberRole, NetworkRole, OutboxMessage
 from models.newsletters import NewsletterStatus
+from scheduler.announcements import delivery_summaries
+from scheduler.events import weekly_digest
+from scheduler.lent import sweep_settings
+from scheduler.schedule import SCHEDULE
 from services import link_buttons
 from services import newsletters as service
 from services.access import Actor
-from services.audience import Audience, UnknownRole, recipients
+from services.audience import Audience, BadFilterText, UnknownRole, clean_filter_text, recipients
 from services.clock import now
 from services.errors import PermissionDenied
 from tests.factories import add_member, make_association, make_teacher
@@ -135,7 +142,7 @@ async def test_start_is_idempotent_and_respects_cancel(session) -> None:  # type
         )
     assert await service.cancel(session, actor=meth, newsletter_id=scheduled.id) == ("scheduled", 0)
     with pytest.raises(service.TooLate):
-        await service.start(session, scheduled, progress_text=lambda n: "p", progress_buttons=[])
+        await service.start(session, scheduled, rate=30)
     with pytest.raises(service.TooLate):
         await service.replace_text(
             session, actor=meth, newsletter_id=scheduled.id, text="x", plain_length=1
@@ -146,15 +153,19 @@ async def test_start_is_idempotent_and_respects_cancel(session) -> None:  # type
     now_one = await service.create(
         session, actor=meth, draft=draft, scheduled_at=None, progress_chat_id=6
     )
-    count = await service.start(
-        session, now_one, progress_text=lambda n: f"{n.recipients}", progress_buttons=[]
-    )
+    count = await service.start(session, now_one, rate=30)
     assert count == 2
+    await NoticeRenderer("ru").deliver(session)
     rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
-    assert [r.payload.get("text") for r in rows] == ["2", "<b>Hi</b>", "<b>Hi</b>"]
+    texts = [r.payload.get("text") for r in rows]
+    assert "2 получателя" in texts[0]  # the author's progress message, first
+    for copy in texts[1:]:  # every copy says who sends it, then the text as written
+        header, body = copy.split("\n\n", 1)
+        assert header.startswith("✉️ Рассылка сетевого методиста (") and body == "<b>Hi</b>"
+    assert len(texts) == 3
     assert rows[0].priority < rows[1].priority
     with pytest.raises(service.TooLate):
-        await service.start(session, now_one, progress_text=lambda n: "p", progress_buttons=[])
+        await service.start(session, now_one, rate=30)
     with pytest.raises(service.NoRecipients):
         await service.create(
             session,
@@ -163,3 +174,43 @@ async def test_start_is_idempotent_and_respects_cancel(session) -> None:  # type
             scheduled_at=None,
             progress_chat_id=6,
         )
+
+
+def test_the_text_leaves_room_for_the_header_naming_the_sender() -> None:
+    # Telegram's 4096 / 1024, less the header every copy starts with.
+    service.check_body(service.TEXT_LIMIT, with_media=False)
+    with pytest.raises(service.TextTooLong):
+        service.check_body(service.TEXT_LIMIT + 1, with_media=False)
+    with pytest.raises(service.TextTooLong):
+        service.check_body(1000, with_media=True)
+    service.check_body(0, with_media=True)  # a photo without a caption
+    with pytest.raises(service.EmptyText):
+        service.check_body(0, with_media=False)
+
+
+def test_the_copy_names_the_sender_and_the_association_in_the_recipients_language() -> None:
+    english, russian = Translator("en"), Translator("ru")
+    author = "Петрова Елена Ивановна"
+    assert copy_text(russian, "<b>Hi</b>", author, None) == (
+        "✉️ Рассылка сетевого методиста (Петрова Е. И.):\n\n<b>Hi</b>"
+    )
+    assert copy_text(english, "Hi", author, "ВМО <физиков>") == (
+        "✉️ Newsletter of the association «ВМО &lt;физиков&gt;» (Петрова Е. И.):\n\nHi"
+    )
+    long_name = "Я" * 300  # the header stays within the room kept for it
+    assert len(copy_text(russian, "", author, long_name)) <= service.HEADER_ROOM
+
+
+def test_organisation_and_municipality_filters_are_cleaned() -> None:
+    assert clean_filter_text("  сош   № 5 ") == "сош № 5"
+    for bad in ("x", "я" * 201):
+        with pytest.raises(BadFilterText):
+            clean_filter_text(bad)
+
+
+def test_the_features_sweeps_are_rows_of_the_schedule() -> None:
+    rows = {sweep.name: sweep for sweep in SCHEDULE}
+    assert rows["announcement-summaries"].run is delivery_summaries
+    assert rows["event-digest"].run is weekly_digest
+    with pytest.raises(RuntimeError):  # settings are lent only while a sweep runs
+        sweep_settings()

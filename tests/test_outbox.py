@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.request import AiohttpRequest
 from models import Association, OutboxMessage, OutboxStatus, User
 from models.db import create_engine, create_session_factory, unit_of_work
+from scheduler import outbox_edits
 from scheduler.outbox import OutboxWorker, WorkerConfig
 from scheduler.ratelimit import SendLimits
 from services.clock import now, set_clock
@@ -350,3 +351,200 @@ async def test_two_workers_share_without_duplicates(fake_api, database_url) -> N
     finally:
         for e in engines:
             await e.dispose()
+
+
+# edits -----------------------------------------------------------------------------------
+GROUP = -100_123_001
+
+
+def _edit(text: str, target: str = "card:1", chat_id: int = GROUP) -> Outgoing:
+    return Outgoing(kind="edit", chat_id=chat_id, edit_of=target, text=text)
+
+
+async def _enqueue_edits(sessions, *edits: Outgoing) -> int:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        return await enqueue(session, edits)
+
+
+async def _posted_card(fake_api, bot, sessions, text: str = "Будут: 0") -> OutboxMessage:  # type: ignore[no-untyped-def]
+    """A card delivered by the worker, as the meeting's announcement is."""
+    fake_api.add_chat(GROUP, "ВМО математиков")
+    async with unit_of_work(sessions) as session:
+        await enqueue(session, [Outgoing(chat_id=GROUP, text=text, dedupe_key="card:1")])
+    await OutboxWorker(bot, sessions, FAST).drain()
+    (card,) = await _rows(sessions)
+    assert card.status is OutboxStatus.SENT and card.message_id
+    return card
+
+
+def _edits_sent(fake_api) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.params["text"] for c in fake_api.calls_of("editMessageText") if c.ok]
+
+
+async def test_pending_edits_of_one_message_are_coalesced(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        await enqueue_text(session, GROUP, "Будут: 0", dedupe_key="card:1")
+    assert await _enqueue_edits(sessions, _edit("Будут: 1")) == 1
+    assert await _enqueue_edits(sessions, _edit("Будут: 2"), _edit("Будут: 3")) == 1
+    assert await _enqueue_edits(sessions, _edit("Другая", target="card:2")) == 1
+    edits = [r for r in await _rows(sessions) if r.kind == "edit"]
+    assert [(r.edit_of, r.payload["text"]) for r in edits] == [
+        ("card:1", "Будут: 3"),
+        ("card:2", "Другая"),
+    ]
+    # Once the first is claimed, the next edit is a new row: still one pending per target.
+    async with unit_of_work(sessions) as session:
+        claimed = await session.get_one(OutboxMessage, edits[0].id)
+        claimed.status = OutboxStatus.SENDING
+    assert await _enqueue_edits(sessions, _edit("Будут: 4")) == 1
+    assert await _enqueue_edits(sessions, _edit("Будут: 5")) == 1
+    pending = [
+        r.payload["text"]
+        for r in await _rows(sessions)
+        if r.edit_of == "card:1" and r.status is OutboxStatus.PENDING
+    ]
+    assert pending == ["Будут: 5"]
+    with pytest.raises(ValueError):
+        Outgoing(kind="edit", chat_id=GROUP, text="no target")
+    with pytest.raises(ValueError):
+        Outgoing(kind="edit", chat_id=GROUP, edit_of="card:1", dedupe_key="x")
+
+
+async def test_edit_waits_for_its_target_and_only_the_latest_is_sent(
+    fake_api, bot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    fake_api.add_chat(GROUP, "ВМО математиков")
+    async with unit_of_work(sessions) as session:
+        await enqueue_text(session, GROUP, "Будут: 0", dedupe_key="card:1", priority=9)
+        # Enqueued after, but first in line: it must still wait for the card itself.
+        await enqueue(session, [_edit("Будут: 1")], priority=0)
+        await enqueue(session, [_edit("Будут: 2")], priority=0)
+    await OutboxWorker(bot, sessions, FAST).drain()
+    card, edit = await _rows(sessions)
+    assert (card.status, edit.status) == (OutboxStatus.SENT, OutboxStatus.SENT)
+    assert _edits_sent(fake_api) == ["Будут: 2"]
+    assert fake_api.world.chat(GROUP).messages[card.message_id]["text"] == "Будут: 2"
+    assert fake_api.calls_of("editMessageText")[0].time > fake_api.calls_of("sendMessage")[0].time
+
+
+async def test_edit_of_an_undelivered_message_is_dropped(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    fake_api.add_chat(GROUP, "ВМО математиков")
+    async with unit_of_work(sessions) as session:
+        await enqueue_text(session, GROUP, "Будут: 0", dedupe_key="card:1")
+        await enqueue(session, [_edit("Будут: 1")])
+    fake_api.inject_error("sendMessage", code=400, description="Bad Request: chat not found")
+    await OutboxWorker(bot, sessions, FAST).drain()
+    card, edit = await _rows(sessions)
+    assert (card.status, edit.status) == (OutboxStatus.FAILED, OutboxStatus.CANCELLED)
+    assert "not delivered" in (edit.last_error or "")
+    assert await _enqueue_edits(sessions, _edit("Будут: 2")) == 0  # not even enqueued
+    assert len(await _rows(sessions)) == 2
+    assert fake_api.calls_of("editMessageText") == []
+
+
+async def test_not_modified_counts_as_sent(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    card = await _posted_card(fake_api, bot, sessions, "Будут: 0")
+    await _enqueue_edits(sessions, _edit("Будут: 0"))
+    await OutboxWorker(bot, sessions, FAST).drain()
+    (call,) = fake_api.calls_of("editMessageText")
+    assert not call.ok and "not modified" in call.response["description"]
+    edit = (await _rows(sessions))[-1]
+    assert (edit.status, edit.message_id) == (OutboxStatus.SENT, card.message_id)
+
+
+async def test_deleted_message_is_recorded_and_not_edited_again(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    card = await _posted_card(fake_api, bot, sessions)
+    await bot.delete_message(GROUP, card.message_id)  # a group admin removed the card
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    await OutboxWorker(bot, sessions, FAST).drain()
+    card, edit = await _rows(sessions)
+    assert card.status is OutboxStatus.DELETED and edit.status is OutboxStatus.FAILED
+    assert "not found" in (edit.last_error or "")
+    assert await _enqueue_edits(sessions, _edit("Будут: 2")) == 0
+    await OutboxWorker(bot, sessions, FAST).drain()
+    assert len(fake_api.calls_of("editMessageText")) == 1
+
+
+async def test_edits_count_against_the_group_limit(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    await _posted_card(fake_api, bot, sessions)
+    worker = OutboxWorker(bot, sessions, WorkerConfig(rate=30, group_per_minute=2))
+    await _enqueue(sessions, [GROUP])
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    await worker.drain()  # the card (an earlier worker) does not count; these two fill it
+    await _enqueue_edits(sessions, _edit("Будут: 2"))
+    await worker.drain()
+    assert _edits_sent(fake_api) == ["Будут: 1"]
+    edit = (await _rows(sessions))[-1]
+    assert edit.status is OutboxStatus.PENDING and edit.not_before > now()
+
+
+async def test_crash_between_claim_and_send_does_not_send_an_edit_twice(
+    fake_api, bot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    await _posted_card(fake_api, bot, sessions)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    worker = OutboxWorker(bot, sessions, FAST)
+    claimed = await worker._claim()  # ...and the process dies before the request leaves
+    assert claimed is not None and claimed.kind == "edit"
+    await _enqueue_edits(sessions, _edit("Будут: 2"))
+    restarted = OutboxWorker(bot, sessions, FAST)
+    await restarted.drain()  # the claim may be a live worker's: the next edit waits
+    assert fake_api.calls_of("editMessageText") == []
+    _shift_clock(FAST.stale_after + 1)
+    assert await restarted.recover_stale_claims() == 1
+    await restarted.drain()
+    assert _edits_sent(fake_api) == ["Будут: 2"]
+    statuses = [r.status for r in await _rows(sessions) if r.kind == "edit"]
+    assert statuses == [OutboxStatus.UNCONFIRMED, OutboxStatus.SENT]
+
+
+async def _edit_in_flight_and_a_newer_one(fake_api, bot, sessions):  # type: ignore[no-untyped-def]
+    """An edit claimed (its request about to leave, and to meet a 429), a newer one pending."""
+    await _posted_card(fake_api, bot, sessions)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    worker = OutboxWorker(bot, sessions, FAST)
+    await worker._slots.acquire()
+    row = await worker._claim()
+    assert row is not None
+    await _enqueue_edits(sessions, _edit("Будут: 2"))
+    fake_api.inject_error("editMessageText", code=429, retry_after=1)
+    return worker, row
+
+
+async def test_an_edit_to_retry_gives_way_to_a_newer_one(fake_api, bot, sessions) -> None:  # type: ignore[no-untyped-def]
+    worker, row = await _edit_in_flight_and_a_newer_one(fake_api, bot, sessions)
+    await worker._deliver(row)  # 429: it would go back to pending, beside the newer one
+    await worker.drain()
+    assert _edits_sent(fake_api) == ["Будут: 2"]
+    first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
+    assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.SENT)
+    assert "superseded" in (first.last_error or "")
+
+
+async def test_a_newer_edit_committed_during_the_check_still_wins(
+    fake_api, bot, sessions, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The race the check cannot see (the newer edit commits right after it): the unique
+    pending edit refuses the retry, and the retry is recorded as superseded."""
+    worker, row = await _edit_in_flight_and_a_newer_one(fake_api, bot, sessions)
+
+    async def saw_nothing(session, row) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    monkeypatch.setattr(outbox_edits, "superseded", saw_nothing)
+    await worker._deliver(row)
+    first, second = [r for r in await _rows(sessions) if r.kind == "edit"]
+    assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.PENDING)
+    assert "superseded" in (first.last_error or "")
+
+
+async def test_a_card_left_behind_by_a_migrated_group_is_not_edited_again(
+    fake_api, bot, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    card = await _posted_card(fake_api, bot, sessions)
+    fake_api.migrate_group(GROUP, GROUP - 1)
+    await _enqueue_edits(sessions, _edit("Будут: 1"))
+    await OutboxWorker(bot, sessions, FAST).drain()
+    card, edit = await _rows(sessions)
+    assert (card.status, edit.status) == (OutboxStatus.DELETED, OutboxStatus.FAILED)
+    assert len(fake_api.calls_of("editMessageText")) == 1

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from handlers.plans import Texts
+import handlers.plans  # noqa: F401  (the words of the plan notices)
+from bot.i18n import Translator
+from bot.notices import NoticeRenderer
+from handlers.plans.wording import clip, status_title
 from models import NetworkRole, OutboxMessage
+from models.db import unit_of_work
 from models.plans import PlanApproval, PlanItemStatus, PlanStatus, ProposalStatus, RouteStep
 from services import plans
 from services.access import Actor
@@ -17,7 +22,6 @@ from services.errors import PermissionDenied
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-TEXTS = Texts("ru")
 
 
 async def _setup(session, *, two_steps: bool = True):  # type: ignore[no-untyped-def]
@@ -102,28 +106,22 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
     for month, form in (("октябрь", "webinar"), ("декабрь", "forum")):
         item = await _add(session, leader, association, month, form, [leader.id, member.id])
     plan = await plans.current_plan(session, association.id)
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
     assert plan.status is PlanStatus.SUBMITTED
     with pytest.raises(plans.PlanFrozen):
         await _add(session, leader, association, "март")
     # the approver cannot act before the agreement step; nor can a stranger
     with pytest.raises(plans.NotYourStep):
         await plans.decide(
-            session, Actor(director.telegram_id), plan_id=plan.id, step=1, accept=True, texts=TEXTS
+            session, Actor(director.telegram_id), plan_id=plan.id, step=1, accept=True
         )
     with pytest.raises(plans.NotYourStep):
-        await plans.decide(
-            session, Actor(member.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-        )
-    await plans.decide(
-        session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+        await plans.decide(session, Actor(member.telegram_id), plan_id=plan.id, step=0, accept=True)
+    await plans.decide(session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True)
     assert plan.status is PlanStatus.AGREED and plan.current_step == 1
     # the same (now stale) button pressed again
     with pytest.raises(plans.NotYourStep):
-        await plans.decide(
-            session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-        )
+        await plans.decide(session, Actor(deputy.telegram_id), plan_id=plan.id, step=0, accept=True)
     await plans.decide(
         session,
         Actor(director.telegram_id),
@@ -131,10 +129,10 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
         step=1,
         accept=False,
         comment="Добавьте заседание в марте",
-        texts=TEXTS,
     )
     assert plan.status is PlanStatus.RETURNED
     assert plan.returned_comment == "Добавьте заседание в марте"
+    await NoticeRenderer("ru").deliver(session)
     texts = [
         m.payload.get("text", "")
         for m in (
@@ -143,19 +141,20 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
             )
         ).all()
     ]
-    assert any("согласовал" in t for t in texts)
+    assert any("согласован (Сидорова Мария Ивановна)" in t for t in texts)
     assert any("Добавьте заседание в марте" in t for t in texts)
     await _add(session, leader, association, "март", "seminar")
     assert plan.status is PlanStatus.DRAFT
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
     for person, step in ((deputy, 0), (director, 1)):
         await plans.decide(
-            session, Actor(person.telegram_id), plan_id=plan.id, step=step, accept=True, texts=TEXTS
+            session, Actor(person.telegram_id), plan_id=plan.id, step=step, accept=True
         )
     assert plan.status is PlanStatus.APPROVED and plan.version == 1
     decisions = (await session.scalars(select(PlanApproval).order_by(PlanApproval.id))).all()
     assert [d.decision for d in decisions] == ["agreed", "returned", "agreed", "approved"]
     assert decisions[-1].user_id == director.id and decisions[-1].decided_at is not None
+    await NoticeRenderer("ru").deliver(session)
     group = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == -100900))
     assert group is not None and group.kind == "document"
 
@@ -168,7 +167,7 @@ async def test_two_step_route_return_and_reapproval(session) -> None:  # type: i
     assert current.version == 2 and current.status is PlanStatus.DRAFT
     assert len(await plans.items_of(session, current.id)) == 3
     assert (await plans.approved_plan(session, association.id)).id == plan.id  # type: ignore[union-attr]
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=current.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=current.id)
     assert current.status is PlanStatus.SUBMITTED and current.current_step == 0
 
 
@@ -176,15 +175,14 @@ async def test_one_step_route_and_pdf(session) -> None:  # type: ignore[no-untyp
     leader, association, _, _, director = await _setup(session, two_steps=False)
     await _add(session, leader, association, "октябрь")
     plan = await plans.current_plan(session, association.id)
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+    await NoticeRenderer("ru").deliver(session)
     review = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == director.telegram_id)
     )
     assert review is not None and review.kind == "document"
-    assert "planr:ok" in str(review.payload["buttons"])
-    await plans.decide(
-        session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+    assert "plan2:ok" in str(review.payload["buttons"])
+    await plans.decide(session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True)
     assert plan.status is PlanStatus.APPROVED
     from io import BytesIO
 
@@ -222,7 +220,7 @@ async def test_permissions(session) -> None:  # type: ignore[no-untyped-def]
         )
     plan = await plans.current_plan(session, association.id)
     with pytest.raises(PermissionDenied):
-        await plans.submit(session, Actor(member.telegram_id), plan_id=plan.id, texts=TEXTS)
+        await plans.submit(session, Actor(member.telegram_id), plan_id=plan.id)
     # a methodist (not a member) may edit; the search finds route people only
     await _add(session, deputy, association, "ноябрь", people=[leader.id])
     found = await plans.search_route_people(session, "сидор")
@@ -238,24 +236,25 @@ async def test_proposals_and_progress(session) -> None:  # type: ignore[no-untyp
         association_id=association.id,
         when=plans.parse_when("февраль", 2026),
         topic="Обмен опытом по ВПР",
-        texts=TEXTS,
     )
+    await NoticeRenderer("ru").deliver(session)
     to_leader = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == leader.telegram_id)
     )
-    assert to_leader is not None and "planp:acc" in str(to_leader.payload["buttons"])
+    assert to_leader is not None and "plan2:pans" in str(to_leader.payload["buttons"])
     with pytest.raises(PermissionDenied):
         await plans.decide_proposal(
-            session, Actor(member.telegram_id), proposal_id=proposal.id, accept=True, texts=TEXTS
+            session, Actor(member.telegram_id), proposal_id=proposal.id, accept=True
         )
     await plans.decide_proposal(
-        session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=True, texts=TEXTS
+        session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=True
     )
     assert proposal.status is ProposalStatus.ACCEPTED
     with pytest.raises(plans.ProposalDecided):
         await plans.decide_proposal(
-            session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=False, texts=TEXTS
+            session, Actor(leader.telegram_id), proposal_id=proposal.id, accept=False
         )
+    await NoticeRenderer("ru").deliver(session)
     told = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.chat_id == member.telegram_id)
     )
@@ -267,10 +266,8 @@ async def test_proposals_and_progress(session) -> None:  # type: ignore[no-untyp
         await plans.mark_progress(
             session, Actor(leader.telegram_id), item_id=item.id, status=PlanItemStatus.CANCELLED
         )
-    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id, texts=TEXTS)
-    await plans.decide(
-        session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True, texts=TEXTS
-    )
+    await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+    await plans.decide(session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True)
     await plans.mark_progress(
         session, Actor(leader.telegram_id), item_id=item.id, status=PlanItemStatus.MOVED
     )
@@ -282,3 +279,101 @@ def test_a_decision_is_dated_where_the_association_is() -> None:
     assert plans._day(late_evening_utc, "Europe/Moscow") == date(2026, 11, 26)
     assert plans._day(late_evening_utc, "Asia/Novosibirsk") == date(2026, 11, 26)
     assert plans._day(late_evening_utc, "Europe/London") == date(2026, 11, 25)
+
+
+async def _submitted(sessions, *, two_steps: bool):  # type: ignore[no-untyped-def]
+    """A world whose plan is sent along its route (one item), committed."""
+    async with unit_of_work(sessions) as session:
+        people = await _setup(session, two_steps=two_steps)
+        leader, association = people[0], people[1]
+        await _add(session, leader, association, "октябрь")
+        plan = await plans.current_plan(session, association.id)
+        await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+        await NoticeRenderer("ru").deliver(session)
+    return plan, *people
+
+
+async def test_two_presses_at_once_decide_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    plan, leader, _, _, _, director = await _submitted(sessions, two_steps=False)
+    said: list[str] = []
+
+    async def approve() -> None:
+        try:
+            async with unit_of_work(sessions) as session:
+                await plans.decide(
+                    session, Actor(director.telegram_id), plan_id=plan.id, step=0, accept=True
+                )
+                await NoticeRenderer("ru").deliver(session)
+            said.append("decided")
+        except plans.PlanAlreadyDecided as error:
+            said.append(Translator("ru").plain(error.message))
+
+    await asyncio.gather(approve(), approve())
+    assert sorted(said) == [
+        "decided",
+        "Этот этап рассмотрения плана уже пройден: от вас больше ничего не требуется.",
+    ]
+    async with sessions() as session:
+        decisions = (await session.scalars(select(PlanApproval))).all()
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == leader.telegram_id)
+            )
+        ).all()
+        group = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == -100900))
+        ).all()
+    assert [d.decision for d in decisions] == ["approved"]
+    assert len(told) == 1 and "утверждён" in told[0].payload["text"]
+    assert len(group) == 1
+
+
+async def test_an_approval_and_a_return_at_once_decide_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    plan, _, _, _, deputy, _ = await _submitted(sessions, two_steps=True)
+    outcomes: list[str] = []
+
+    async def decide(accept: bool) -> None:
+        try:
+            async with unit_of_work(sessions) as session:
+                await plans.decide(
+                    session,
+                    Actor(deputy.telegram_id),
+                    plan_id=plan.id,
+                    step=0,
+                    accept=accept,
+                    comment="Уточните сроки",
+                )
+                await NoticeRenderer("ru").deliver(session)
+            outcomes.append("agreed" if accept else "returned")
+        except plans.PlanAlreadyDecided:
+            outcomes.append("refused")
+
+    await asyncio.gather(decide(True), decide(False))
+    assert sorted(outcomes) in (["agreed", "refused"], ["refused", "returned"])
+    async with sessions() as session:
+        decisions = (await session.scalars(select(PlanApproval))).all()
+        fresh = await session.get_one(type(plan), plan.id)
+    assert len(decisions) == 1
+    expected = PlanStatus.AGREED if "agreed" in outcomes else PlanStatus.RETURNED
+    assert fresh.status is expected
+
+
+async def test_the_status_reads_after_the_step_actually_taken(session) -> None:  # type: ignore[no-untyped-def]
+    ru = Translator("ru")
+    for two_steps, expected in (
+        (False, "направлен на утверждение"),
+        (True, "направлен на согласование"),
+    ):
+        leader, association, *_ = await _setup(session, two_steps=two_steps)
+        await _add(session, leader, association, "октябрь")
+        plan = await plans.current_plan(session, association.id)
+        await plans.submit(session, Actor(leader.telegram_id), plan_id=plan.id)
+        assert status_title(ru, plan) == expected
+    plan.status, plan.current_step = PlanStatus.AGREED, 1
+    assert status_title(ru, plan) == "согласован, ожидает утверждения"
+
+
+def test_item_labels_are_cut_on_a_word_with_an_ellipsis() -> None:
+    label = clip("1. Формирование функциональной грамотности школьников")
+    assert label == "1. Формирование функциональной…" and len(label) <= 40
+    assert clip("1. Итоги года") == "1. Итоги года"

@@ -158,3 +158,19 @@ async def test_the_actor_is_read_once_per_session_and_again_when_stale(session) 
         assert await user_by_telegram_id(session, 515_001) is None
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+async def test_the_audit_log_names_who_acted(session):
+    await make_teacher(session, 502, full_name="Соколов Пётр Ильич")
+    await make_teacher(session, 503)
+    methodist = Actor(telegram_id=502, is_platform_admin=True)
+    await users.grant_role(session, actor=methodist, telegram_id=503, role=NetworkRole.EXPERT)
+    await audit.audit(session, actor_telegram_id=None, action="user.forgotten")
+    await audit.audit(session, actor_telegram_id=777, action="role.revoked")
+    await session.flush()
+    logged = await users.recent_actions(session, limit=5)
+    assert [(a.action, a.actor_name, a.actor_telegram_id) for a in logged] == [
+        ("role.revoked", None, 777),
+        ("user.forgotten", None, None),
+        ("role.granted", "Соколов Пётр Ильич", 502),
+    ]

@@ -58,22 +58,13 @@ def material_buttons(t: Translator, view: service.MeetingView) -> Buttons:
 
 
 def card(view: service.MeetingView, t: Translator) -> tuple[str, Buttons]:
-    """The group card: the meeting, the counts, and the answer buttons while it stands."""
+    """The group card: the meeting, the counts, and the answer buttons while it stands
+    (posted and edited as the `meeting.card` notice)."""
     text = card_body(view, t, show_counts=True)
     if view.meeting.status is MeetingStatus.CANCELLED:
         return text, []
     meeting_id = view.meeting.id
     return text, [answer_buttons(t, meeting_id), [check_in_button(t, meeting_id)]]
-
-
-class CardTexts:
-    """The card in the network's language, for the card edits (scheduler/reminders.py)."""
-
-    def __init__(self, language: str) -> None:
-        self.t = Translator(language)
-
-    def card(self, view: service.MeetingView) -> tuple[str, Buttons]:
-        return card(view, self.t)
 
 
 def norm_line(t: Translator, status: service.NormStatus) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -30,3 +31,22 @@ def font_names(pdf: bytes) -> set[str]:
             base = str(ref.get_object()["/BaseFont"]).lstrip("/")
             names.add(base.split("+", 1)[-1])
     return names
+
+
+_LINE_END_HYPHEN = re.compile(r"(?<=[а-яёa-z])-\s*\n\s*(?=[А-ЯЁа-яёA-Za-z])")
+
+
+def contains(pdf: bytes, phrase: str) -> bool:
+    """Whether ``phrase`` is in the text, whatever the line breaks and hyphenation.
+
+    A hyphen at a line end is either hyphenation («рекоменда-» / «ции») or a hyphen of the
+    word itself («мастер-» / «класс»): both readings are tried.
+    """
+    text = "\n".join(page_texts(pdf))
+    readings = (_LINE_END_HYPHEN.sub("", text), _LINE_END_HYPHEN.sub("-", text))
+    return any(phrase in " ".join(reading.split()) for reading in readings)
+
+
+def lines(pdf: bytes) -> list[str]:
+    """Every extracted text line of every page, whitespace collapsed."""
+    return [" ".join(line.split()) for page in page_texts(pdf) for line in page.splitlines()]

@@ -241,3 +241,138 @@ def make_attendance(n: int = 20, absent_every: int = 7) -> AttendanceData:
         ),
         secretary=Person("Смирнова Елена Викторовна", "Секретарь ВМО"),
     )
+
+
+# --- rich samples: the names and texts that broke the layout in the review ----------------
+
+LONG_SURNAME = "Константинопольская Анна Викторовна"
+DOUBLE_SURNAME = "Воскресенская-Оболенская Мария Сергеевна"
+OGLY = "Мамедов Эльчин Рашид оглы"
+KYZY = "Алиева Лейла Рашид кызы"
+EMOJI_NAME = "Смайликова 😀 Анна Игоревна"
+LONG_POSITION = "заместитель директора по учебно-воспитательной работе"
+LONG_SCHOOL = (
+    "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная "
+    "школа № 12 с углублённым изучением отдельных предметов имени Героя Советского Союза "
+    "И. П. Константинопольского» г. Твери"
+)
+RICH_NAMES = (LONG_SURNAME, DOUBLE_SURNAME, OGLY, KYZY, EMOJI_NAME, "Ахмедов Рустам Ильхам оглы")
+
+
+def _rich_people(n: int) -> list[Person]:
+    people = [Person(name, LONG_POSITION, LONG_SCHOOL) for name in RICH_NAMES]
+    return (people + make_people(max(0, n - len(people))))[:n]
+
+
+def rich_protocol(present: int = 14, absent: int = 3, draft: bool = False) -> ProtocolData:
+    people = _rich_people(present + absent)
+    agenda = (
+        *make_agenda(),
+        AgendaItem(
+            title="Об организации наставничества для молодых специалистов в 2026/2027 учебном году",
+            speakers=("Тихомирова Л. Б.",),
+            heard=(Speech("Тихомирова Л. Б.", "о программе наставничества и парах наставников."),),
+            spoke=(Speech(short_name_of(LONG_SURNAME), "предложила закрепить наставников."),),
+            decisions=(
+                Decision(
+                    "Утвердить пары «наставник — молодой специалист».",
+                    responsible=short_name_of(LONG_SURNAME),
+                    deadline=date(2026, 12, 1),
+                    vote=Vote(14, 0, 0),
+                ),
+            ),
+        ),
+        AgendaItem(title="Разное", heard=(Speech(short_name_of(OGLY), "об олимпиаде."),)),
+    )
+    return ProtocolData(
+        association=make_association(name="ВМО учителей математики"),
+        number=3,
+        held_at=datetime(2026, 11, 26, 11, 30, tzinfo=ZoneInfo("UTC")),
+        timezone=TZ,
+        place="онлайн, платформа Сферум",
+        chair=Person(LONG_SURNAME, "Руководитель ВМО"),
+        secretary=Person(DOUBLE_SURNAME, "Секретарь ВМО"),
+        present=tuple(people[:present]),
+        absent=tuple(people[present:]),
+        agenda=agenda,
+        topic="Формирование функциональной грамотности на уроках математики",
+        draft=draft,
+    )
+
+
+def short_name_of(full: str) -> str:
+    from services.names import short_name
+
+    return short_name(full)
+
+
+def rich_plan(approved: bool = True) -> PlanData:
+    plan = make_plan(15, approved=approved)
+    items = list(plan.items)
+    items[3] = PlanItem(
+        topic="Методический семинар «Формирующее оценивание»",
+        month=(2026, 12),
+        form="unknown_code",
+        responsible=(LONG_SURNAME, DOUBLE_SURNAME),
+        expected_result="методические рекомендации по учебно-воспитательной работе",
+    )
+    items += [
+        PlanItem("Пополнение банка методических ресурсов", form="other", responsible=(OGLY,)),
+        PlanItem("Консультации для молодых специалистов", form="consultation"),
+    ]
+    agreed = plan.agreed
+    if approved and agreed is not None:
+        agreed = Approval(
+            agreed.position,
+            agreed.organisation,
+            agreed.full_name,
+            agreed.signed_on,
+            reference="Протокол методического совета № 1 от 28.08.2026",
+        )
+    return PlanData(
+        **{
+            **plan.__dict__,
+            "items": tuple(items),
+            "agreed": agreed,
+            "leader": Person(LONG_SURNAME, "Руководитель ВМО"),
+        }
+    )
+
+
+def rich_roster() -> RosterData:
+    members = make_members(17)
+    for i, name in enumerate(RICH_NAMES):
+        members[i] = RosterMember(
+            full_name=name,
+            organisation=LONG_SCHOOL,
+            position=LONG_POSITION,
+            subjects=("математика", "информатика"),
+            category=["highest", "strange", "first", "none", "teacher_methodist", "first"][i],
+            experience_years=[23, 0, 1, 14, 31, 2][i],
+            joined_on=date(2026, 9, 1 + i),
+            role=["leader", "secretary", "strange_role", "member", "member", "expert"][i],
+        )
+    return RosterData(
+        association=make_association(),
+        academic_year=2026,
+        compiled_on=date(2026, 11, 26),
+        members=tuple(members),
+        leader=Person(LONG_SURNAME, "Руководитель ВМО"),
+    )
+
+
+def rich_attendance() -> AttendanceData:
+    people = _rich_people(17)
+    return AttendanceData(
+        association=make_association(),
+        meeting_number=3,
+        meeting_topic="Формирование функциональной грамотности на уроках математики",
+        held_at=datetime(2026, 11, 26, 11, 30, tzinfo=ZoneInfo("UTC")),
+        timezone=TZ,
+        place="онлайн, платформа Сферум",
+        entries=tuple(
+            AttendanceEntry(p.full_name, p.organisation, present=i % 6 != 5)
+            for i, p in enumerate(people)
+        ),
+        secretary=Person(DOUBLE_SURNAME, "Секретарь ВМО"),
+    )

@@ -14,7 +14,10 @@ from documents.attendance import AttendanceEntry, build_attendance, presence_mar
         ("Петров Иван Иванович", True, "присутствовал"),
         ("Петров Иван Иванович", False, "отсутствовал"),
         ("Смирнова Елена Викторовна", False, "отсутствовала"),
-        ("Ким Анна", True, "присутствовал(а)"),
+        ("Ким Анна", True, "присутствует"),
+        ("Ким Анна", False, "отсутствует"),
+        ("Мамедов Эльчин Рашид оглы", True, "присутствовал"),
+        ("Алиева Лейла Рашид кызы", False, "отсутствовала"),
     ],
 )
 def test_presence_mark_agrees_with_the_patronymic(name, present, mark):
@@ -50,6 +53,10 @@ def test_sheet_escapes_names_and_embeds_pt_serif():
     )
     pdf = build_attendance(data)
     text = full_text(pdf)
-    assert "Иванова <b>& Анна" in text and "Школа <№1>" in text
+    assert "Школа <№1>" in text  # user text is printed literally
+    assert "Иванова Анна" in text and "<b>" not in text  # markup is no part of a name
     assert "PTSerif-Regular" in font_names(pdf)
-    assert reader(pdf).metadata.title == "Лист регистрации участников заседания № 3"
+    assert reader(pdf).metadata.title == (
+        "Лист регистрации участников заседания № 3 "
+        "виртуального методического объединения учителей математики"
+    )

@@ -91,11 +91,15 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     assert "методист" in refused["text"]
 
     kinds = await say(fake_api, METHODIST, "/new_association", "Новое объединение")
-    await press(fake_api, METHODIST, kinds, "Сетевое педагогическое", "Название объединения")
+    assert "Сетевое педагогическое сообщество" in kinds["text"]  # spelled out above
+    await press(fake_api, METHODIST, kinds, "Сетевое сообщество", "Название объединения")
     await say(fake_api, METHODIST, "ВМО", "от 5 до 300")
     await say(fake_api, METHODIST, "Сообщество учителей физики <b>", "Методическая тема")
     await say(fake_api, METHODIST, "Тема", "от 5 до 1000")
-    await say(fake_api, METHODIST, "Цифровая лаборатория на уроке", "Цель и задачи")
+    organisation = await say(fake_api, METHODIST, "Цифровая лаборатория на уроке", "Организация")
+    assert button(organisation, "Оставить")
+    await say(fake_api, METHODIST, "ОУ", "от 3 до 300")
+    await say(fake_api, METHODIST, "МБОУ «Лицей № 2»", "Цель и задачи")
     await say(fake_api, METHODIST, "ок", "от 3 до 1000")
     period = await say(fake_api, METHODIST, "Цель: освоить цифровую лабораторию.", "На какой срок")
     year, _ = academic_year_of(now().date())
@@ -104,7 +108,9 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     assert button(typing, "учебный год")
     await say(fake_api, METHODIST, f"01.09.{year + 1} - 01.09.{year}", "раньше даты начала")
     await say(fake_api, METHODIST, f"01.09.{year}—01.09.{year + 3}", "не более чем на два года")
-    scopes = await say(fake_api, METHODIST, f"01.09.{year} – 30.06.{year + 2}", "охват")
+    scopes = await say(
+        fake_api, METHODIST, f"01.09.{year} – 30.06.{year + 2}", "предметному составу"
+    )
     subjects = await press(fake_api, METHODIST, scopes, "монопредметное", "Какие предметы")
     done = button(subjects, "Готово")
     fake_api.user_presses(METHODIST, subjects, done)
@@ -134,20 +140,22 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     )
     current = fake_api.world.chat(METHODIST).messages[current["message_id"]]
     policies = await press(fake_api, METHODIST, current, "Готово", "Как вступают")
-    cap = await press(fake_api, METHODIST, policies, "с одобрения", "самое большее")
+    cap = await press(fake_api, METHODIST, policies, "С одобрения", "лимит участников")
     assert button(cap, "Оставить 150")
     await say(fake_api, METHODIST, "1", "от 2 до 10000")
     await say(fake_api, METHODIST, "30", "дочернее сообщество")
     await say(fake_api, METHODIST, "Несуществующее", "с таким названием нет")
     parent = await fake_api.wait_for_message(METHODIST, "дочернее сообщество")
-    await press(fake_api, METHODIST, parent, "Без родительского", "Приказ")
-    await say(fake_api, METHODIST, "15 от 31.02.2026", "номер от ДД.ММ.ГГГГ")
+    await press(fake_api, METHODIST, parent, "Самостоятельное", "Приказ")
+    await say(fake_api, METHODIST, "15 от 31.02.2026", "номер и дату приказа")
     await say(fake_api, METHODIST, "15 от 01.09.2026", "Кто будет руководителем")
     await say(fake_api, METHODIST, "Никтоненайден", "Среди зарегистрированных педагогов такого нет")
     picks = await say(fake_api, METHODIST, "Петрова", "Выберите руководителя")
     summary = await press(fake_api, METHODIST, picks, "Петрова", "Проверьте")
     assert "&lt;b&gt;" in summary["text"] or "<b>" not in summary["text"].split("\n")[2]
-    assert "Не более участников: 30" in summary["text"]
+    assert "Лимит участников: 30" in summary["text"]
+    assert "Организация: МБОУ «Лицей № 2»" in summary["text"]
+    assert "Вступление: с одобрения руководителя" in summary["text"]
     assert "№ 15 от 01.09.2026" in summary["text"]
     assert "🎯 Цель и задачи: Цель: освоить цифровую лабораторию." in summary["text"]
     assert button(summary, "✏️ Цель и задачи") and button(summary, "✏️ Срок")
@@ -162,6 +170,7 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
     assert created.subjects == ["physics"] and created.order_ref == "№ 15 от 01.09.2026"
     assert created.name == "Сообщество учителей физики <b>"
     assert created.goals == "Цель: освоить цифровую лабораторию."
+    assert created.organisation == "МБОУ «Лицей № 2»"  # not the methodist's own
     assert (created.period_start.isoformat(), created.period_end.isoformat()) == (
         f"{year}-09-01",
         f"{year + 2}-06-30",
@@ -173,12 +182,13 @@ async def test_methodist_creates_an_association_with_every_validation(harness, f
 
 async def test_proposal_is_approved_and_the_initiator_told(harness, fake_api):
     await _people(harness, fake_api, METHODIST, TEACHER, roles_730001=(NetworkRole.APPROVER,))
-    kinds = await say(fake_api, TEACHER, "/propose", "останется черновиком")
-    await press(fake_api, TEACHER, kinds, "ВМО (", "Название")
+    kinds = await say(fake_api, TEACHER, "/propose", "остаётся черновиком")
+    await press(fake_api, TEACHER, kinds, "ВМО школы", "Название")
     await say(fake_api, TEACHER, "ВМО учителей истории", "Методическая тема")
-    goals = await say(fake_api, TEACHER, "Работа с историческими источниками", "Цель и задачи")
+    organisation = await say(fake_api, TEACHER, "Работа с историческими источниками", "Организация")
+    goals = await press(fake_api, TEACHER, organisation, "Оставить", "Цель и задачи")
     period = await press(fake_api, TEACHER, goals, "Пропустить", "На какой срок")
-    scopes = await press(fake_api, TEACHER, period, "учебный год", "охват")
+    scopes = await press(fake_api, TEACHER, period, "учебный год", "предметному составу")
     subjects = await press(fake_api, TEACHER, scopes, "надпредметное", "Какие предметы")
     fake_api.user_presses(TEACHER, subjects, button(subjects, "История"))
     await fake_api.wait_for(
@@ -186,12 +196,13 @@ async def test_proposal_is_approved_and_the_initiator_told(harness, fake_api):
     )
     current = fake_api.world.chat(TEACHER).messages[subjects["message_id"]]
     policies = await press(fake_api, TEACHER, current, "Готово", "Как вступают")
-    cap = await press(fake_api, TEACHER, policies, "открытое", "самое большее")
-    parent = await press(fake_api, TEACHER, cap, "Без ограничения", "дочернее")
-    order = await press(fake_api, TEACHER, parent, "Без родительского", "Приказ")
+    cap = await press(fake_api, TEACHER, policies, "Открытое", "лимит участников")
+    parent = await press(fake_api, TEACHER, cap, "Без лимита", "дочернее")
+    order = await press(fake_api, TEACHER, parent, "Самостоятельное", "Приказ")
     summary = await press(fake_api, TEACHER, order, "Пропустить", "Проверьте")
     assert "Кто будет руководителем" not in summary["text"]
     assert "Цель и задачи: не указаны" in summary["text"]
+    assert "Организация: МБОУ «СОШ № 5»" in summary["text"]  # the initiator's, kept
     period = await press(fake_api, TEACHER, summary, "✏️ Срок", "На какой срок")
     typing = await press(fake_api, TEACHER, period, "Другой срок", "Пришлите даты")
     await say(fake_api, TEACHER, "01.09.2020 – 31.05.2021", "уже закончился")
@@ -247,20 +258,21 @@ async def test_catalogue_card_and_open_join_by_deep_link_after_registration(harn
 async def test_join_by_approval_and_decline(harness, fake_api):
     club_id, code = await _club(harness, join_policy=JoinPolicy.APPROVAL)
     fake_api.add_user(LEADER, "Мария")
-    await _people(harness, fake_api, TEACHER, OTHER)
+    people = await _people(harness, fake_api, TEACHER, OTHER)
     await say(fake_api, TEACHER, "/join", "/join AB12CD")
     await say(fake_api, TEACHER, "/join NOPE00", "Объединения с кодом NOPE00 нет")
     await say(fake_api, TEACHER, f"/join {code}", "отправлена руководителю")
     await say(fake_api, TEACHER, f"/join {code}", "ждёт решения")
     await say(fake_api, OTHER, f"/join {code}", "отправлена руководителю")
     await _drain(harness)
-    first = await fake_api.wait_for_message(LEADER, "просит принять")
-    second = await fake_api.wait_for_message(LEADER, "просит принять")
+    asks = [await fake_api.wait_for_message(LEADER, "подаёт заявку") for _ in range(2)]
+    # The two requests reach the leader as separate outbox rows: their order is not fixed.
+    first, second = sorted(asks, key=lambda m: people[TEACHER].full_name not in m["text"])
     await press(fake_api, LEADER, first, "Принять", "теперь участник")
     await press(fake_api, LEADER, second, "Отклонить", "отклонена")
     await _drain(harness)
     await fake_api.wait_for_message(TEACHER, "одобрена")
-    await fake_api.wait_for_message(OTHER, "отклонил")
+    await fake_api.wait_for_message(OTHER, "отклонена руководителем")
     assert (await _membership(harness, club_id, TEACHER)).status == MembershipStatus.ACTIVE
     assert (await _membership(harness, club_id, OTHER)).status == MembershipStatus.DECLINED
 
@@ -284,7 +296,7 @@ async def test_cap_waiting_list_and_offer_after_leave(harness, fake_api):
     await _people(harness, fake_api, TEACHER, OTHER)
     await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
     full = await say(fake_api, OTHER, f"/join {code}", "нет свободных мест")
-    await press(fake_api, OTHER, full, "лист ожидания", "под номером 1")
+    await press(fake_api, OTHER, full, "очередь", "под номером 1")
     leave = await say(fake_api, TEACHER, "/leave", "Из какого объединения")
     confirm = await press(fake_api, TEACHER, leave, "ВМО", "Выйти из")
     await press(fake_api, TEACHER, confirm, "Да, выйти", "Вы вышли")
@@ -312,12 +324,15 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     await _people(harness, fake_api, TEACHER, OTHER, name_730003="Сидорова Елена Викторовна")
     async with unit_of_work(harness.sessions) as session:
         club = await session.get(Association, club_id)
+        club.organisation = "МБОУ «Лицей № 7»"
         from models import User
 
         for telegram_id in (TEACHER, OTHER):
             user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
             await add_member(session, club, user)
-    roster = await say(fake_api, LEADER, "/members", "Участники «ВМО учителей математики»")
+    roster = await say(
+        fake_api, LEADER, "/members", "Участники объединения «ВМО учителей математики»"
+    )
     assert "3 участника" in roster["text"]
     person = await press(fake_api, LEADER, roster, "Сидорова Елена", "Роль: участник")
     fake_api.user_presses(LEADER, person, button(person, "секретарь"))
@@ -325,9 +340,9 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     await _drain(harness)
     await fake_api.wait_for_message(TEACHER, "теперь: секретарь")
     person = fake_api.world.chat(LEADER).messages[person["message_id"]]
-    await press(fake_api, LEADER, person, "Исключить", "Почему участник исключается")
+    await press(fake_api, LEADER, person, "Исключить", "причину исключения")
     await say(fake_api, LEADER, "x", "от 3 до 500")
-    await say(fake_api, LEADER, "Не участвует в работе", "исключен(а)")
+    await say(fake_api, LEADER, "Не участвует в работе", "исключение из")
     await _drain(harness)
     told = await fake_api.wait_for_message(TEACHER, "Вас исключили")
     assert "Не участвует в работе" in told["text"]
@@ -343,6 +358,7 @@ async def test_roles_removal_with_reason_and_roster_exports(harness, fake_api):
     pdf_bytes = fake_api.world.files.get(pdf["document"]["file_id"]).content
     text = full_text(pdf_bytes)
     assert "КАРТОТЕКА УЧАСТНИКОВ" in text and "Петрова Мария Ивановна" in text
+    assert "МБОУ «Лицей № 7»" in text  # the association's organisation heads it
     assert "Сидорова Елена" not in text
     csv_text = fake_api.world.files.get(csv["document"]["file_id"]).content.decode("utf-8-sig")
     assert "ФИО;Организация" in csv_text and "руководитель" in csv_text
@@ -378,18 +394,22 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
     assert "ВМО учителей математики" in summary["text"]
     zones = await press(fake_api, LEADER, summary, "✏️ Часовой пояс", "В каком часовом поясе")
     summary = await press(fake_api, LEADER, zones, "Новосибирск", "Часовой пояс: Новосибирск")
+    asked = await press(fake_api, LEADER, summary, "✏️ Организация", "шапке плана")
+    assert "МБОУ «СОШ № 5»" in asked["text"]  # what it is now, kept with «Оставить»
+    summary = await say(fake_api, LEADER, "МБОУ «Гимназия № 1»", "Часовой пояс", new=True)
+    assert "Организация: МБОУ «Гимназия № 1»" in summary["text"]
     # A limit below the members it has now is refused with the count, and asked again.
-    await press(fake_api, LEADER, summary, "Лимит", "самое большее")
+    await press(fake_api, LEADER, summary, "Лимит", "лимит участников")
     summary = await say(fake_api, LEADER, "30", "Часовой пояс", new=True)
     async with unit_of_work(harness.sessions) as session:  # meanwhile, the club fills up
         club = await session.get(Association, club_id)
         for _n in range(2):
             await add_member(session, club, await make_teacher(session))
-    await press(fake_api, LEADER, summary, "✏️ Лимит", "самое большее")
+    await press(fake_api, LEADER, summary, "✏️ Лимит", "лимит участников")
     summary = await say(fake_api, LEADER, "3", "Часовой пояс", new=True)
-    refused = await press(fake_api, LEADER, summary, "Сохранить изменения", "сейчас: 4")
+    refused = await press(fake_api, LEADER, summary, "Сохранить изменения", "в объединении: 4")
     assert "не может быть меньше" in refused["text"]
-    await fake_api.wait_for_message(LEADER, "самое большее")
+    await fake_api.wait_for_message(LEADER, "лимит участников")
     summary = await say(fake_api, LEADER, "30", "Часовой пояс", new=True)
     await press(fake_api, LEADER, summary, "Сохранить изменения", "Изменения в «ВМО учителей")
 
@@ -399,12 +419,14 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
         entry = await session.scalar(
             select(AuditEntry).where(AuditEntry.action == "association.edit")
         )
-    assert (club.name, club.timezone, club.member_cap) == (
+    assert (club.name, club.timezone, club.member_cap, club.organisation) == (
         "ВМО учителей математики",
         "Asia/Novosibirsk",
         30,
+        "МБОУ «Гимназия № 1»",
     )
-    assert entry is not None and set(entry.details["fields"]) == {"name", "timezone", "member_cap"}
+    changed = {"name", "timezone", "member_cap", "organisation"}
+    assert entry is not None and set(entry.details["fields"]) == changed
 
     # A member sees no such button; a forged press is refused politely and changes nothing.
     catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
@@ -413,13 +435,13 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
     forged = {
         **card,
         "reply_markup": {
-            "inline_keyboard": [[{"text": "x", "callback_data": f"as:edit:{club_id}"}]]
+            "inline_keyboard": [[{"text": "x", "callback_data": f"as2:edit:{club_id}"}]]
         },
     }
     fake_api.world.chat(TEACHER).messages[card["message_id"]] = forged
     await harness.idle()
     before = len(fake_api.calls_of("answerCallbackQuery"))
-    fake_api.user_presses(TEACHER, forged, f"as:edit:{club_id}")
+    fake_api.user_presses(TEACHER, forged, f"as2:edit:{club_id}")
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
     answer = fake_api.calls_of("answerCallbackQuery")[-1].params
     assert answer.get("show_alert") and "руководител" in answer["text"], fake_api.dump(6)
@@ -435,7 +457,7 @@ async def test_leader_edits_the_details_and_a_member_cannot(harness, fake_api):
 async def test_a_lapsed_offer_passes_to_the_next_in_line(harness, fake_api):
     from datetime import timedelta
 
-    from handlers.associations import expire_offers_sweep
+    from scheduler import jobs
     from services.clock import set_clock
 
     club_id, code = await _club(harness, member_cap=2)
@@ -443,7 +465,7 @@ async def test_a_lapsed_offer_passes_to_the_next_in_line(harness, fake_api):
     await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
     for telegram_id, place in ((OTHER, "под номером 1"), (NEWCOMER, "под номером 2")):
         full = await say(fake_api, telegram_id, f"/join {code}", "нет свободных мест")
-        await press(fake_api, telegram_id, full, "лист ожидания", place)
+        await press(fake_api, telegram_id, full, "очередь", place)
     leave = await say(fake_api, TEACHER, "/leave", "Из какого объединения")
     confirm = await press(fake_api, TEACHER, leave, "ВМО", "Выйти из")
     await press(fake_api, TEACHER, confirm, "Да, выйти", "Вы вышли")
@@ -452,10 +474,58 @@ async def test_a_lapsed_offer_passes_to_the_next_in_line(harness, fake_api):
 
     moment = now() + timedelta(hours=49)  # the first offer has lapsed unanswered
     set_clock(lambda: moment)
-    await expire_offers_sweep(harness.app.context_types.context(harness.app))
+    await jobs.runner_of(harness.app).renew()
+    assert await jobs.run_now(harness.app, "waiting-list-offers")
     await _drain(harness)
     offer = await fake_api.wait_for_message(NEWCOMER, "освободилось место")
     await press(fake_api, NEWCOMER, offer, "Занять место", "Добро пожаловать")
     assert (await _membership(harness, club_id, NEWCOMER)).status == MembershipStatus.ACTIVE
     lapsed = await _membership(harness, club_id, OTHER)
     assert lapsed is None or lapsed.status != MembershipStatus.ACTIVE
+
+
+async def test_a_refused_offer_keeps_the_place_on_offer(harness, fake_api):
+    """Taking a place marks the offer taken, then joining is refused: nothing of it stays."""
+    from models.associations_extra import WaitingListEntry, WaitingStatus
+
+    club_id, code = await _club(harness, member_cap=2)
+    await _people(harness, fake_api, TEACHER, OTHER)
+    await say(fake_api, TEACHER, f"/join {code}", "Добро пожаловать")
+    full = await say(fake_api, OTHER, f"/join {code}", "нет свободных мест")
+    await press(fake_api, OTHER, full, "очередь", "под номером 1")
+    leave = await say(fake_api, TEACHER, "/leave", "Из какого объединения")
+    confirm = await press(fake_api, TEACHER, leave, "ВМО", "Выйти из")
+    await press(fake_api, TEACHER, confirm, "Да, выйти", "Вы вышли")
+    await _drain(harness)
+    offer = await fake_api.wait_for_message(OTHER, "освободилось место")
+    async with unit_of_work(harness.sessions) as session:
+        club = await session.get(Association, club_id)
+        club.status = AssociationStatus.FINISHED
+    fake_api.user_presses(OTHER, offer, button(offer, "Занять место"))
+    await fake_api.wait_for(
+        lambda: any(
+            "не принимает" in (a.get("text") or "") for a in fake_api.callback_answers.values()
+        )
+    )
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        entry = await session.scalar(select(WaitingListEntry))
+    assert entry.status == WaitingStatus.OFFERED
+    assert (await _membership(harness, club_id, OTHER)) is None
+
+
+async def test_a_button_of_the_old_format_is_answered_as_out_of_date(harness, fake_api):
+    club_id, _ = await _club(harness)
+    await _people(harness, fake_api, TEACHER)
+    catalogue = await say(fake_api, TEACHER, "/associations", "Объединения")
+    old = f"as:card:{club_id}"  # a catalogue sent before the as2 format
+    sent_before = {
+        **catalogue,
+        "reply_markup": {"inline_keyboard": [[{"text": "ВМО", "callback_data": old}]]},
+    }
+    fake_api.world.chat(TEACHER).messages[catalogue["message_id"]] = sent_before
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(TEACHER, sent_before, old)
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    answer = fake_api.calls_of("answerCallbackQuery")[-1].params
+    assert answer.get("show_alert") and "устарела" in answer["text"]

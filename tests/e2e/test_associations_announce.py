@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from handlers.announcements import summary_sweep
 from models import OutboxMessage, OutboxStatus
 from models.associations_extra import Announcement, AnnouncementStatus
 from models.db import unit_of_work
+from scheduler import jobs
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, say
@@ -65,7 +64,7 @@ async def _settled(harness, chat_id: int) -> OutboxStatus:  # type: ignore[no-un
 
 
 async def _summary(harness) -> None:  # type: ignore[no-untyped-def]
-    await summary_sweep(SimpleNamespace(bot_data=harness.app.bot_data))  # type: ignore[arg-type]
+    assert await jobs.run_now(harness.app, "announcement-summaries")
 
 
 async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(harness, fake_api):
@@ -82,11 +81,15 @@ async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(ha
     where = await _toggle(fake_api, where, "каждому участнику", "✅ Лично каждому")
     when = await press(fake_api, LEADER, where, "Далее", "Когда отправить")
     await say(fake_api, LEADER, "31.02.2026 10:00", "ДД.ММ.ГГГГ ЧЧ:ММ")
-    await say(fake_api, LEADER, "25.11.2026 10:00", "уже прошёл")
+    await say(fake_api, LEADER, "25.11.2026 10:00", "уже прошло")
     when = await fake_api.wait_for_message(LEADER, "Когда отправить")
     preview = await press(fake_api, LEADER, when, "Сейчас", "Куда: группа, с закреплением")
     shown = fake_api.sent_to(LEADER)[-2]
-    assert "Заседание переносится на пятницу" in shown["text"]
+    # The preview is the copy members get: the association and the author, then the text.
+    assert shown["text"] == (
+        "📣 Объявление объединения «ВМО учителей математики» (Петрова М. И.):\n\n"
+        "Заседание переносится на пятницу"
+    )
     assert shown["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
     await press(fake_api, LEADER, preview, "Отправить", "4 сообщения")
     await harness.idle(0.1)
@@ -94,9 +97,11 @@ async def test_announcement_to_group_pinned_and_to_members_with_a_blocked_one(ha
     posted = await fake_api.wait_for_message(GROUP, "переносится")
     assert posted["message_id"] in fake_api.world.chat(GROUP).pinned
     assert posted["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
+    assert posted["text"] == shown["text"]  # the group is told who announces, too
     for telegram_id in MEMBERS[:2]:
         received = await fake_api.wait_for_message(telegram_id, "переносится")
         assert received["reply_markup"]["inline_keyboard"] == REGISTRATION_BUTTON
+        assert received["text"] == shown["text"]
     assert await _settled(harness, BLOCKED) == OutboxStatus.BLOCKED
     await _summary(harness)
     await harness.app.bot_data["outbox"].drain()

@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.i18n import person_translator
-from models import NetworkRole, OutboxMessage
+from models import NetworkRole, OutboxMessage, User
 from models.meetings import Meeting
 from models.newsletters import NetworkEvent
-from scheduler.newsletters import render_digest
+from scheduler import jobs
 from services import events
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
@@ -47,8 +46,8 @@ async def _setup(harness, api):  # type: ignore[no-untyped-def]
 async def _publish(api) -> None:  # type: ignore[no-untyped-def]
     listing = await say(api, METHODIST, "/events", "Upcoming events")
     assert "Nothing is planned yet" in listing["text"]
-    kinds = await press(api, METHODIST, listing, "➕", "What kind")
-    await press(api, METHODIST, kinds, "Webinar", "Its title")
+    kinds = await press(api, METHODIST, listing, "➕", "Choose the kind of event")
+    await press(api, METHODIST, kinds, "Webinar", "event's title")
     await say(api, METHODIST, "ab", "from 3 to 300")
     when = await say(api, METHODIST, "Functional literacy <today>", "When does it start")
     assert "Time zone: Moscow (MSK)." in when["text"]  # the network's DEFAULT_TIMEZONE
@@ -108,12 +107,10 @@ async def test_weekly_digest_once_for_subscribers(harness, fake_api):  # type: i
     sessions = harness.app.bot_data["sessions"]
 
     async def sweep() -> int:
+        """The digest sweep's work, as scheduler/events.py does it: tell, word, commit."""
         async with sessions() as session:
-            added = await events.enqueue_weekly_digests(
-                session,
-                render=lambda user, items: render_digest(person_translator(user, "ru"), items),
-                timezone="Europe/Moscow",
-            )
+            await events.tell_weekly_digests(session, timezone="Europe/Moscow")
+            added = await harness.app.bot_data["notices"].deliver(session)
             await session.commit()
         await harness.app.bot_data["outbox"].drain()
         return added
@@ -166,3 +163,50 @@ async def test_methodist_corrects_an_event(harness, fake_api):  # type: ignore[n
     # A teacher has no such buttons.
     listing = await say(api, TEACHER, "/events", "Upcoming events")
     assert "✏️" not in str(listing.get("reply_markup"))
+
+
+async def test_the_digest_sweep_runs_from_the_schedule_in_the_networks_time_zone(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _setup(harness, api)
+    await _publish(api)
+    listing = await say(api, TEACHER, "/events", "Upcoming events")
+    await press(api, TEACHER, listing, "🔕", "Upcoming events")
+    await harness.idle()
+    set_clock(lambda: datetime(2026, 12, 14, 5, 0, tzinfo=UTC))  # Monday 08:00 in Moscow
+    assert await jobs.run_now(harness.app, "event-digest")
+    await harness.app.bot_data["outbox"].drain()
+    assert not [m for m in api.sent_to(TEACHER) if "coming week" in m.get("text", "")]
+    set_clock(lambda: datetime(2026, 12, 14, 6, 30, tzinfo=UTC))  # 09:30: due
+    assert await jobs.run_now(harness.app, "event-digest")
+    assert await jobs.run_now(harness.app, "event-digest")  # run twice, sent once
+    await harness.app.bot_data["outbox"].drain()
+    digest = await api.wait_for_message(TEACHER, "Events of the coming week")
+    assert "Functional literacy" in digest["text"]
+    assert len([m for m in api.sent_to(TEACHER) if "coming week" in m.get("text", "")]) == 1
+
+
+async def test_an_old_or_forged_events_button_is_answered_politely(harness, fake_api):  # type: ignore[no-untyped-def]
+    api = fake_api
+    await _setup(harness, api)
+    listing = await say(api, TEACHER, "/events", "Upcoming events")
+    forged_data = ("ev1:ics:x", "ev1:digest:maybe", "ev1:nothing", "ev:digest:on")
+    forged = {
+        **listing,
+        "reply_markup": {
+            "inline_keyboard": [[{"text": d, "callback_data": d}] for d in forged_data]
+        },
+    }
+    api.world.chat(TEACHER).messages[listing["message_id"]] = forged
+    for data in forged_data:
+        before = len(api.calls_of("answerCallbackQuery"))
+        api.user_presses(TEACHER, forged, data)
+        await api.wait_for(lambda b=before: len(api.calls_of("answerCallbackQuery")) > b)
+        answer = api.calls_of("answerCallbackQuery")[-1].params
+        assert answer.get("show_alert") is True
+        # This feature's own (ev1) say where to go; the old format gets the general alert.
+        assert "Open /events again" in answer["text"] or data == "ev:digest:on"
+    await harness.idle()
+    async with harness.sessions() as session:
+        teacher = await session.scalar(select(User).where(User.telegram_id == TEACHER))
+        assert teacher is not None
+        assert not await events.wants_digest(session, teacher)  # nothing was switched

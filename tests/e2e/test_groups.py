@@ -51,7 +51,7 @@ async def test_binding_checks_the_leader_and_lists_missing_rights(harness, fake_
     fake_api.world.chat(GROUP).bot_status = "left"
     fake_api.my_chat_member_update(GROUP, "member", by_user_id=LEADER)
     hello = await fake_api.wait_for_message(GROUP, "/bind")
-    assert "приглашение пользователей по ссылкам" in hello["text"]
+    assert "Пригласительные ссылки" in hello["text"]
 
     fake_api.user_sends(MEMBER, f"/bind {code}", chat_id=GROUP)
     refusal = await fake_api.wait_for_message(GROUP, "только")
@@ -59,7 +59,7 @@ async def test_binding_checks_the_leader_and_lists_missing_rights(harness, fake_
 
     fake_api.user_sends(LEADER, f"/bind {code}", chat_id=GROUP)
     missing = await fake_api.wait_for_message(GROUP, "сделайте меня администратором")
-    for right in ("приглашение", "закрепление", "удаление", "блокировка"):
+    for right in ("Пригласительные", "Закрепление", "Удаление", "Блокировка"):
         assert right in missing["text"]
     assert (await _association(harness, club_id)).chat_id is None
 
@@ -68,11 +68,13 @@ async def test_binding_checks_the_leader_and_lists_missing_rights(harness, fake_
     chat.bot_rights["can_pin_messages"] = False
     fake_api.user_sends(LEADER, f"/bind {code}", chat_id=GROUP)
     missing = await fake_api.wait_for_message(GROUP, "сделайте меня администратором")
-    assert "закрепление сообщений" in missing["text"] and "приглашение" not in missing["text"]
+    assert "Закрепление сообщений" in missing["text"] and "Пригласительные" not in missing["text"]
 
     chat.bot_rights["can_pin_messages"] = True
     fake_api.user_sends(LEADER, f"/bind {code}", chat_id=GROUP)
-    bound = await fake_api.wait_for_message(GROUP, "принадлежит «ВМО учителей математики»")
+    bound = await fake_api.wait_for_message(
+        GROUP, "привязана к объединению «ВМО учителей математики»"
+    )
     link_call = fake_api.calls_of("createChatInviteLink")[-1]
     assert link_call.params["creates_join_request"] is True
     assert (await _association(harness, club_id)).chat_id == GROUP
@@ -88,7 +90,7 @@ async def _bound(harness, fake_api, **kwargs):  # type: ignore[no-untyped-def]
     club_id, code = await _world(harness, fake_api, **kwargs)
     chat_id = kwargs.get("chat_id", GROUP)
     fake_api.user_sends(LEADER, f"/bind {code}", chat_id=chat_id)
-    await fake_api.wait_for_message(chat_id, "принадлежит")
+    await fake_api.wait_for_message(chat_id, "привязана")
     await harness.idle(0.1)
     async with harness.sessions() as session:
         link = await session.scalar(select(AssociationChatLink.invite_link))
@@ -133,8 +135,8 @@ async def test_members_tracked_greeted_and_removed_with_the_association(harness,
 
     roster = await say(fake_api, LEADER, "/members", "Участники")
     person = await press(fake_api, LEADER, roster, "2.", "Роль")
-    await press(fake_api, LEADER, person, "Исключить", "Почему")
-    await say(fake_api, LEADER, "Перешёл в другую школу", "исключен(а)")
+    await press(fake_api, LEADER, person, "Исключить", "причину исключения")
+    await say(fake_api, LEADER, "Перешёл в другую школу", "исключение из")
     await fake_api.wait_for(lambda: fake_api.calls_of("banChatMember"))
     assert fake_api.calls_of("banChatMember")[-1].params["user_id"] == MEMBER
     assert fake_api.world.chat(GROUP).members[MEMBER] in ("left", "kicked")
@@ -183,7 +185,7 @@ async def test_forum_binding_without_topic_rights_is_refused(harness, fake_api):
     )
     fake_api.user_sends(LEADER, f"/bind {code}", chat_id=FORUM)
     missing = await fake_api.wait_for_message(FORUM, "сделайте меня администратором")
-    assert "управление темами" in missing["text"]
+    assert "Управление темами" in missing["text"]
 
 
 async def test_group_messages_count_as_activity_without_text(harness, fake_api):
@@ -216,7 +218,9 @@ async def test_a_child_community_binds_its_own_group(harness, fake_api):
     fake_api.user_sends(LEADER, f"/bind {child_code}", chat_id=child_group)
     await fake_api.wait_for_message(child_group, "только")
     fake_api.user_sends(MEMBER, f"/bind {child_code}", chat_id=child_group)
-    await fake_api.wait_for_message(child_group, "принадлежит «Клуб молодых математиков»")
+    await fake_api.wait_for_message(
+        child_group, "привязана к объединению «Клуб молодых математиков»"
+    )
     await harness.idle(0.1)
     async with harness.sessions() as session:
         child = await session.get(Association, child_id)
@@ -240,3 +244,19 @@ async def test_a_child_community_binds_its_own_group(harness, fake_api):
     fake_api.join_request(MEMBER, GROUP, parent_link)
     await fake_api.wait_for(lambda: len(fake_api.calls_of("approveChatJoinRequest")) == 1)
     assert fake_api.calls_of("approveChatJoinRequest")[0].params["chat_id"] == GROUP
+
+
+async def test_members_who_joined_before_the_binding_get_the_link(harness, fake_api):
+    _club_id, _code, link = await _bound(harness, fake_api)
+    await harness.app.bot_data["outbox"].drain()
+    told = await fake_api.wait_for_message(MEMBER, "появилась группа")
+    assert link in told["text"] and "подайте заявку" in told["text"]
+    assert not any("появилась группа" in m.get("text", "") for m in fake_api.sent_to(LEADER))
+
+    # The card shows a member the way into the group; an outsider sees no link.
+    catalogue = await say(fake_api, MEMBER, "/associations", "Объединения")
+    card = await press(fake_api, MEMBER, catalogue, "ВМО учителей математики", "Тема:")
+    assert f"Группа объединения: {link}" in card["text"]
+    catalogue = await say(fake_api, OUTSIDER, "/associations", "Объединения")
+    card = await press(fake_api, OUTSIDER, catalogue, "ВМО учителей математики", "Тема:")
+    assert link not in card["text"]

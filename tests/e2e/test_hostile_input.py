@@ -29,7 +29,7 @@ async def test_long_messages_emoji_stickers_and_unknown_commands(harness, fake_a
     reply = await say(fake_api, TEACHER, "/frobnicate now", "Такой команды")
     assert "/help" in reply["text"]
     fake_api.user_sends_document(TEACHER, "plan.docx", b"PK\x03\x04", "application/msword")
-    await fake_api.wait_for_message(TEACHER, "не ожидал файла")
+    await fake_api.wait_for_message(TEACHER, "здесь файл не нужен")
 
 
 async def test_edited_message_is_not_taken_as_a_new_answer(harness, fake_api):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import NetworkRole, OutboxMessage, OutboxStatus
 from models.newsletters import Newsletter, NewsletterStatus
-from scheduler.newsletters import run_newsletters
+from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
@@ -51,10 +51,22 @@ async def _finish_sending(harness) -> None:  # type: ignore[no-untyped-def]
     app = harness.app
     for _ in range(3):
         await app.bot_data["outbox"].drain()
-        await run_newsletters(
-            app.bot_data["sessions"], app.bot, default_language="ru", rate=30, force_edit=True
-        )
+        assert await jobs.run_now(app, "newsletters")
     await app.bot_data["outbox"].drain()
+
+
+HEADER = "✉️ "  # «Рассылка …» or "Newsletter …", in the recipient's language
+
+
+def _bodies_to(api, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """What reached `chat_id`, each newsletter copy without its header (checked here)."""
+    bodies = []
+    for text in _texts_to(api, chat_id):
+        if text.startswith(HEADER):
+            header, _, text = text.partition("\n\n")
+            assert header.endswith("):"), header  # who sends it, in brackets
+        bodies.append(text)
+    return bodies
 
 
 def _texts_to(api, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -73,7 +85,7 @@ async def test_methodist_composes_filters_previews_and_sends(harness, fake_api):
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     # Validation: too long, then formatted text is kept.
     reply = await say(api, METHODIST, "x" * 5000, "too long")
-    assert "4096" in reply["text"]
+    assert "3896" in reply["text"]  # 4096 less the room for the header
     api._user_message(
         METHODIST,
         None,
@@ -86,49 +98,64 @@ async def test_methodist_composes_filters_previews_and_sends(harness, fake_api):
     await say(api, METHODIST, "just words", "could not read")
     await say(api, METHODIST, "Site - ftp://example.org", "not a web link")
     many = "\n".join(f"B{i} - https://example.org/{i}" for i in range(6))
-    await say(api, METHODIST, many, "At most 5")
-    audience = await say(api, METHODIST, "Register - https://example.org/reg", "Who receives it")
+    await say(api, METHODIST, many, "at most 5 buttons")
+    audience = await say(
+        api, METHODIST, "Register - https://example.org/reg", "Who receives the newsletter"
+    )
     assert "That is 5 people" in audience["text"]  # all but the one who switched off
     # Combine: subject + organisation + municipality.
-    subjects = await press(api, METHODIST, audience, "📚", "Which subject")
-    audience = await press(api, METHODIST, subjects, "Mathematics", "Who receives it")
-    assert "That is 4 people" in audience["text"]
-    await press(api, METHODIST, audience, "🏢", "organisation's name")
+    subjects = await press(api, METHODIST, audience, "📚", "Choose the subject")
+    audience = await press(api, METHODIST, subjects, "Mathematics", "That is 4 people")
+    assert "Who receives the newsletter" in audience["text"]
+    await press(api, METHODIST, audience, "🏫", "organisation's name")
     await say(api, METHODIST, "x", "from 2 to 200")
-    audience = await say(api, METHODIST, "сош № 5", "Who receives it", new=True)
+    audience = await say(api, METHODIST, "сош № 5", "Who receives the newsletter", new=True)
     assert "That is 3 people" in audience["text"]
     await press(api, METHODIST, audience, "📍", "municipality")
-    audience = await say(api, METHODIST, "ТВЕРЬ", "Who receives it", new=True)
+    audience = await say(api, METHODIST, "ТВЕРЬ", "Who receives the newsletter", new=True)
     assert "That is 3 people" in audience["text"]
-    assert "subject: Mathematics" in audience["text"]
-    assert "organisation: «сош № 5»" in audience["text"]
+    assert "subject «Mathematics»" in audience["text"]
+    assert "organisation «сош № 5»" in audience["text"]
     summary = await press(api, METHODIST, audience, "👁", "It will reach 3 people")
     copy = [c for c in api.calls_of("sendMessage") if c.params["chat_id"] == METHODIST][-2]
-    assert copy.params["text"] == "<b>Webinar</b>: functional literacy"
+    # The preview is the copy recipients get: who sends it, then the text as formatted.
+    assert copy.params["text"].startswith("✉️ Newsletter of a network methodist (")
+    assert copy.params["text"].endswith("):\n\n<b>Webinar</b>: functional literacy")
     assert copy.params["reply_markup"]["inline_keyboard"] == [
         [{"text": "Register", "url": "https://example.org/reg"}]
     ]
-    await press(api, METHODIST, summary, "🚀", "on its way to 3 people")
+    await press(api, METHODIST, summary, "📤", "on its way to 3 people")
     await _finish_sending(harness)
     # The same message, formatting and button, reached exactly the audience.
-    assert _texts_to(api, T1).count("<b>Webinar</b>: functional literacy") == 1
+    assert _bodies_to(api, T1).count("<b>Webinar</b>: functional literacy") == 1
+    # Each copy says who sends it, in the recipient's own language.
+    assert _texts_to(api, T1)[0].startswith("✉️ Рассылка сетевого методиста (")
+    own = [text for text in _texts_to(api, METHODIST) if text.endswith("functional literacy")]
+    assert len(own) == 2 and all(
+        text.startswith("✉️ Newsletter of a network methodist (") for text in own
+    )
     # The author: the preview, then their own copy as a recipient.
-    assert _texts_to(api, METHODIST).count("<b>Webinar</b>: functional literacy") == 2
+    assert _bodies_to(api, METHODIST).count("<b>Webinar</b>: functional literacy") == 2
     for uid in (T2, T3, T5):
         assert _texts_to(api, uid) == []
-    # The progress message ended at 100 %, then the report and the CSV came.
+    # The progress message ended at 100 %, saying it is finished and without its stop
+    # button, then the report and the CSV came.
     edits = [c for c in api.calls_of("editMessageText") if c.params["chat_id"] == METHODIST]
     assert edits and "100%" in edits[-1].params["text"]
+    assert "Newsletter #1 is finished" in edits[-1].params["text"]
+    assert "is being sent" not in edits[-1].params["text"]
+    assert not edits[-1].params.get("reply_markup")
     assert (
         "Sent: 2" in edits[-1].params["text"] and "blocked the bot: 1" in edits[-1].params["text"]
     )
-    report = await api.wait_for_message(METHODIST, "is finished")
+    report = await api.wait_for_message(METHODIST, "Delivered to")
+    assert "Newsletter #1 is finished" in report["text"]
     assert "Delivered to 2 people" in report["text"]
     assert "1 person has blocked the bot" in report["text"]
     (document,) = [c for c in api.calls_of("sendDocument") if c.params["chat_id"] == METHODIST]
     content = next(iter(document.files.values())).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
-    assert rows[0][:4] == ["Telegram id", "Name", "Status", "Reason"]
+    assert rows[0][:4] == ["Telegram ID", "Name", "Status", "Reason"]
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [(str(T4), "blocked", "blocked the bot")]
     async with harness.sessions() as session:
         newsletter = await session.scalar(select(Newsletter))
@@ -142,12 +169,12 @@ async def test_photo_newsletter_reaches_everyone_with_the_same_photo(harness, fa
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     api.user_sends_photo(METHODIST, caption="Poster of the contest")
     buttons = await api.wait_for_message(METHODIST, "link buttons")
-    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 5 people")
     preview = [c for c in api.calls_of("sendPhoto") if c.params["chat_id"] == METHODIST]
-    assert preview and preview[0].params["caption"] == "Poster of the contest"
+    assert preview and preview[0].params["caption"].endswith("):\n\nPoster of the contest")
     photo_id = preview[0].params["photo"]
-    await press(api, METHODIST, summary, "🚀", "on its way")
+    await press(api, METHODIST, summary, "📤", "on its way")
     await _finish_sending(harness)
     sent = {c.params["chat_id"]: c.params["photo"] for c in api.calls_of("sendPhoto") if c.ok}
     assert set(sent) == {METHODIST, T1, T2, T5}
@@ -178,9 +205,11 @@ async def test_leader_notice_reaches_members_who_switched_newsletters_off(harnes
     buttons = await say(api, leader, "Meeting moved to Friday", "link buttons")
     summary = await press(api, leader, buttons, "No buttons", "It will reach 2 people")
     assert "🎯" not in str(summary["reply_markup"])  # a leader cannot widen the audience
-    await press(api, leader, summary, "🚀", "on its way")
+    await press(api, leader, summary, "📤", "on its way")
     await _finish_sending(harness)
-    assert _texts_to(api, off) == ["Meeting moved to Friday"]
+    assert _bodies_to(api, off) == ["Meeting moved to Friday"]
+    # A leader's newsletter is its association's notice, and says so.
+    assert _texts_to(api, off)[0].startswith(f"✉️ Рассылка объединения «{association.name}» (")
     assert _texts_to(api, other) == []
     async with harness.sessions() as session:
         newsletter = await session.scalar(select(Newsletter))
@@ -197,13 +226,13 @@ async def test_leader_role_filter_across_associations(harness, fake_api):  # typ
     api.add_user(730_001, "Пётр")
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     buttons = await say(api, METHODIST, "For leaders only", "link buttons")
-    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
-    roles = await press(api, METHODIST, audience, "👤", "Which role")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
+    roles = await press(api, METHODIST, audience, "👤", "Choose the recipients' role")
     audience = await press(api, METHODIST, roles, "association leaders", "That is 1 person")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 1 person")
-    await press(api, METHODIST, summary, "🚀", "on its way")
+    await press(api, METHODIST, summary, "📤", "on its way")
     await _finish_sending(harness)
-    assert _texts_to(api, 730_001) == ["For leaders only"]
+    assert _bodies_to(api, 730_001) == ["For leaders only"]
     assert _texts_to(api, T1) == []
 
 
@@ -217,7 +246,7 @@ async def test_schedule_edit_cancel(harness, fake_api):  # type: ignore[no-untyp
             new = api.world.chat(METHODIST).messages[max(api.world.chat(METHODIST).messages)]
             await press(api, METHODIST, new, "✉️", "newsletter's text")
         buttons = await say(api, METHODIST, text, "link buttons")
-        audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+        audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
         summary = await press(api, METHODIST, audience, "👁", "It will reach")
         await press(api, METHODIST, summary, "🕒", "When should it go out")
         await say(api, METHODIST, "01.12.2026 08:00", "already passed")
@@ -242,8 +271,8 @@ async def test_schedule_edit_cancel(harness, fake_api):  # type: ignore[no-untyp
     assert _texts_to(api, T1) == []
     set_clock(lambda: datetime(2026, 12, 3, 7, 1, tzinfo=UTC))  # 10:01 in Moscow
     await _finish_sending(harness)
-    assert _texts_to(api, T1) == ["First, corrected"]
-    assert "Second" not in _texts_to(api, T2)
+    assert _bodies_to(api, T1) == ["First, corrected"]
+    assert "Second" not in _bodies_to(api, T2)
     async with harness.sessions() as session:
         statuses = [
             n.status
@@ -274,18 +303,17 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
     await worker.stop()  # the test hands out the messages itself
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     buttons = await say(api, METHODIST, "Long mailing", "link buttons")
-    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 21 people")
-    await press(api, METHODIST, summary, "🚀", "on its way to 21 people")
+    await press(api, METHODIST, summary, "📤", "on its way to 21 people")
     await harness.idle()
     await worker.drain(limit=1)  # the progress message goes first
     progress = await api.wait_for_message(METHODIST, "is being sent")
     assert "0%" in progress["text"]
     await worker.drain(limit=5)
     app = harness.app
-    await run_newsletters(
-        app.bot_data["sessions"], app.bot, default_language="ru", rate=30, force_edit=True
-    )
+    assert await jobs.run_now(app, "newsletters")
+    await worker.drain(limit=1)  # the edit, enqueued first in line, goes first
     progress = await api.wait_for_message(METHODIST, "Sent: 5")
     assert "▓" in progress["text"] and "left" in progress["text"]
     api.user_presses(METHODIST, progress, button(progress, "⏹"))
@@ -296,8 +324,14 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
         )
     )
     await _finish_sending(harness)
-    report = await api.wait_for_message(METHODIST, "was stopped")
+    report = await api.wait_for_message(METHODIST, "because you stopped")
+    assert "Newsletter #1 was stopped" in report["text"]
     assert "16 messages were not sent because you stopped" in report["text"]
+    # The progress message itself says so, and its stop button is gone.
+    shown = api.world.chat(METHODIST).messages[progress["message_id"]]
+    assert shown["text"].startswith("Newsletter #1 was stopped")
+    assert "Sent: 5" in shown["text"] and "24%" in shown["text"]
+    assert not shown.get("reply_markup")
     async with harness.sessions() as session:
         rows = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.batch.is_not(None)))
@@ -318,6 +352,13 @@ async def test_russian_texts_and_plurals(harness, fake_api):  # type: ignore[no-
     buttons = await say(api, METHODIST, "Привет", "кнопки-ссылки")
     audience = await press(api, METHODIST, buttons, "Без кнопок", "Кто получит")
     assert "2 человека" in audience["text"]
+    assert "Получатели сейчас — все" in audience["text"]  # one dash, no double colon
+    # Role buttons are recipients (nominative), not the access errors' dative forms.
+    roles = await press(api, METHODIST, audience, "👤", "Выберите роль получателей")
+    labels = [b["text"] for row in roles["reply_markup"]["inline_keyboard"] for b in row]
+    assert "сетевые методисты" in labels and "утверждающие" in labels
+    audience = await press(api, METHODIST, roles, "сетевые методисты", "Это 1 человек")
+    assert "роль «сетевые методисты»" in audience["text"]
 
 
 async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api):  # type: ignore[no-untyped-def]
@@ -334,9 +375,9 @@ async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api
     await worker.stop()
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     buttons = await say(api, METHODIST, "Before the crash", "link buttons")
-    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 13 people")
-    await press(api, METHODIST, summary, "🚀", "on its way")
+    await press(api, METHODIST, summary, "📤", "on its way")
     await harness.idle()
     await worker.drain(limit=4)  # the progress message and three recipients
     # The delivery process dies (kill -9) right after claiming two rows: their requests may
@@ -363,7 +404,7 @@ async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api
     delivered = [
         c.params["chat_id"]
         for c in api.calls_of("sendMessage")
-        if c.ok and c.params.get("text") == "Before the crash"
+        if c.ok and (c.params.get("text") or "").endswith("\n\nBefore the crash")
     ]
     delivered.remove(METHODIST)  # the author's preview
     assert len(delivered) == len(set(delivered))  # nobody got it twice
@@ -378,7 +419,8 @@ async def test_crash_mid_newsletter_resumes_without_duplicates(harness, fake_api
     assert unconfirmed == {r.chat_id for r in in_flight}
     assert sent | unconfirmed == {METHODIST, *people}
     assert sent <= set(delivered)  # every SENT row really arrived
-    report = await api.wait_for_message(METHODIST, "is finished")
+    report = await api.wait_for_message(METHODIST, "restarted")
+    assert "is finished" in report["text"]
     assert f"{len(unconfirmed)} message" in report["text"] and "restarted" in report["text"]
 
 
@@ -395,10 +437,10 @@ async def test_association_filter_pages_and_finds_by_name(harness, fake_api):  #
     api.add_user(730_003, "Олег")
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     buttons = await say(api, METHODIST, "Для физиков", "link buttons")
-    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives it")
-    picker = await press(api, METHODIST, audience, "🏫", "Page 1 of 3")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
+    picker = await press(api, METHODIST, audience, "🏛", "Page 1 of 3")
     labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
-    assert sum(label.startswith("▫️") for label in labels) == 10 and "▶️" in labels
+    assert sum(label.startswith("ВМО учителей №") for label in labels) == 10 and "▶️" in labels
     api.user_presses(METHODIST, picker, button(picker, "▶️"))
     page2 = await api.wait_for_message(METHODIST, "Page 2 of 3", edits=True)
     assert "◀️" in str(page2["reply_markup"]) and "▶️" in str(page2["reply_markup"])
@@ -407,6 +449,6 @@ async def test_association_filter_pages_and_finds_by_name(harness, fake_api):  #
     chosen = await api.wait_for_message(METHODIST, "Chosen: 1", edits=True)
     audience = await press(api, METHODIST, chosen, "Done", "That is 1 person")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 1 person")
-    await press(api, METHODIST, summary, "🚀", "on its way")
+    await press(api, METHODIST, summary, "📤", "on its way")
     await _finish_sending(harness)
-    assert _texts_to(api, 730_003) == ["Для физиков"]
+    assert _bodies_to(api, 730_003) == ["Для физиков"]

@@ -27,19 +27,19 @@ async def test_each_step_explains_what_is_wrong(harness, fake_api):
     positions = await say(fake_api, USER, "Лицей № 2", "должность")
     # Text where buttons are expected: a hint and the question again.
     await say(fake_api, USER, "учитель", "кнопками")
-    subjects = await press(fake_api, USER, positions, "Другое", "нескольких словах")
+    subjects = await press(fake_api, USER, positions, "Другое", "учитель-дефектолог")
     subjects = await say(fake_api, USER, "Педагог-организатор", "предметы")
     await press(fake_api, USER, subjects, "Готово", "Выберите хотя бы один предмет")
     subjects = await fake_api.wait_for_message(USER, "предметы")
     subjects = await press_edit(fake_api, USER, subjects, "Физика")
-    await press(fake_api, USER, subjects, "Готово", "стажа")
+    await press(fake_api, USER, subjects, "Готово", "педагогический стаж")
     await say(fake_api, USER, "много", "от 0 до 60")
     await say(fake_api, USER, "75", "от 0 до 60")
-    categories = await say(fake_api, USER, "12 лет", "категория")
+    categories = await say(fake_api, USER, "12 лет", "категорию")
     muni = await press(fake_api, USER, categories, "Высшая", "муниципалитете")
     summary = await press(fake_api, USER, muni, "Пропустить", "Проверьте")
-    assert "муниципалитет не указан" in summary["text"]
-    assert "стаж 12 лет" in summary["text"]
+    assert "Муниципалитет не указан" in summary["text"]
+    assert "Стаж: 12 лет" in summary["text"]
     await press(fake_api, USER, summary, "💾", "🎉")
     await harness.idle()
     async with harness.sessions() as session:
@@ -55,6 +55,7 @@ async def test_summary_edit_buttons_change_one_answer(harness, fake_api):
     await register_teacher(harness, fake_api, USER)
     # A second registration is not offered to a registered teacher: /start opens the menu.
     reply = await say(fake_api, USER, "/start", "С возвращением")
+    assert "С возвращением, Анна Петровна!" in reply["text"]  # name and patronymic
     assert button(reply, "Профиль") == "menu:profile"
     profile = await press(fake_api, USER, reply, "Профиль", "Ваш профиль")
     question = await press(fake_api, USER, profile, "Организация", "Где вы работаете")
@@ -62,6 +63,8 @@ async def test_summary_edit_buttons_change_one_answer(harness, fake_api):
     await say(fake_api, USER, "Гимназия № 1 <b>&", "Сохранено")
     card = await fake_api.wait_for_message(USER, "Ваш профиль")
     await harness.idle()
+    assert card["text"].startswith("Ваш профиль\n")  # the heading's tags became formatting
+    assert {"type": "bold", "offset": 0, "length": len("Ваш профиль")} in card["entities"]
     assert "Гимназия № 1 &lt;b&gt;&amp;" not in card["text"]  # the fake shows parsed text
     assert "Гимназия № 1 <b>&" in card["text"]
     async with harness.sessions() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from .limits import FloodControl
 from .markup import callback_datas
 from .methods_chats import join_request_update, member_dict
 from .registry import Context
@@ -21,6 +22,8 @@ class UserActions:
     world: World
     ctx: Context
     updates: UpdateQueue
+    flood: FloodControl
+    _answers_seen: dict[int, int]
     _query_ids = itertools.count(1)
 
     def push_update(self, raw: Update) -> Update:
@@ -36,8 +39,18 @@ class UserActions:
     ) -> Update:
         user = self.world.user(user_id)
         chat = self._chat_for(user, chat_id)
+        self._person_acts(chat)
         message = self.world.add_message(chat, user, content, **extra)
         return self.push_update({"message": message})
+
+    def _person_acts(self, chat: Chat) -> None:
+        """Someone who got an answer since their last step read it before this one."""
+        if chat.type != "private":
+            return
+        answered = len(chat.activity)
+        if answered > self._answers_seen.get(chat.id, 0):
+            self.flood.person_read(chat.id)
+        self._answers_seen[chat.id] = answered
 
     def _chat_for(self, user: User, chat_id: int | None) -> Chat:
         if chat_id is None or chat_id == user.id:
@@ -150,6 +163,7 @@ class UserActions:
             "data": callback_data,
         }
         self.ctx.callback_queries[query["id"]] = query
+        self._person_acts(chat)
         return self.push_update({"callback_query": query})
 
     def user_answers_poll(

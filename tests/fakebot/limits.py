@@ -1,4 +1,11 @@
-"""Telegram-like flood control for ``enforce_limits=True``."""
+"""Telegram-like flood control, on by default (``enforce_limits``).
+
+Telegram answers 429 with ``retry_after`` beyond about 30 messages a second overall, about
+one a second sustained to a private chat (a short burst is tolerated) and 20 a minute to
+a group. A simulated person who got an answer reads it before the next step: their chat's
+budget refills over ``PERSON_READS`` seconds, as it would while a real person reads
+(:meth:`FloodControl.person_read`); someone firing updates without waiting gets no credit.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,10 @@ from collections import deque
 from collections.abc import Callable
 
 GLOBAL_PER_SECOND = 30
-PRIVATE_BURST = 3
+PRIVATE_BURST = 5
 PRIVATE_PER_SECOND = 1.0
 GROUP_PER_MINUTE = 20
+PERSON_READS = 2.0
 
 
 class _Window:
@@ -49,9 +57,13 @@ class _Bucket:
     def record(self, at: float) -> None:
         self.tokens -= 1
 
+    def refill(self, seconds: float, at: float) -> None:
+        self.wait_time(at)
+        self.tokens = min(self.capacity, self.tokens + seconds * self.rate)
+
 
 class FloodControl:
-    """30 messages/s overall, ~1/s per private chat (burst 3), 20/min per group."""
+    """30 messages/s overall, ~1/s per private chat (burst 5), 20/min per group."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -69,6 +81,11 @@ class FloodControl:
         self._global.record(at)
         limiter.record(at)
         return None
+
+    def person_read(self, chat_id: int, seconds: float = PERSON_READS) -> None:
+        """The person in private chat ``chat_id`` read the answer before acting again."""
+        at = self.clock()
+        self._private_bucket(chat_id, at).refill(seconds, at)
 
     def _private_bucket(self, chat_id: int, at: float) -> _Bucket:
         bucket = self._private.get(chat_id)

@@ -24,6 +24,7 @@ from .methods_messages import send_other
 from .registry import HANDLERS, Context, Params
 from .spec import Spec, UploadedFile, guess_decode
 from .updates import UpdateQueue
+from .visible_markup import VisibleMarkupCheck
 from .world import DEFAULT_BOT_RIGHTS, Chat, User, World
 
 _FLOOD_EXEMPT = frozenset({"sendChatAction", "sendInvoice"})
@@ -92,7 +93,7 @@ class FakeBotApi(UserActions):
         bot_username: str = "vmo_test_bot",
         latency: float = 0.0,
         spec_path: str | Path | None = None,
-        enforce_limits: bool = False,
+        enforce_limits: bool = True,
     ) -> None:
         self.token = token
         self.latency = latency
@@ -103,11 +104,13 @@ class FakeBotApi(UserActions):
         self.updates = UpdateQueue()
         self.ctx = Context(self.world, self.updates)
         self.flood = FloodControl()
+        self._answers_seen: dict[int, int] = {}
         self.faults = FaultInjector()
         self.calls: list[Call] = []
         self.violations: list[Violation] = []
         self.result_problems: list[str] = []  # our own answers that break the spec
         self.check_results = True
+        self.visible_markup = VisibleMarkupCheck(bot_id)  # tags/entities shown as text
         self.stats: Counter[str] = Counter()
         self._calls_by_method: dict[str, list[Call]] = defaultdict(list)
         self._results_checked: Counter[str] = Counter()
@@ -234,6 +237,11 @@ class FakeBotApi(UserActions):
                 after_effect,
             )
         )
+
+    def push_update(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update, remembering what the person typed (see ``visible_markup``)."""
+        self.visible_markup.saw_update(raw)
+        return super().push_update(raw)
 
     # --- inspection ------------------------------------------------------------------
     def calls_of(self, method: str) -> list[Call]:
@@ -365,6 +373,7 @@ class FakeBotApi(UserActions):
         """Fail unless every call respected the spec and every answer we built did too."""
         problems = [f"spec violation: {v}" for v in self.violations]
         problems += [f"fake answered off-spec: {p}" for p in self.result_problems]
+        problems += [f"markup shown as text: {p}" for p in self.visible_markup.problems]
         if problems:
             raise AssertionError("\n".join(problems) + "\n" + self.dump())
 
@@ -423,6 +432,7 @@ class FakeBotApi(UserActions):
             if fault is not None:
                 return self._fault_answer(fault)
             self._check_result(call.method, result)
+            self.visible_markup.check_call(call.method, call.params, result)
             return {"ok": True, "result": result}
         except ApiError as error:
             return error.to_response()
