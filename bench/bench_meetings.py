@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import update
 
+from bot.i18n import Translator
 from documents import (
     AgendaItem,
     AssociationInfo,
@@ -31,16 +32,18 @@ from documents import (
 )
 from documents.data import Approval
 from documents.plan import PlanData, PlanItem, build_plan
-from handlers.meetings import Texts
+from handlers.meetings.texts import card as card_words
 from models import OutboxMessage, OutboxStatus
 from models.db import create_engine, create_session_factory, unit_of_work
 from models.meetings import Meeting
 from models.migrate import upgrade_async
+from scheduler.meetings import sweep_reminders
 from scheduler.outbox import keyboard
-from scheduler.reminders import edit_dirty_cards, sweep_reminders
+from scheduler.reminders import edit_dirty_cards
 from services import meetings as service
 from services.clock import set_clock
 from services.outbox import Outgoing, enqueue
+from tests.delivery import sweep_committed, swept
 from tests.factories import add_member, make_association, make_teacher
 from tests.fakebot import FakeBotApi
 from tests.harness import BotHarness, make_settings
@@ -50,11 +53,11 @@ START = datetime(2026, 12, 12, 5, 0, tzinfo=UTC)
 GROUP = -100_900_001
 
 
-async def _post_card(harness: BotHarness, meeting: Meeting, texts: Texts) -> dict:
+async def _post_card(harness: BotHarness, meeting: Meeting) -> dict:
     """The meeting's card in the group, recorded as the outbox row that delivered it."""
     async with unit_of_work(harness.sessions) as session:
         meeting = await session.get_one(Meeting, meeting.id)
-        text, buttons = texts.card(await service.view_of(session, meeting))
+        text, buttons = card_words(await service.view_of(session, meeting), Translator("ru"))
     card = (
         await harness.app.bot.send_message(
             GROUP, text, reply_markup=keyboard([list(r) for r in buttons])
@@ -71,10 +74,9 @@ async def _post_card(harness: BotHarness, meeting: Meeting, texts: Texts) -> dic
     return card
 
 
-async def _card_sweep(harness: BotHarness, texts: Texts) -> None:
-    """The card sweep as the job queue runs it: edits into the outbox, the worker woken."""
-    async with unit_of_work(harness.sessions) as session:
-        await edit_dirty_cards(session, texts)
+async def _card_sweep(harness: BotHarness) -> None:
+    """The card sweep as the runner runs it: edits into the outbox, the worker woken."""
+    await sweep_committed(harness.sessions, edit_dirty_cards)
     harness.app.bot_data["outbox"].wake()
 
 
@@ -109,8 +111,7 @@ async def bench_rsvp(url: str, presses: int) -> list[tuple[str, str]]:
                     reminders_done=[],
                 )
                 session.add(meeting)
-            texts = Texts("ru")
-            card = await _post_card(harness, meeting, texts)
+            card = await _post_card(harness, meeting)
             labels = ["g", "m", "n"]
             plan = [(user, labels[i % 3]) for i, user in enumerate(ids)]
             plan += [(user, "n") for user in ids[::3][: presses - len(plan)]]
@@ -122,7 +123,7 @@ async def bench_rsvp(url: str, presses: int) -> list[tuple[str, str]]:
 
             async def sweeper() -> None:  # the card sweep, more often than the job queue
                 while not stop.is_set():
-                    await _card_sweep(harness, texts)
+                    await _card_sweep(harness)
                     await asyncio.sleep(0.25)
 
             task = asyncio.create_task(sweeper())
@@ -136,7 +137,7 @@ async def bench_rsvp(url: str, presses: int) -> list[tuple[str, str]]:
             await asyncio.sleep(4.5)  # the last window between two edits of one card
             stop.set()
             await task
-            await _card_sweep(harness, texts)
+            await _card_sweep(harness)
             await harness.app.bot_data["outbox"].drain()
             shown = api.world.chat(GROUP).messages[card["message_id"]]["text"]
             edits = [c for c in api.calls_of("editMessageText")[edits_before:] if c.ok]
@@ -246,11 +247,11 @@ async def bench_sweep(url: str) -> tuple[float, int, float, int]:
         )
     started = time.perf_counter()
     async with unit_of_work(sessions) as session:
-        added = await sweep_reminders(session, Texts("ru"))
+        added = await swept(session, sweep_reminders)
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
     async with unit_of_work(sessions) as session:
-        again = await sweep_reminders(session, Texts("ru"))
+        again = await swept(session, sweep_reminders)
     second = time.perf_counter() - started
     await engine.dispose()
     set_clock(None)

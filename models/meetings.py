@@ -99,7 +99,9 @@ class MeetingAttendance(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # "self" (the "I am here" button) or "corrected" (by the leader or secretary).
+    # "self" (the "I am here" button), "corrected" (marked present by the leader or the
+    # secretary) or "absent" (corrected to absent: outweighs a «will attend» answer, see
+    # services.meetings.present_ids). No migration: the column is a free 16-character string.
     source: Mapped[str] = mapped_column(String(16), default="self")
 
 

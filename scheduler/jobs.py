@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes
@@ -100,37 +99,13 @@ def runner_of(context: ContextTypes.DEFAULT_TYPE | Application) -> SweepRunner:
     return context.bot_data["sweeps"]
 
 
-async def sweep_into_outbox(
-    context: ContextTypes.DEFAULT_TYPE, sweep: Callable[[AsyncSession], Awaitable[object]]
-) -> None:
-    """Run `sweep` now in one unit of work (if this process holds the sweeps' lease)."""
-    await runner_of(context).run(sweep)
-
-
-_legacy: list[tuple[Any, timedelta, str, float]] = []
-
-
-def add_sweep(callback, *, every: timedelta, name: str, first: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """A feature's sweep written as a job callback (being moved into scheduler/schedule.py)."""
-    if name not in {entry[2] for entry in _legacy}:
-        _legacy.append((callback, every, name, first))
-
-
 def feature_sweep_names() -> list[str]:
-    return [sweep.name for sweep in SCHEDULE] + [name for _, _, name, _ in _legacy]
+    return [sweep.name for sweep in SCHEDULE]
 
 
 async def _run_table_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     sweep: Sweep = context.job.data  # type: ignore[union-attr]
     await runner_of(context).run(sweep.run)
-
-
-def _leased(callback):  # type: ignore[no-untyped-def]
-    async def run_if_held(context: ContextTypes.DEFAULT_TYPE) -> None:
-        if runner_of(context).holds:
-            await callback(context)
-
-    return run_if_held
 
 
 async def _renew_lease(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,5 +138,3 @@ def schedule(application: Application) -> None:
         queue.run_repeating(
             _run_table_sweep, interval=sweep.every, first=sweep.first, name=sweep.name, data=sweep
         )
-    for callback, every, name, first in _legacy:
-        queue.run_repeating(_leased(callback), interval=every, first=first, name=name)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
-from scheduler import announcements, events, newsletters
+from scheduler import announcements, events, meetings, newsletters, protocols, reminders
 from scheduler.associations import pass_on_lapsed_offers
 from scheduler.correspondence import erase_old_messages
 from scheduler.tasks import remind_about_tasks
@@ -39,6 +39,16 @@ SCHEDULE: tuple[Sweep, ...] = (
         first=1.0,
     ),
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
+    Sweep("meeting-reminders", every=timedelta(minutes=1), run=meetings.sweep_reminders),
+    Sweep("meeting-after", every=timedelta(minutes=5), run=meetings.sweep_after_meetings),
+    Sweep("meeting-norms", every=timedelta(hours=1), run=meetings.sweep_norms),
+    Sweep(
+        "meeting-cards",
+        every=reminders.CARD_EDIT_INTERVAL,
+        run=reminders.edit_dirty_cards,
+        first=1.0,
+    ),
+    Sweep("protocol-followups", every=timedelta(minutes=30), run=protocols.sweep_followups),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
     Sweep(
         "announcement-summaries", every=timedelta(seconds=30), run=announcements.delivery_summaries

@@ -1,7 +1,8 @@
 """Virtual meetings: scheduling, announcing, RSVPs, attendance, reschedule and cancel.
 
-Texts are composed by the caller (`MeetingTexts`), so this module stays free of the
-messenger and of translations: it decides who gets what and enqueues it in the outbox.
+This module decides who is told what and records it as notices (services/notices.py:
+`meeting.card`, `meeting.invitation`, `meeting.changed`, `meeting.cancelled`); their words
+live in handlers/meetings/notices.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,11 +31,13 @@ from models.meetings import (
 from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
 from services.access import Actor, require_association_role, require_registered
 from services.clock import academic_year_start, now
-from services.dateparse import OutsidePeriod, TimeInPast
+from services.dateparse import OutsidePeriod, TimeInPast, parse_meeting_time
 from services.errors import DomainError, InvalidInput, NotFound
 from services.formatting import format_date, format_datetime
 from services.ics import meeting_ics
-from services.outbox import Buttons, Outgoing, enqueue, store_file
+from services.locks import lock
+from services.notices import Notice, tell
+from services.outbox import store_file
 from services.texts import N_
 
 FORMS = (
@@ -101,7 +103,7 @@ class MeetingOver(DomainError):
 
 
 class PlanItemUnavailable(DomainError):
-    message = N_("This plan item is no longer waiting for a meeting.")
+    message = N_("A meeting for this plan item has already been scheduled or held.")
 
 
 class TooManyMaterials(DomainError):
@@ -156,6 +158,26 @@ def clean_agenda_item(text: str) -> tuple[str, str | None]:
     return title, speaker
 
 
+def parse_start(association: Association, text: str, *, lang: str) -> datetime:
+    """The start typed by the leader, in the association's zone and period (InvalidInput)."""
+    return parse_meeting_time(
+        text,
+        tz=association.timezone,
+        now=now(),
+        period=(association.period_start, association.period_end),
+        lang=lang,
+    )
+
+
+def add_agenda_item(
+    agenda: Sequence[Sequence[str | None]], text: str
+) -> list[tuple[str, str | None]]:
+    """The agenda with one more item typed as «Title — Speaker» (InvalidInput)."""
+    if len(agenda) >= MAX_AGENDA_ITEMS:
+        raise TooManyAgendaItems(limit=MAX_AGENDA_ITEMS)
+    return [(str(title), speaker) for title, speaker in agenda] + [clean_agenda_item(text)]
+
+
 def check_time(association: Association, starts_at: datetime, lang: str = "ru") -> None:
     """Refuse a start in the past or outside the association's period (checked again on save)."""
     tz = association.timezone
@@ -169,7 +191,7 @@ def check_time(association: Association, starts_at: datetime, lang: str = "ru") 
         )
 
 
-# texts the caller supplies -----------------------------------------------------------------
+# what the words of a notice need ---------------------------------------------------------
 @dataclass(frozen=True)
 class Counts:
     going: int = 0
@@ -186,18 +208,6 @@ class MeetingView:
     agenda: Sequence[MeetingAgendaItem]
     counts: Counts
     materials: int = 0
-
-
-class MeetingTexts(Protocol):
-    def card(self, view: MeetingView) -> tuple[str, Buttons]: ...
-
-    def invitation(self, view: MeetingView, user: User) -> tuple[str, Buttons]: ...
-
-    def reminder(self, view: MeetingView, user: User, stage: str) -> tuple[str, Buttons]: ...
-
-    def changed(self, view: MeetingView, user: User, old_start: datetime) -> str: ...
-
-    def cancelled(self, view: MeetingView, user: User) -> str: ...
 
 
 # queries ------------------------------------------------------------------------------------
@@ -315,6 +325,14 @@ async def views_of(session: AsyncSession, meetings: Sequence[Meeting]) -> dict[i
     }
 
 
+async def association_of(session: AsyncSession, association_id: int) -> Association:
+    """The association by id (NotFound for an id that does not exist, e.g. an old button)."""
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise NotFound()
+    return association
+
+
 async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None:
@@ -334,6 +352,72 @@ async def upcoming(session: AsyncSession, association_id: int, *, limit: int = 1
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def require_manager(session: AsyncSession, actor: Actor, association_id: int) -> User:
+    """The person, if they lead the association or are its secretary."""
+    return await require_association_role(session, actor, association_id, *MANAGERS)
+
+
+@dataclass(frozen=True)
+class AssociationScreen:
+    upcoming: list[Meeting]
+    settings: MeetingSettings
+    norm: NormStatus
+
+
+async def association_screen(
+    session: AsyncSession, actor: Actor, association_id: int
+) -> AssociationScreen:
+    """What /meeting shows a manager about one association."""
+    await require_manager(session, actor, association_id)
+    association = await association_of(session, association_id)
+    return AssociationScreen(
+        upcoming=await upcoming(session, association_id),
+        settings=await settings_of(session, association_id),
+        norm=await norm_status(session, association),
+    )
+
+
+async def managed_view(session: AsyncSession, actor: Actor, meeting_id: int) -> MeetingView:
+    """The meeting's view, for the leader or the secretary of its association."""
+    meeting = await get_meeting(session, meeting_id)
+    await require_manager(session, actor, meeting.association_id)
+    return await view_of(session, meeting)
+
+
+async def require_open_meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+    """The meeting, for a manager, unless it is cancelled."""
+    meeting = await get_meeting(session, meeting_id)
+    await require_manager(session, actor, meeting.association_id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingCancelled()
+    return meeting
+
+
+async def managed_attendance(
+    session: AsyncSession, actor: Actor, meeting_id: int
+) -> tuple[Meeting, list[tuple[User, bool]]]:
+    meeting = await get_meeting(session, meeting_id)
+    await require_manager(session, actor, meeting.association_id)
+    return meeting, await attendance(session, meeting_id)
+
+
+@dataclass(frozen=True)
+class NewMeetingStart:
+    timezone: str
+    plan_items: list[PlanEntry]
+
+
+async def start_new_meeting(
+    session: AsyncSession, actor: Actor, association_id: int
+) -> NewMeetingStart:
+    """What the new-meeting dialog starts from: the zone and the plan items to schedule."""
+    await require_manager(session, actor, association_id)
+    association = await association_of(session, association_id)
+    return NewMeetingStart(
+        association.timezone, await plan_items_to_schedule(session, association_id)
+    )
 
 
 async def settings_of(session: AsyncSession, association_id: int) -> MeetingSettings:
@@ -403,7 +487,6 @@ async def schedule_meeting(
     duration_minutes: int,
     link: str,
     agenda: Sequence[tuple[str, str | None]],
-    texts: MeetingTexts,
     plan_item_id: int | None = None,
 ) -> Meeting:
     """Create the meeting and announce it: the group card and a private invitation each.
@@ -412,7 +495,8 @@ async def schedule_meeting(
     marked done and linked to the meeting once the meeting has been held.
     """
     user = await require_association_role(session, actor, association_id, *MANAGERS)
-    association = await session.get_one(Association, association_id)
+    # The next number and the plan item's availability are read, then written.
+    association = await lock(session, Association, association_id)
     if form not in FORMS:
         raise InvalidInput()
     if plan_item_id is not None:
@@ -448,49 +532,52 @@ async def schedule_meeting(
         )
     await session.flush()
     await settings_of(session, association_id)
-    await _announce(session, meeting, texts)
+    await _announce(session, meeting)
     return meeting
 
 
-async def _announce(session: AsyncSession, meeting: Meeting, texts: MeetingTexts) -> None:
+async def _announce(session: AsyncSession, meeting: Meeting) -> None:
     view = await view_of(session, meeting)
     target = _card_target(view.association)
     if target is not None:
-        text, buttons = texts.card(view)
-        await enqueue(
+        tell(
             session,
-            [
-                Outgoing(
-                    chat_id=target[0],
-                    thread_id=target[1],
-                    text=text,
-                    buttons=buttons,
-                    dedupe_key=card_key(meeting),
-                    pin=True,
-                )
-            ],
-            priority=3,
+            Notice(
+                "meeting.card",
+                {"view": view},
+                chat_id=target[0],
+                thread_id=target[1],
+                dedupe_key=card_key(meeting),
+                pin=True,
+                priority=3,
+            ),
         )
-    ics = await store_file(
+    ics = await _store_ics(session, view)
+    tell(
         session,
-        filename=f"meeting-{meeting.number}.ics",
+        *(
+            Notice(
+                "meeting.invitation",
+                {"view": view},
+                user=member,
+                file_id=ics,
+                dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:inv:{member.id}",
+                batch=f"mtg-inv-{meeting.id}",
+            )
+            for member in await active_members(session, meeting.association_id)
+        ),
+    )
+
+
+async def _store_ics(session: AsyncSession, view: MeetingView) -> int:
+    """The meeting's calendar file (its current revision), stored once for every reader."""
+    stored = await store_file(
+        session,
+        filename=f"meeting-{view.meeting.number}.ics",
         mime_type="text/calendar",
         content=_ics_for(view),
     )
-    messages = []
-    for member in await active_members(session, meeting.association_id):
-        text, buttons = texts.invitation(view, member)
-        messages.append(
-            Outgoing(
-                chat_id=member.telegram_id or 0,
-                kind="document",
-                file_id=ics.id,
-                text=text,
-                buttons=buttons,
-                dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:inv:{member.id}",
-            )
-        )
-    await enqueue(session, messages, batch=f"mtg-inv-{meeting.id}")
+    return stored.id
 
 
 def card_key(meeting: Meeting) -> str:
@@ -499,13 +586,10 @@ def card_key(meeting: Meeting) -> str:
 
 
 async def reschedule(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    meeting_id: int,
-    starts_at: datetime,
-    texts: MeetingTexts,
+    session: AsyncSession, actor: Actor, *, meeting_id: int, starts_at: datetime
 ) -> Meeting:
+    """Move the meeting: everyone invited is told, with an updated calendar file, and the
+    reminders start over for the new time."""
     meeting = await get_meeting(session, meeting_id)
     await require_association_role(session, actor, meeting.association_id, *MANAGERS)
     if meeting.status is MeetingStatus.CANCELLED:
@@ -519,29 +603,26 @@ async def reschedule(
     meeting.card_dirty = True
     await session.flush()
     view = await view_of(session, meeting)
-    ics = await store_file(
+    ics = await _store_ics(session, view)
+    tell(
         session,
-        filename=f"meeting-{meeting.number}.ics",
-        mime_type="text/calendar",
-        content=_ics_for(view),
+        *(
+            Notice(
+                "meeting.changed",
+                {"view": view, "old_start": old_start},
+                user=member,
+                file_id=ics,
+                dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:moved:{member.id}",
+                batch=f"mtg-moved-{meeting.id}",
+            )
+            for member in await active_members(session, meeting.association_id)
+        ),
     )
-    messages = [
-        Outgoing(
-            chat_id=member.telegram_id or 0,
-            kind="document",
-            file_id=ics.id,
-            text=texts.changed(view, member, old_start),
-            dedupe_key=f"mtg:{meeting.id}:v{meeting.revision}:moved:{member.id}",
-        )
-        for member in await active_members(session, meeting.association_id)
-    ]
-    await enqueue(session, messages, batch=f"mtg-moved-{meeting.id}")
     return meeting
 
 
-async def cancel(
-    session: AsyncSession, actor: Actor, *, meeting_id: int, texts: MeetingTexts
-) -> Meeting:
+async def cancel(session: AsyncSession, actor: Actor, *, meeting_id: int) -> Meeting:
+    """Cancel the meeting; everyone invited is told, the card shows it cancelled."""
     meeting = await get_meeting(session, meeting_id)
     await require_association_role(session, actor, meeting.association_id, *MANAGERS)
     if meeting.status is MeetingStatus.CANCELLED:
@@ -551,15 +632,19 @@ async def cancel(
     meeting.card_dirty = True
     await session.flush()
     view = await view_of(session, meeting)
-    messages = [
-        Outgoing(
-            chat_id=member.telegram_id or 0,
-            text=texts.cancelled(view, member),
-            dedupe_key=f"mtg:{meeting.id}:cancel:{member.id}",
-        )
-        for member in await active_members(session, meeting.association_id)
-    ]
-    await enqueue(session, messages, batch=f"mtg-cancel-{meeting.id}")
+    tell(
+        session,
+        *(
+            Notice(
+                "meeting.cancelled",
+                {"view": view},
+                user=member,
+                dedupe_key=f"mtg:{meeting.id}:cancel:{member.id}",
+                batch=f"mtg-cancel-{meeting.id}",
+            )
+            for member in await active_members(session, meeting.association_id)
+        ),
+    )
     return meeting
 
 
@@ -603,31 +688,61 @@ async def mark_present(session: AsyncSession, actor: Actor, *, meeting_id: int) 
     return await _mark(session, meeting_id, user.id, "self")
 
 
-async def _mark(session: AsyncSession, meeting_id: int, user_id: int, source: str) -> bool:
-    found = await session.scalar(
-        select(MeetingAttendance.id).where(
+# A leader's correction "absent" is kept as a row too, so that it outweighs an RSVP.
+ABSENT = "absent"
+
+
+async def _attendance_row(
+    session: AsyncSession, meeting_id: int, user_id: int
+) -> MeetingAttendance | None:
+    return await session.scalar(
+        select(MeetingAttendance).where(
             MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.user_id == user_id
         )
     )
-    if found is not None:
+
+
+async def _mark(session: AsyncSession, meeting_id: int, user_id: int, source: str) -> bool:
+    """Mark the person present; False when they already were."""
+    found = await _attendance_row(session, meeting_id, user_id)
+    if found is not None and found.source != ABSENT:
         return False
-    session.add(
-        MeetingAttendance(meeting_id=meeting_id, user_id=user_id, marked_at=now(), source=source)
-    )
+    if found is None:
+        found = MeetingAttendance(meeting_id=meeting_id, user_id=user_id)
+        session.add(found)
+    found.marked_at, found.source = now(), source
     await session.flush()
     return True
 
 
-async def attendance(session: AsyncSession, meeting_id: int) -> list[tuple[User, bool]]:
-    """Every active member with whether they are marked present."""
-    meeting = await get_meeting(session, meeting_id)
-    present = set(
+async def present_ids(session: AsyncSession, meeting: Meeting) -> set[int]:
+    """Who counts as present: those who checked in or were marked by the leader, and, once
+    the meeting has begun, those who answered «will attend» — unless the leader or the
+    secretary corrected them to absent."""
+    marks = dict(
         (
-            await session.scalars(
-                select(MeetingAttendance.user_id).where(MeetingAttendance.meeting_id == meeting_id)
+            await session.execute(
+                select(MeetingAttendance.user_id, MeetingAttendance.source).where(
+                    MeetingAttendance.meeting_id == meeting.id
+                )
             )
         ).all()
     )
+    present = {user_id for user_id, source in marks.items() if source != ABSENT}
+    if now() >= meeting.starts_at:
+        going = await session.scalars(
+            select(MeetingRsvp.user_id).where(
+                MeetingRsvp.meeting_id == meeting.id, MeetingRsvp.answer == RsvpAnswer.GOING
+            )
+        )
+        present |= {user_id for user_id in going.all() if marks.get(user_id) != ABSENT}
+    return present
+
+
+async def attendance(session: AsyncSession, meeting_id: int) -> list[tuple[User, bool]]:
+    """Every active member with whether they count as present (see `present_ids`)."""
+    meeting = await get_meeting(session, meeting_id)
+    present = await present_ids(session, meeting)
     members = await active_members(session, meeting.association_id)
     return [(member, member.id in present) for member in members]
 
@@ -649,16 +764,15 @@ async def toggle_attendance(
     )
     if member is None:
         raise NotFound()
-    found = await session.scalar(
-        select(MeetingAttendance).where(
-            MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.user_id == user_id
-        )
-    )
-    if found is not None:
-        await session.delete(found)
-        await session.flush()
-        return False
-    return await _mark(session, meeting_id, user_id, "corrected")
+    if user_id not in await present_ids(session, meeting):
+        return await _mark(session, meeting_id, user_id, "corrected")
+    found = await _attendance_row(session, meeting_id, user_id)
+    if found is None:
+        found = MeetingAttendance(meeting_id=meeting_id, user_id=user_id)
+        session.add(found)
+    found.marked_at, found.source = now(), ABSENT
+    await session.flush()
+    return False
 
 
 def local_day(meeting: Meeting, association: Association) -> date:
@@ -711,6 +825,16 @@ async def plan_items_to_schedule(session: AsyncSession, association_id: int) -> 
         .order_by(PlanEntry.year, PlanEntry.month, PlanEntry.on_date, PlanEntry.id)
     )
     return [item for item in rows.all() if item.id not in taken]
+
+
+async def plan_item_to_schedule(
+    session: AsyncSession, association_id: int, item_id: int | None
+) -> PlanEntry:
+    """One of `plan_items_to_schedule`, or PlanItemUnavailable."""
+    for item in await plan_items_to_schedule(session, association_id):
+        if item.id == item_id:
+            return item
+    raise PlanItemUnavailable()
 
 
 @dataclass(frozen=True)

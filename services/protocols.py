@@ -1,18 +1,20 @@
 """Meeting protocols: pre-filling from the meeting, parsing the secretary's answers,
 drafts and the approved (final) PDF sent to the group and every member through the outbox.
 
-Texts for the outbox are composed by the caller (`ProtocolTexts`), so this module stays free
-of the messenger and of translations.
+Who is told what is recorded as notices (`protocol.published`, and `protocol.followup` from
+the follow-up sweep); their words live in handlers/protocols/notices.py.
+
+The chair and the secretary are always counted present at their own meeting; the others as
+services.meetings.present_ids says (checked in, or «will attend», as the leader corrected).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from typing import Protocol as Interface
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -31,14 +33,22 @@ from documents import (
 )
 from documents.data import association_kind
 from models import Association, MemberRole, StoredFile, User
-from models.meetings import Meeting, MeetingAgendaItem, MeetingAttendance, MeetingStatus
+from models.meetings import Meeting, MeetingAgendaItem, MeetingStatus
 from models.protocols import FollowUp, Protocol, ProtocolItem, ProtocolStatus
 from services.access import Actor, require_association_role, role_holder
 from services.clock import academic_year_start, now
 from services.errors import DomainError, InvalidInput, NotFound
 from services.formatting import initials_first, short_name
-from services.meetings import MANAGERS, active_members, local_day, managed_associations
-from services.outbox import Outgoing, enqueue, store_file
+from services.locks import lock
+from services.meetings import (
+    MANAGERS,
+    active_members,
+    local_day,
+    managed_associations,
+    present_ids,
+)
+from services.notices import Notice, tell
+from services.outbox import cancel_batch, store_file
 from services.texts import N_
 
 MAX_LINES = 20
@@ -101,6 +111,19 @@ class ProtocolFinal(DomainError):
 
 class NoSuchItem(DomainError):
     message = N_("There is no such agenda item in this protocol.")
+
+
+class EmptyAgenda(DomainError):
+    message = N_(
+        "This protocol has no agenda items, so there is nothing to approve: a protocol "
+        "records what was heard and decided on each item of the agenda."
+    )
+
+
+class NobodyPresent(DomainError):
+    """Approving needs a confirmation: nobody but the chair and the secretary is present."""
+
+    message = N_("Nobody but the chair and the secretary is marked present at this meeting.")
 
 
 # parsing -------------------------------------------------------------------------------------
@@ -253,13 +276,6 @@ async def prefill(session: AsyncSession, actor: Actor, meeting_id: int) -> Prefi
     if existing is not None and existing.status is ProtocolStatus.FINAL:
         raise ProtocolFinal()
     association = await session.get_one(Association, meeting.association_id)
-    present_ids = set(
-        (
-            await session.scalars(
-                select(MeetingAttendance.user_id).where(MeetingAttendance.meeting_id == meeting_id)
-            )
-        ).all()
-    )
     members = await active_members(session, meeting.association_id)
     agenda = await session.scalars(
         select(MeetingAgendaItem)
@@ -272,18 +288,25 @@ async def prefill(session: AsyncSession, actor: Actor, meeting_id: int) -> Prefi
         if existing is not None
         else await _next_number(session, association.id, year)
     )
-    secretary = await role_holder(session, association.id, MemberRole.SECRETARY)
+    chair = await role_holder(session, association.id, MemberRole.LEADER)
+    secretary = await role_holder(session, association.id, MemberRole.SECRETARY) or user
+    present = await present_ids(session, meeting) | _officers(chair, secretary)
     return Prefill(
         meeting=meeting,
         association=association,
         number=number,
         place=place_of(meeting.link),
-        chair=await role_holder(session, association.id, MemberRole.LEADER),
-        secretary=secretary or user,
-        present=[m for m in members if m.id in present_ids],
-        absent=[m for m in members if m.id not in present_ids],
+        chair=chair,
+        secretary=secretary,
+        present=[m for m in members if m.id in present],
+        absent=[m for m in members if m.id not in present],
         agenda=list(agenda.all()),
     )
+
+
+def _officers(*people: User | None) -> set[int]:
+    """The chair and the secretary: present at their own meeting whatever the list says."""
+    return {person.id for person in people if person is not None}
 
 
 async def held_without_protocol(
@@ -305,6 +328,37 @@ async def held_without_protocol(
     return list(rows.all())
 
 
+@dataclass(frozen=True)
+class ProtocolsScreen:
+    association: Association
+    protocols: list[tuple[Protocol, Meeting]]
+    pending: list[Meeting]
+
+
+async def protocols_screen(
+    session: AsyncSession, actor: Actor, association_id: int
+) -> ProtocolsScreen:
+    """What /protocol shows a manager: this year's protocols and the meetings waiting."""
+    await require_association_role(session, actor, association_id, *MANAGERS)
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise NotFound()
+    rows = [
+        (protocol, await get_meeting(session, protocol.meeting_id))
+        for protocol in await year_protocols(session, association)
+    ]
+    return ProtocolsScreen(association, rows, await held_without_protocol(session, association_id))
+
+
+async def parse_meeting_decisions(
+    session: AsyncSession, meeting_id: int, text: str
+) -> list[dict[str, Any]]:
+    """`parse_decisions` with dates read relative to the meeting's day."""
+    meeting = await get_meeting(session, meeting_id)
+    association = await session.get_one(Association, meeting.association_id)
+    return parse_decisions(text, local_day(meeting, association))
+
+
 async def year_protocols(session: AsyncSession, association: Association) -> list[Protocol]:
     """The protocols of the association's current academic year, by number."""
     from zoneinfo import ZoneInfo
@@ -323,6 +377,8 @@ async def save_draft(
     session: AsyncSession, actor: Actor, *, meeting_id: int, items: Sequence[dict[str, Any]]
 ) -> Protocol:
     """Create (or replace the contents of) the meeting's draft protocol."""
+    meeting = await get_meeting(session, meeting_id)
+    await lock(session, Association, meeting.association_id)  # the number: read, then taken
     info = await prefill(session, actor, meeting_id)
     user = await require_association_role(session, actor, info.association.id, *MANAGERS)
     if len(items) != len(info.agenda) or any(not item.get("decisions") for item in items):
@@ -338,6 +394,8 @@ async def save_draft(
             created_by_user_id=user.id,
         )
         session.add(protocol)
+    # A request to fill in the protocol that has not left yet is no longer needed.
+    await cancel_batch(session, protocol_request_batch(meeting_id))
     protocol.chair_user_id = info.chair.id if info.chair else None
     protocol.secretary_user_id = info.secretary.id if info.secretary else None
     await session.flush()
@@ -359,6 +417,11 @@ async def save_draft(
         )
     await session.flush()
     return protocol
+
+
+def protocol_request_batch(meeting_id: int) -> str:
+    """The outbox batch of the request to fill in a meeting's protocol."""
+    return f"mtg-protreq-{meeting_id}"
 
 
 async def get_protocol(session: AsyncSession, actor: Actor, protocol_id: int) -> Protocol:
@@ -395,13 +458,6 @@ def _decision(raw: dict[str, Any]) -> Decision:
 async def document_data(session: AsyncSession, protocol: Protocol) -> ProtocolData:
     meeting = await get_meeting(session, protocol.meeting_id)
     association = await session.get_one(Association, protocol.association_id)
-    present_ids = set(
-        (
-            await session.scalars(
-                select(MeetingAttendance.user_id).where(MeetingAttendance.meeting_id == meeting.id)
-            )
-        ).all()
-    )
     members = await active_members(session, association.id)
     items = await session.scalars(
         select(ProtocolItem)
@@ -422,6 +478,7 @@ async def document_data(session: AsyncSession, protocol: Protocol) -> ProtocolDa
         )
         for item in items.all()
     ]
+    present = await present_ids(session, meeting) | _officers(chair, secretary)
     return ProtocolData(
         association=AssociationInfo(
             name=association.name,
@@ -434,8 +491,8 @@ async def document_data(session: AsyncSession, protocol: Protocol) -> ProtocolDa
         secretary=_person(secretary),
         timezone=association.timezone,
         place=protocol.place,
-        present=[_person(m) for m in members if m.id in present_ids],
-        absent=[_person(m) for m in members if m.id not in present_ids],
+        present=[_person(m) for m in members if m.id in present],
+        absent=[_person(m) for m in members if m.id not in present],
         agenda=agenda,
         topic=meeting.topic,
         draft=protocol.status is ProtocolStatus.DRAFT,
@@ -467,6 +524,14 @@ async def extract_of(session: AsyncSession, actor: Actor, protocol_id: int, item
     return Pdf(f"protocol-{protocol.number}-extract-{item}.pdf", content)
 
 
+async def extract_choice(
+    session: AsyncSession, actor: Actor, protocol_id: int
+) -> tuple[Protocol, list[str]]:
+    """The protocol and its items' titles, to choose the item of an extract."""
+    protocol = await get_protocol(session, actor, protocol_id)
+    return protocol, await item_titles(session, protocol.id)
+
+
 async def item_titles(session: AsyncSession, protocol_id: int) -> list[str]:
     rows = await session.scalars(
         select(ProtocolItem.title)
@@ -476,23 +541,28 @@ async def item_titles(session: AsyncSession, protocol_id: int) -> list[str]:
     return list(rows.all())
 
 
-class ProtocolTexts(Interface):
-    def published(self, protocol: Protocol, meeting: Meeting, user: User | None) -> str: ...
-
-
 async def finalise(
-    session: AsyncSession, actor: Actor, *, protocol_id: int, texts: ProtocolTexts
+    session: AsyncSession, actor: Actor, *, protocol_id: int, confirmed: bool = False
 ) -> Protocol:
-    """Approve: build and store the final PDF, post it to the group, send it to every member."""
-    protocol = await session.get(Protocol, protocol_id)
-    if protocol is None:
+    """Approve: build and store the final PDF, post it to the group, send it to every member.
+
+    An empty agenda is refused; with nobody present but the chair and the secretary the
+    leader must confirm first (`NobodyPresent` until `confirmed`).
+    """
+    if await session.get(Protocol, protocol_id) is None:
         raise NotFound()
+    protocol = await lock(session, Protocol, protocol_id)  # approved once
     await require_association_role(session, actor, protocol.association_id, *MANAGERS)
     if protocol.status is ProtocolStatus.FINAL:
         raise ProtocolFinal()
+    data = await document_data(session, protocol)
+    if not data.agenda:
+        raise EmptyAgenda()
+    if not confirmed and len(data.present) <= len(_officers_of(protocol)):
+        raise NobodyPresent()
     protocol.status = ProtocolStatus.FINAL
     protocol.finalised_at = now()
-    data = await document_data(session, protocol)
+    data = replace(data, draft=False)
     stored = await store_file(
         session,
         filename=f"protocol-{protocol.number}.pdf",
@@ -502,34 +572,53 @@ async def finalise(
     protocol.file_id = stored.id
     meeting = await get_meeting(session, protocol.meeting_id)
     association = await session.get_one(Association, protocol.association_id)
-    messages = []
-    if association.chat_id is not None:
-        thread = association.forum_topics.get("meetings") if association.chat_is_forum else None
-        messages.append(
-            Outgoing(
-                chat_id=association.chat_id,
-                thread_id=thread,
-                kind="document",
+    _tell_published(session, protocol, meeting, association, stored.id)
+    tell(
+        session,
+        *(
+            Notice(
+                "protocol.published",
+                {"protocol": protocol, "meeting": meeting},
+                user=member,
                 file_id=stored.id,
-                text=texts.published(protocol, meeting, None),
-                dedupe_key=f"prot:{protocol.id}:group",
-            )
-        )
-    for member in await active_members(session, association.id):
-        messages.append(
-            Outgoing(
-                chat_id=member.telegram_id or 0,
-                kind="document",
-                file_id=stored.id,
-                text=texts.published(protocol, meeting, member),
                 dedupe_key=f"prot:{protocol.id}:m:{member.id}",
+                batch=f"prot-{protocol.id}",
             )
-        )
-    await enqueue(session, messages, batch=f"prot-{protocol.id}")
+            for member in await active_members(session, association.id)
+        ),
+    )
     meeting.status = MeetingStatus.PROTOCOL_APPROVED
     await _create_followups(session, protocol)
     await session.flush()
     return protocol
+
+
+def _officers_of(protocol: Protocol) -> set[int]:
+    return {i for i in (protocol.chair_user_id, protocol.secretary_user_id) if i is not None}
+
+
+def _tell_published(
+    session: AsyncSession,
+    protocol: Protocol,
+    meeting: Meeting,
+    association: Association,
+    file_id: int,
+) -> None:
+    if association.chat_id is None:
+        return
+    thread = association.forum_topics.get("meetings") if association.chat_is_forum else None
+    tell(
+        session,
+        Notice(
+            "protocol.published",
+            {"protocol": protocol, "meeting": meeting},
+            chat_id=association.chat_id,
+            thread_id=thread,
+            file_id=file_id,
+            dedupe_key=f"prot:{protocol.id}:group",
+            batch=f"prot-{protocol.id}",
+        ),
+    )
 
 
 # follow-ups ------------------------------------------------------------------------------------
@@ -605,8 +694,9 @@ async def followups_of(session: AsyncSession, protocol_id: int) -> list[FollowUp
 
 
 __all__ = [
+    "EmptyAgenda",
+    "NobodyPresent",
     "Prefill",
-    "ProtocolTexts",
     "extract_of",
     "finalise",
     "followups_of",

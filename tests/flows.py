@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -87,8 +88,20 @@ async def register_teacher(
     summary = await say(api, user_id, "г. Тверь")
     await press(api, user_id, summary, "💾", "🎉")
     await harness.idle(0.1)
-    async with harness.sessions() as session:
-        user = await session.scalar(select(User).where(User.telegram_id == user_id))
+    # The update commits after its replies; with WORKERS > 1 in another process, which
+    # harness.idle does not see: wait for the row rather than for a fixed time.
+    user = await _registered(harness, user_id)
     assert user is not None and user.is_registered, api.dump()
     del other
+    return user
+
+
+async def _registered(harness: BotHarness, user_id: int, attempts: int = 100) -> User | None:
+    user = None
+    for _ in range(attempts):
+        async with harness.sessions() as session:
+            user = await session.scalar(select(User).where(User.telegram_id == user_id))
+        if user is not None and user.is_registered:
+            break
+        await asyncio.sleep(0.05)
     return user

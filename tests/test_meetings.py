@@ -7,21 +7,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers.meetings import Texts
 from models import MemberRole, OutboxMessage, StoredFile
 from models.meetings import Meeting, MeetingStatus, RsvpAnswer
-from scheduler.reminders import sweep_reminders
+from scheduler.meetings import sweep_reminders
 from services import meetings
 from services.access import Actor
 from services.clock import set_clock
 from services.dateparse import OutsidePeriod, TimeInPast
 from services.errors import PermissionDenied
 from services.ics import meeting_ics
+from tests.delivery import delivered, swept
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 START = datetime(2026, 12, 12, 5, 0, tzinfo=UTC)  # 15:00 in Vladivostok
-TEXTS = Texts("ru")
 
 
 def at(moment: datetime) -> None:
@@ -43,17 +42,19 @@ async def _setup(session, members: int = 3, **extra):  # type: ignore[no-untyped
 
 
 async def _schedule(session, leader, association, starts_at=START):  # type: ignore[no-untyped-def]
-    return await meetings.schedule_meeting(
+    return await delivered(
         session,
-        Actor(leader.telegram_id),
-        association_id=association.id,
-        topic="Функциональная грамотность",
-        form="webinar",
-        starts_at=starts_at,
-        duration_minutes=60,
-        link="https://meet.example.ru/vmo",
-        agenda=[("О диагностике", "Смирнова Е. В."), ("Разное", None)],
-        texts=TEXTS,
+        meetings.schedule_meeting(
+            session,
+            Actor(leader.telegram_id),
+            association_id=association.id,
+            topic="Функциональная грамотность",
+            form="webinar",
+            starts_at=starts_at,
+            duration_minutes=60,
+            link="https://meet.example.ru/vmo",
+            agenda=[("О диагностике", "Смирнова Е. В."), ("Разное", None)],
+        ),
     )
 
 
@@ -72,6 +73,9 @@ async def test_schedule_announces_card_and_invitations_with_ics(session):
     assert card.chat_id == -100500
     assert "12 декабря 2026 г., 15:00" in card.payload["text"]
     assert "Смирнова Е. В." in card.payload["text"]
+    # The zone by its Russian title, never the IANA name (ru-texts item 91).
+    assert "15:00 · Владивосток (МСК+7) · 60 минут" in card.payload["text"]
+    assert "Asia/Vladivostok" not in card.payload["text"]
     invitations = await _outbox(session, f"mtg:{meeting.id}:v0:inv:%")
     assert len(invitations) == 4  # leader + 3 members
     assert {row.kind for row in invitations} == {"document"}
@@ -193,22 +197,22 @@ async def test_reminder_stages_skip_decliners_and_never_repeat(session):
         session, Actor(people[2].telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.NO
     )
     at(START - timedelta(hours=25))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     at(START - timedelta(hours=24) + timedelta(minutes=1))
-    assert await sweep_reminders(session, TEXTS) == 3  # leader + 2; the decliner is spared
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 3  # leader + 2; the decliner is spared
+    assert await swept(session, sweep_reminders) == 0
     meeting.reminders_done = []  # even if the marks were lost, the dedupe keys hold
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     rows = await _reminders(session, "r24")
     assert len(rows) == 3 and "через 24 часа" in rows[0].payload["text"].lower()
     at(START - timedelta(minutes=59))
-    assert await sweep_reminders(session, TEXTS) == 3
+    assert await swept(session, sweep_reminders) == 3
     at(START + timedelta(minutes=1))
-    assert await sweep_reminders(session, TEXTS) == 3
+    assert await swept(session, sweep_reminders) == 3
     start = await _reminders(session, "start")
     assert "https://meet.example.ru/vmo" in start[0].payload["text"]
     assert start[0].payload["buttons"][0][0]["url"] == "https://meet.example.ru/vmo"
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
 
 
 async def test_catch_up_within_grace_and_skip_beyond(session):
@@ -216,13 +220,13 @@ async def test_catch_up_within_grace_and_skip_beyond(session):
     meeting = await _schedule(session, leader, association)
     # Down at 24 h before; back 90 minutes later: within the grace window, caught up.
     at(START - timedelta(hours=22, minutes=30))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
     # Down from then until 20 minutes before the start: the 1 h reminder is still due.
     at(START - timedelta(minutes=20))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
     # Back only after the meeting's start window: nothing is sent late.
     at(START + timedelta(minutes=30))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     await session.refresh(meeting)
     assert set(meeting.reminders_done) == {"r24", "r1"}
 
@@ -235,9 +239,9 @@ async def test_reminder_settings_per_association(session):
     )
     assert hours == [1]
     at(START - timedelta(hours=24))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     at(START - timedelta(hours=1))
-    assert await sweep_reminders(session, TEXTS) == 2
+    assert await swept(session, sweep_reminders) == 2
 
 
 async def test_reschedule_and_cancel_notify_everyone(session):
@@ -245,21 +249,21 @@ async def test_reschedule_and_cancel_notify_everyone(session):
     meeting = await _schedule(session, leader, association)
     actor = Actor(leader.telegram_id)
     at(START - timedelta(hours=23))
-    await sweep_reminders(session, TEXTS)
+    await swept(session, sweep_reminders)
     new_start = START + timedelta(days=2)
-    await meetings.reschedule(
-        session, actor, meeting_id=meeting.id, starts_at=new_start, texts=TEXTS
+    await delivered(
+        session, meetings.reschedule(session, actor, meeting_id=meeting.id, starts_at=new_start)
     )
     moved = await _outbox(session, f"mtg:{meeting.id}:v1:moved:%")
     assert len(moved) == 4 and "14 декабря 2026 г., 15:00" in moved[0].payload["text"]
     # The new time gets its own reminders.
     at(new_start - timedelta(hours=24))
-    assert await sweep_reminders(session, TEXTS) == 4
-    await meetings.cancel(session, actor, meeting_id=meeting.id, texts=TEXTS)
+    assert await swept(session, sweep_reminders) == 4
+    await delivered(session, meetings.cancel(session, actor, meeting_id=meeting.id))
     assert len(await _outbox(session, f"mtg:{meeting.id}:cancel:%")) == 4
     assert meeting.status is MeetingStatus.CANCELLED
     at(new_start - timedelta(hours=1))
-    assert await sweep_reminders(session, TEXTS) == 0
+    assert await swept(session, sweep_reminders) == 0
     with pytest.raises(meetings.MeetingCancelled):
         await meetings.rsvp(
             session, Actor(people[0].telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.GOING
@@ -274,3 +278,51 @@ async def test_secretary_may_schedule(session):
     await add_member(session, association, secretary, role=MemberRole.SECRETARY)
     meeting = await _schedule(session, secretary, association)
     assert meeting.number == 1
+
+
+async def test_invitations_are_worded_in_each_readers_language(session):
+    leader, association, _people = await _setup(session, members=0)
+    english = await make_teacher(session, language="en")
+    await add_member(session, association, english)
+    meeting = await _schedule(session, leader, association)
+    rows = {row.chat_id: row for row in await _outbox(session, f"mtg:{meeting.id}:v0:inv:%")}
+    assert "You are invited to a meeting" in rows[english.telegram_id].payload["text"]
+    assert "Приглашаем вас на заседание" in rows[leader.telegram_id].payload["text"]
+    labels = [b["text"] for line in rows[english.telegram_id].payload["buttons"] for b in line]
+    assert labels[:3] == ["✅ Will attend", "🤔 Maybe", "❌ Cannot"]
+
+
+async def test_attendance_starts_from_will_attend_once_the_meeting_has_begun(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    going, maybe, checked_in = people
+    for person, answer in ((going, RsvpAnswer.GOING), (maybe, RsvpAnswer.MAYBE)):
+        await meetings.rsvp(
+            session, Actor(person.telegram_id), meeting_id=meeting.id, answer=answer
+        )
+    assert await meetings.present_ids(session, meeting) == set()  # not begun yet
+    at(START + timedelta(minutes=5))
+    await meetings.mark_present(session, Actor(checked_in.telegram_id), meeting_id=meeting.id)
+    assert await meetings.present_ids(session, meeting) == {going.id, checked_in.id}
+
+
+async def test_a_correction_to_absent_outweighs_will_attend_and_a_check_in_undoes_it(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    member = people[0]
+    await meetings.rsvp(
+        session, Actor(member.telegram_id), meeting_id=meeting.id, answer=RsvpAnswer.GOING
+    )
+    at(START + timedelta(minutes=5))
+    leader_actor = Actor(leader.telegram_id)
+    toggle = {"meeting_id": meeting.id, "user_id": member.id}
+    assert not await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert member.id not in await meetings.present_ids(session, meeting)
+    marks = {user.id: here for user, here in await meetings.attendance(session, meeting.id)}
+    assert marks[member.id] is False
+    # The member presses «I am here» after all: present again.
+    assert await meetings.mark_present(session, Actor(member.telegram_id), meeting_id=meeting.id)
+    assert member.id in await meetings.present_ids(session, meeting)
+    assert not await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert await meetings.toggle_attendance(session, leader_actor, **toggle)
+    assert member.id in await meetings.present_ids(session, meeting)

@@ -9,27 +9,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers.meetings import Texts
-from handlers.protocols import Texts as ProtocolTexts
-from models import MemberRole, OutboxMessage
+from models import MemberRole, OutboxMessage, OutboxStatus
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
-from scheduler.reminders import (
-    sweep_after_meetings,
-    sweep_followups,
-    sweep_norms,
-    sweep_reminders,
-)
+from scheduler.meetings import sweep_after_meetings, sweep_norms, sweep_reminders
+from scheduler.protocols import sweep_followups
 from services import meetings, protocols
 from services.access import Actor
 from services.clock import set_clock
 from services.errors import PermissionDenied
+from tests.delivery import delivered, swept
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 START = datetime(2026, 12, 12, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
-TEXTS = Texts("ru")
-PTEXTS = ProtocolTexts("ru")
 
 
 def at(moment: datetime) -> None:
@@ -52,18 +45,20 @@ async def _setup(session, *, secretary: bool = True):  # type: ignore[no-untyped
 
 
 async def _schedule(session, leader, association, *, starts_at=START, plan_item_id=None):  # type: ignore[no-untyped-def]
-    return await meetings.schedule_meeting(
+    return await delivered(
         session,
-        Actor(leader.telegram_id),
-        association_id=association.id,
-        topic="Функциональная грамотность",
-        form="webinar",
-        starts_at=starts_at,
-        duration_minutes=60,
-        link="https://meet.example.ru/vmo",
-        agenda=[("О диагностике", "Смирнова Е. В.")],
-        texts=TEXTS,
-        plan_item_id=plan_item_id,
+        meetings.schedule_meeting(
+            session,
+            Actor(leader.telegram_id),
+            association_id=association.id,
+            topic="Функциональная грамотность",
+            form="webinar",
+            starts_at=starts_at,
+            duration_minutes=60,
+            link="https://meet.example.ru/vmo",
+            agenda=[("О диагностике", "Смирнова Е. В.")],
+            plan_item_id=plan_item_id,
+        ),
     )
 
 
@@ -100,10 +95,10 @@ async def test_protocol_request_goes_once_to_the_secretary_after_the_end(session
     leader, association, people = await _setup(session)
     meeting = await _schedule(session, leader, association)
     at(START + timedelta(minutes=30))  # still going
-    assert await sweep_after_meetings(session, TEXTS) == 0
+    assert await swept(session, sweep_after_meetings) == 0
     at(START + timedelta(minutes=61))
-    assert await sweep_after_meetings(session, TEXTS) == 1
-    assert await sweep_after_meetings(session, TEXTS) == 0
+    assert await swept(session, sweep_after_meetings) == 1
+    assert await swept(session, sweep_after_meetings) == 0
     (row,) = await _rows(session, "mtg:%:protreq")
     assert row.chat_id == people["secretary"].telegram_id
     assert "заполните протокол" in row.payload["text"]
@@ -115,7 +110,7 @@ async def test_protocol_request_goes_to_the_leader_without_a_secretary(session):
     leader, association, _people = await _setup(session, secretary=False)
     await _schedule(session, leader, association)
     at(START + timedelta(hours=2))
-    assert await sweep_after_meetings(session, TEXTS) == 1
+    assert await swept(session, sweep_after_meetings) == 1
     (row,) = await _rows(session, "mtg:%:protreq")
     assert row.chat_id == leader.telegram_id
 
@@ -123,12 +118,14 @@ async def test_protocol_request_goes_to_the_leader_without_a_secretary(session):
 async def test_no_request_for_cancelled_or_long_past_meetings(session):
     leader, association, _people = await _setup(session)
     meeting = await _schedule(session, leader, association)
-    await meetings.cancel(session, Actor(leader.telegram_id), meeting_id=meeting.id, texts=TEXTS)
+    await delivered(
+        session, meetings.cancel(session, Actor(leader.telegram_id), meeting_id=meeting.id)
+    )
     at(START + timedelta(hours=2))
-    assert await sweep_after_meetings(session, TEXTS) == 0
+    assert await swept(session, sweep_after_meetings) == 0
     other = await _schedule(session, leader, association, starts_at=START + timedelta(days=1))
     at(START + timedelta(days=10))  # the bot was down longer than the window
-    assert await sweep_after_meetings(session, TEXTS) == 0
+    assert await swept(session, sweep_after_meetings) == 0
     assert other.protocol_requested_at is None
 
 
@@ -139,8 +136,12 @@ async def _final_protocol(session, leader, meeting, decisions):  # type: ignore[
         meeting_id=meeting.id,
         items=[{"substance": "о диагностике", "spoke": [], "decisions": decisions}],
     )
-    return await protocols.finalise(
-        session, Actor(leader.telegram_id), protocol_id=draft.id, texts=PTEXTS
+    # Nobody checked in here: approving asks first, and the leader confirms.
+    return await delivered(
+        session,
+        protocols.finalise(
+            session, Actor(leader.telegram_id), protocol_id=draft.id, confirmed=True
+        ),
     )
 
 
@@ -195,16 +196,16 @@ async def test_followups_remind_three_days_and_one_day_before(session):
     assert followup.user_id == people["petrova"].id and followup.deadline == date(2026, 12, 20)
 
     at(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))  # 4 days before
-    assert await sweep_followups(session, PTEXTS) == 0
+    assert await swept(session, sweep_followups) == 0
     at(datetime(2026, 12, 17, 5, 0, tzinfo=UTC))  # 08:00 in Moscow: too early in the day
-    assert await sweep_followups(session, PTEXTS) == 0
+    assert await swept(session, sweep_followups) == 0
     at(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
-    assert await sweep_followups(session, PTEXTS) == 1
-    assert await sweep_followups(session, PTEXTS) == 0
+    assert await swept(session, sweep_followups) == 1
+    assert await swept(session, sweep_followups) == 0
     at(datetime(2026, 12, 19, 9, 0, tzinfo=UTC))
-    assert await sweep_followups(session, PTEXTS) == 1
+    assert await swept(session, sweep_followups) == 1
     at(datetime(2026, 12, 21, 9, 0, tzinfo=UTC))
-    assert await sweep_followups(session, PTEXTS) == 0
+    assert await swept(session, sweep_followups) == 0
     rows = await _rows(session, "fup:%")
     assert [r.dedupe_key.rsplit(":", 1)[1] for r in rows] == ["d3", "d1"]
     assert {r.chat_id for r in rows} == {people["petrova"].telegram_id}
@@ -219,9 +220,9 @@ async def test_a_bot_down_until_the_last_day_sends_one_followup(session):
     decision = {"text": "Сдать отчёт", "responsible": "Петрова О. И.", "deadline": "2026-12-20"}
     await _final_protocol(session, leader, meeting, [decision])
     at(datetime(2026, 12, 19, 12, 0, tzinfo=UTC))
-    assert await sweep_followups(session, PTEXTS) == 1
+    assert await swept(session, sweep_followups) == 1
     at(datetime(2026, 12, 20, 12, 0, tzinfo=UTC))
-    assert await sweep_followups(session, PTEXTS) == 0
+    assert await swept(session, sweep_followups) == 0
     assert [r.dedupe_key.rsplit(":", 1)[1] for r in await _rows(session, "fup:%")] == ["d1"]
 
 
@@ -238,10 +239,10 @@ async def test_march_warning_once_with_overdue_items_and_meetings_needed(session
     status = await meetings.norm_status(session, association)
     assert (status.held, status.upcoming, status.needed, status.plan_items) == (1, 0, 3, 3)
     assert [item.topic for item in status.overdue] == ["Входная диагностика", "Открытые уроки"]
-    assert await sweep_norms(session, TEXTS) == 0  # not March yet
+    assert await swept(session, sweep_norms) == 0  # not March yet
     at(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
-    assert await sweep_norms(session, TEXTS) == 1
-    assert await sweep_norms(session, TEXTS) == 0
+    assert await swept(session, sweep_norms) == 1
+    assert await swept(session, sweep_norms) == 0
     (row,) = await _rows(session, "norm:%")
     assert row.chat_id == leader.telegram_id and row.dedupe_key == f"norm:{association.id}:2026"
     text = row.payload["text"]
@@ -262,7 +263,7 @@ async def test_no_warning_when_on_track(session):
     at(datetime(2027, 3, 2, 9, 0, tzinfo=UTC))
     status = await meetings.norm_status(session, association)
     assert (status.held, len(status.overdue)) == (2, 0)
-    assert await sweep_norms(session, TEXTS) == 0
+    assert await swept(session, sweep_norms) == 0
 
 
 # 4. a meeting from a plan item -----------------------------------------------------------------
@@ -280,10 +281,10 @@ async def test_meeting_from_plan_item_marks_it_done_once_held(session):
     with pytest.raises(meetings.PlanItemUnavailable):
         await _schedule(session, leader, association, plan_item_id=items[0].id)
     at(START + timedelta(minutes=30))
-    await sweep_after_meetings(session, TEXTS)
+    await swept(session, sweep_after_meetings)
     assert items[0].status is PlanItemStatus.PLANNED
     at(START + timedelta(hours=1, minutes=1))
-    await sweep_after_meetings(session, TEXTS)
+    await swept(session, sweep_after_meetings)
     assert items[0].status is PlanItemStatus.DONE and items[0].meeting_id == meeting.id
     status = await meetings.norm_status(session, association)
     assert status.plan_done == 1
@@ -311,7 +312,7 @@ async def test_materials_attach_dedupe_and_reach_reminders(session):
             session, Actor(stranger.telegram_id), meeting_id=meeting.id
         )
     at(START - timedelta(hours=1))
-    assert await sweep_reminders(session, TEXTS) > 0
+    assert await swept(session, sweep_reminders) > 0
     row = (await _rows(session, f"mtg:{meeting.id}:v0:r1:%"))[0]
     labels = [b["text"] for line in row.payload["buttons"] for b in line]
     assert "📎 Материалы (1 файл)" in labels
@@ -323,7 +324,7 @@ async def test_reminder_sweep_skips_meetings_without_a_due_stage(session):
     due = await _schedule(session, leader, association)
     later = await _schedule(session, leader, association, starts_at=START + timedelta(hours=12))
     at(START - timedelta(hours=24) + timedelta(minutes=5))
-    assert await sweep_reminders(session, TEXTS) == 4  # leader, secretary, two members
+    assert await swept(session, sweep_reminders) == 4  # leader, secretary, two members
     assert due.reminders_done == ["r24"]
     assert later.reminders_done == []  # not read: its next stage is 12 hours away
     rows = await session.scalars(
@@ -334,7 +335,7 @@ async def test_reminder_sweep_skips_meetings_without_a_due_stage(session):
 
 def test_norm_line_plurals_in_russian():
     from bot.i18n import Translator
-    from handlers.meetings import norm_line
+    from handlers.meetings.texts import norm_line
 
     t = Translator("ru")
 
@@ -349,3 +350,34 @@ def test_norm_line_plurals_in_russian():
         "Проведено 5 заседаний в этом учебном году: норма выполнена. "
         "План: выполнено 3 из 3 пунктов."
     )
+
+
+async def test_no_protocol_request_once_a_draft_exists(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    at(START + timedelta(minutes=30))  # during the meeting the secretary starts the protocol
+    await protocols.save_draft(
+        session,
+        Actor(people["secretary"].telegram_id),
+        meeting_id=meeting.id,
+        items=[{"substance": "о диагностике", "spoke": [], "decisions": [{"text": "Принять"}]}],
+    )
+    at(START + timedelta(minutes=61))
+    assert await swept(session, sweep_after_meetings) == 0
+    assert await _rows(session, "mtg:%:protreq") == []
+    assert meeting.protocol_requested_at is not None  # and it is not asked again later
+
+
+async def test_a_request_not_sent_yet_is_withdrawn_when_the_draft_is_saved(session):
+    leader, association, people = await _setup(session)
+    meeting = await _schedule(session, leader, association)
+    at(START + timedelta(minutes=61))
+    assert await swept(session, sweep_after_meetings) == 1
+    await protocols.save_draft(
+        session,
+        Actor(people["secretary"].telegram_id),
+        meeting_id=meeting.id,
+        items=[{"substance": "о диагностике", "spoke": [], "decisions": [{"text": "Принять"}]}],
+    )
+    (row,) = await _rows(session, "mtg:%:protreq")
+    assert row.status is OutboxStatus.CANCELLED

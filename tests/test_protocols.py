@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from handlers.protocols import Texts
-from models import MemberRole, OutboxMessage
+from models import MemberRole, OutboxMessage, StoredFile
+from models.db import unit_of_work
 from models.meetings import Meeting, MeetingAgendaItem, MeetingAttendance
 from models.protocols import ProtocolStatus
 from services import protocols
 from services.access import Actor
 from services.clock import set_clock
 from services.errors import InvalidInput, PermissionDenied
+from tests.delivery import delivered
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -139,10 +141,10 @@ async def test_finalise_enqueues_group_and_members(session) -> None:
     await session.flush()
     draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
     with pytest.raises(PermissionDenied):
-        await protocols.finalise(
-            session, Actor(people[0].telegram_id), protocol_id=draft.id, texts=Texts("ru")
+        await delivered(
+            session, protocols.finalise(session, Actor(people[0].telegram_id), protocol_id=draft.id)
         )
-    final = await protocols.finalise(session, actor, protocol_id=draft.id, texts=Texts("ru"))
+    final = await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
     assert final.status is ProtocolStatus.FINAL and final.file_id is not None
     rows = (
         await session.scalars(
@@ -156,8 +158,87 @@ async def test_finalise_enqueues_group_and_members(session) -> None:
     assert all(row.kind == "document" and row.file_id == final.file_id for row in rows)
     assert "Утверждён протокол № 1" in rows[0].payload["text"]
     with pytest.raises(protocols.ProtocolFinal):
-        await protocols.finalise(session, actor, protocol_id=draft.id, texts=Texts("ru"))
+        await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
     with pytest.raises(protocols.ProtocolFinal):
         await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
     pdf = await protocols.pdf_of(session, Actor(people[0].telegram_id), final.id)
     assert pdf.content.startswith(b"%PDF")
+
+
+async def test_the_chair_and_the_secretary_are_never_absent_from_their_own_meeting(session):
+    leader, association, people = await _world(session)
+    secretary = await make_teacher(session, 610_901, full_name="Секретарёва Нина Олеговна")
+    await add_member(session, association, secretary, role=MemberRole.SECRETARY)
+    meeting = await _meeting(session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026)
+    session.add(MeetingAttendance(meeting_id=meeting.id, user_id=people[0].id))
+    await session.flush()
+    info = await protocols.prefill(session, Actor(leader.telegram_id), meeting.id)
+    assert {u.id for u in info.present} == {leader.id, secretary.id, people[0].id}
+    assert {u.id for u in info.absent} == {people[1].id, people[2].id}
+    draft = await protocols.save_draft(
+        session, Actor(leader.telegram_id), meeting_id=meeting.id, items=[ITEM]
+    )
+    data = await protocols.document_data(session, draft)
+    names = {p.full_name for p in data.present}
+    assert {"Иванова Анна Петровна", "Секретарёва Нина Олеговна"} <= names
+    # (the factory's names may repeat, so the lists are counted, not compared by name)
+    assert (len(data.present), len(data.absent)) == (3, 2)
+
+
+async def test_approving_with_nobody_present_asks_first(session):
+    leader, association, _people = await _world(session)
+    actor = Actor(leader.telegram_id)
+    meeting = await _meeting(session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026)
+    draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
+    with pytest.raises(protocols.NobodyPresent):
+        await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
+    assert draft.status is ProtocolStatus.DRAFT and draft.file_id is None
+    final = await delivered(
+        session, protocols.finalise(session, actor, protocol_id=draft.id, confirmed=True)
+    )
+    assert final.status is ProtocolStatus.FINAL
+
+
+async def test_a_protocol_with_an_empty_agenda_cannot_be_approved(session):
+    leader, association, _people = await _world(session)
+    actor = Actor(leader.telegram_id)
+    meeting = Meeting(
+        association_id=association.id,
+        number=1,
+        academic_year=2026,
+        topic="Без повестки",
+        form="webinar",
+        starts_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+        link="https://telemost.yandex.ru/j/1",
+        reminders_done=[],
+    )
+    session.add(meeting)
+    await session.flush()
+    draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[])
+    with pytest.raises(protocols.EmptyAgenda):
+        await protocols.finalise(session, actor, protocol_id=draft.id, confirmed=True)
+    assert draft.status is ProtocolStatus.DRAFT
+
+
+async def test_two_approvals_at_once_approve_the_protocol_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with unit_of_work(sessions) as session:
+        leader, association, people = await _world(session)
+        meeting = await _meeting(
+            session, association, datetime(2026, 11, 1, 9, tzinfo=UTC), 1, 2026
+        )
+        session.add(MeetingAttendance(meeting_id=meeting.id, user_id=people[0].id))
+        actor = Actor(leader.telegram_id)
+        draft = await protocols.save_draft(session, actor, meeting_id=meeting.id, items=[ITEM])
+
+    async def approve() -> str:
+        try:
+            async with unit_of_work(sessions) as session:
+                await delivered(session, protocols.finalise(session, actor, protocol_id=draft.id))
+        except protocols.ProtocolFinal:
+            return "refused"
+        return "approved"
+
+    assert sorted(await asyncio.gather(approve(), approve())) == ["approved", "refused"]
+    async with sessions() as session:
+        files = await session.scalar(select(func.count()).select_from(StoredFile))
+    assert files == 1  # one final PDF

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from handlers.meetings import Texts
+from bot.i18n import Translator
+from handlers.meetings.texts import card as card_words
 from models import OutboxMessage, OutboxStatus
 from models.db import unit_of_work
 from models.meetings import Meeting
@@ -17,6 +18,7 @@ from scheduler.reminders import CARD_EDIT_INTERVAL, edit_dirty_cards
 from services import meetings as service
 from services.clock import set_clock
 from services.outbox import Outgoing, enqueue
+from tests.delivery import sweep_committed
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button
 
@@ -40,7 +42,7 @@ async def _meeting_with_card(harness, fake_api, association_id: int, chat_id: in
         )
         session.add(meeting)
         await session.flush()
-        text, buttons = Texts("ru").card(await service.view_of(session, meeting))
+        text, buttons = card_words(await service.view_of(session, meeting), Translator("ru"))
         key = service.card_key(meeting)
         meeting_id = meeting.id
     posted = await harness.app.bot.send_message(
@@ -66,10 +68,9 @@ async def _dirty(harness, *meeting_ids: int, note: str) -> None:  # type: ignore
         )
 
 
-async def _sweep(harness, texts: Texts) -> int:  # type: ignore[no-untyped-def]
-    """The card sweep as the job runs it, then the outbox delivers what it enqueued."""
-    async with unit_of_work(harness.sessions) as session:
-        enqueued = await edit_dirty_cards(session, texts)
+async def _sweep(harness) -> int:  # type: ignore[no-untyped-def]
+    """The card sweep as the runner runs it, then the outbox delivers what it enqueued."""
+    enqueued = await sweep_committed(harness.sessions, edit_dirty_cards)
     await harness.app.bot_data["outbox"].drain()
     return enqueued
 
@@ -85,24 +86,23 @@ async def test_one_card_per_group_per_sweep(harness, fake_api):  # type: ignore[
     a1 = await _meeting_with_card(harness, fake_api, math, GROUP_A, 1)
     a2 = await _meeting_with_card(harness, fake_api, math, GROUP_A, 2)
     b1 = await _meeting_with_card(harness, fake_api, physics, GROUP_B, 3)
-    texts = Texts("ru")
 
     await _dirty(harness, a1, a2, b1, note=" (1)")
     edits = len(fake_api.calls_of("editMessageText"))
-    assert await _sweep(harness, texts) == 2  # A once, B once
+    assert await _sweep(harness) == 2  # A once, B once
     set_clock(lambda: NOW + timedelta(seconds=5))
-    assert await _sweep(harness, texts) == 1  # A's other
-    assert await _sweep(harness, texts) == 0
+    assert await _sweep(harness) == 1  # A's other
+    assert await _sweep(harness) == 0
     chats = [c.params["chat_id"] for c in fake_api.calls_of("editMessageText")[edits:]]
     assert sorted(chats) == sorted([GROUP_A, GROUP_B, GROUP_A])
 
     # a1 edited again later than a2; when both change, a2 (waiting longest) goes first.
     set_clock(lambda: NOW + timedelta(seconds=10))
     await _dirty(harness, a1, note=" (2)")
-    assert await _sweep(harness, texts) == 1
+    assert await _sweep(harness) == 1
     set_clock(lambda: NOW + timedelta(minutes=1))
     await _dirty(harness, a1, a2, note=" (3)")
-    assert await _sweep(harness, texts) == 1
+    assert await _sweep(harness) == 1
     async with harness.sessions() as session:
         first, second = await session.get(Meeting, a2), await session.get(Meeting, a1)
     assert first is not None and not first.card_dirty
@@ -136,7 +136,6 @@ async def test_a_burst_of_200_presses_ends_in_a_handful_of_edits(harness, fake_a
     presses = [(m, labels[i % 3]) for i, m in enumerate(members)]
     presses += [(m, "Не смогу") for m in members[:150:3][:50]]  # 50 "Буду" change their mind
     answers = {m: label for m, label in presses}
-    texts = Texts("ru")
     before = len(fake_api.calls_of("answerCallbackQuery"))
     # Waves of ten at once, the card sweep after each, one (simulated) second apart.
     for start in range(0, len(presses), 10):
@@ -146,10 +145,10 @@ async def test_a_burst_of_200_presses_ends_in_a_handful_of_edits(harness, fake_a
             lambda n=start + 10: len(fake_api.calls_of("answerCallbackQuery")) >= before + n
         )
         moment[0] += timedelta(seconds=1)
-        await _sweep(harness, texts)
+        await _sweep(harness)
     await harness.idle()
     moment[0] += CARD_EDIT_INTERVAL
-    await _sweep(harness, texts)
+    await _sweep(harness)
 
     shown = fake_api.world.chat(GROUP_A).messages[card_row.message_id]["text"]
     expected = {label: list(answers.values()).count(label) for label in labels}

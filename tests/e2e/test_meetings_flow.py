@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from handlers.meetings import Texts
 from models.db import unit_of_work
 from models.meetings import Meeting, MeetingAttendance
-from scheduler.reminders import edit_dirty_cards, sweep_reminders
+from scheduler.meetings import sweep_reminders
+from scheduler.reminders import edit_dirty_cards
 from services.clock import set_clock
+from tests.delivery import sweep_committed
 from tests.factories import add_member, make_association, make_teacher
-from tests.flows import button, press, say
+from tests.flows import button, press, press_edit, say
 
 LEADER = 710_001
 GROUP = -100_777_001
@@ -47,8 +48,8 @@ async def _world(harness, fake_api, members: int):  # type: ignore[no-untyped-de
 
 async def _create_meeting(harness, fake_api) -> dict:  # type: ignore[no-untyped-def]
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
-    await press(fake_api, LEADER, screen, "Новое заседание", "Какая тема")
-    forms = await say(fake_api, LEADER, "Функциональная грамотность", "В какой форме")
+    await press(fake_api, LEADER, screen, "Новое заседание", "Укажите тему")
+    forms = await say(fake_api, LEADER, "Функциональная грамотность", "Форма проведения")
     await press(fake_api, LEADER, forms, "вебинар", "Часовой пояс: Владивосток (МСК+7)")
     await say(fake_api, LEADER, "когда-нибудь", "Не удалось разобрать")
     await say(fake_api, LEADER, "26.11.2026 10:00", "уже прошло")
@@ -60,7 +61,7 @@ async def _create_meeting(harness, fake_api) -> dict:  # type: ignore[no-untyped
     await say(fake_api, LEADER, "https://meet.example.ru/vmo", "Пришлите вопрос повестки")
     await say(fake_api, LEADER, "—", "от 3 до 300")
     agenda = await say(fake_api, LEADER, "О диагностике — Смирнова Е. В.", "1. О диагностике")
-    confirm = await press(fake_api, LEADER, agenda, "Повестка готова", "Проверьте заседание")
+    confirm = await press(fake_api, LEADER, agenda, "Повестка готова", "Проверьте данные заседания")
     assert "Продолжительность: 60 минут" in confirm["text"]
     assert "1 вопрос повестки" in confirm["text"]
     await press(fake_api, LEADER, confirm, "Назначить", "Заседание № 1 назначено")
@@ -86,10 +87,8 @@ async def test_meeting_from_dialog_to_reminders(harness, fake_api):
     await harness.idle(0.2)
     answers = fake_api.calls_of("answerCallbackQuery")[before:]
     assert len(answers) == 12 and all("Отмечено" in (c.params.get("text") or "") for c in answers)
-    texts = Texts("ru")
     for expected in (1, 0):
-        async with unit_of_work(harness.sessions) as session:
-            assert await edit_dirty_cards(session, texts) == expected
+        assert await sweep_committed(harness.sessions, edit_dirty_cards) == expected
     await harness.app.bot_data["outbox"].drain()
     edited = fake_api.world.chat(GROUP).messages[card["message_id"]]
     assert "Будут: 7" in edited["text"] and "Возможно: 3" in edited["text"]
@@ -105,21 +104,18 @@ async def test_meeting_from_dialog_to_reminders(harness, fake_api):
     await harness.restart()
     at(START - timedelta(hours=24) + timedelta(minutes=2))
     for _ in range(2):
-        async with unit_of_work(harness.sessions) as session:
-            await sweep_reminders(session, texts)
+        await sweep_committed(harness.sessions, sweep_reminders)
     await harness.app.bot_data["outbox"].drain()
     await fake_api.wait_for(lambda: _count(fake_api, members, "Через 24 часа") == 10)
     await harness.idle(0.3)
     assert _count(fake_api, members, "Через 24 часа") == 10  # the two who declined: spared
     assert all(_count(fake_api, [m], "Через 24 часа") <= 1 for m in members)
     await harness.restart()
-    async with unit_of_work(harness.sessions) as session:
-        assert await sweep_reminders(session, texts) == 0
+    assert await sweep_committed(harness.sessions, sweep_reminders) == 0
 
     # "Starting now" with the "I am here" button, then the leader corrects the list.
     at(START + timedelta(minutes=1))
-    async with unit_of_work(harness.sessions) as session:
-        await sweep_reminders(session, texts)
+    await sweep_committed(harness.sessions, sweep_reminders)
     await harness.app.bot_data["outbox"].drain()
     starting = await fake_api.wait_for_message(members[0], "начинается")
     fake_api.user_presses(members[0], starting, button(starting, "Я здесь"))
@@ -136,8 +132,21 @@ async def test_meeting_from_dialog_to_reminders(harness, fake_api):
     await harness.idle()
     screen = await say(fake_api, LEADER, "/meeting", "Заседания")
     details = await press(fake_api, LEADER, screen, "№ 1", "Функциональная")
-    await press(fake_api, LEADER, details, "Явка", "присутствует 1 человек")
+    # The list starts from those who said «Буду» (seven, the one who checked in among
+    # them); the leader corrects it name by name.
+    attendance = await press(fake_api, LEADER, details, "Явка", "присутствуют 7 человек")
+    going = next(label for label in _labels(attendance) if label.startswith("✅"))
+    await press_edit(fake_api, LEADER, attendance, going)
+    messages = fake_api.world.chat(LEADER).messages
+    await fake_api.wait_for(
+        lambda: "присутствуют 6 человек" in messages[attendance["message_id"]]["text"]
+    )
+    assert fake_api.calls_of("answerCallbackQuery")[-1].params["text"] == "Отмечено: отсутствует."
     fake_api.assert_clean()
+
+
+def _labels(message: dict) -> list[str]:  # type: ignore[type-arg]
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
 
 
 def _count(fake_api, chats: list[int], text: str) -> int:  # type: ignore[no-untyped-def]
@@ -161,8 +170,7 @@ async def test_cancel_notifies_everyone_and_card_says_so(harness, fake_api):
         await fake_api.wait_for_message(telegram_id, "отменено")
     # Past the per-card edit spacing, whatever the background sweep edited just before.
     set_clock(lambda: datetime.now(UTC) + timedelta(seconds=10))
-    async with unit_of_work(harness.sessions) as session:
-        await edit_dirty_cards(session, Texts("ru"))
+    await sweep_committed(harness.sessions, edit_dirty_cards)
     await harness.app.bot_data["outbox"].drain()
     # (or the bot's own sweep got there first and its edit is on the way)
     messages = fake_api.world.chat(GROUP).messages
@@ -172,3 +180,32 @@ async def test_cancel_notifies_everyone_and_card_says_so(harness, fake_api):
     async with harness.sessions() as session:
         meeting = await session.scalar(select(Meeting))
     assert meeting is not None and meeting.cancelled_at is not None
+
+
+async def test_old_or_forged_meeting_buttons_get_a_polite_alert(harness, fake_api):
+    await _world(harness, fake_api, 1)
+    screen = await say(fake_api, LEADER, "/meeting", "Заседания")
+    assert "⏰ Напоминания: за 24 ч и за 1 ч" in _labels(screen)  # ru-texts item 93
+    # The card's buttons say it in the network's common words (core.po), the others name
+    # the command to open again.
+    said = {
+        "meet:show:abc": "Эта кнопка устарела. Откройте /meeting",
+        "meet:nosuch:1": "Эта кнопка устарела. Откройте /meeting",
+        "rsvp:g": "Эта кнопка больше не действует.",
+        "prot:exi:1:x": "Эта кнопка устарела. Откройте /protocol",
+    }
+    datas = tuple(said)
+    forged = {
+        **screen,
+        "reply_markup": {"inline_keyboard": [[{"text": d, "callback_data": d}] for d in datas]},
+    }
+    fake_api.world.chat(LEADER).messages[screen["message_id"]] = forged
+    for data in datas:
+        before = len(fake_api.calls_of("answerCallbackQuery"))
+        fake_api.user_presses(LEADER, forged, data)
+        await fake_api.wait_for(
+            lambda before=before: len(fake_api.calls_of("answerCallbackQuery")) > before
+        )
+        answer = fake_api.calls_of("answerCallbackQuery")[-1].params
+        assert answer.get("show_alert") and said[data] in answer["text"], data
+    fake_api.assert_clean()

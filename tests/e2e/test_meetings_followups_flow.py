@@ -8,21 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from handlers.meetings import Texts
-from handlers.protocols import Texts as ProtocolTexts
 from models import MemberRole
 from models.db import unit_of_work
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
-from scheduler.reminders import (
-    sweep_after_meetings,
-    sweep_followups,
-    sweep_norms,
-    sweep_reminders,
-)
+from scheduler.meetings import sweep_after_meetings, sweep_norms, sweep_reminders
+from scheduler.protocols import sweep_followups
 from services import meetings
 from services.access import Actor
 from services.clock import set_clock
+from tests.delivery import RENDERER, sweep_committed
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, say
 
@@ -74,14 +69,13 @@ async def _schedule(harness, association_id: int) -> int:  # type: ignore[no-unt
             duration_minutes=60,
             link="https://meet.example.ru/vmo",
             agenda=[("О диагностике", "Смирнова Е. В.")],
-            texts=Texts("ru"),
         )
+        await RENDERER.deliver(session)
     return meeting.id
 
 
-async def _sweep(harness, sweep, texts) -> int:  # type: ignore[no-untyped-def]
-    async with unit_of_work(harness.sessions) as session:
-        added = await sweep(session, texts)
+async def _sweep(harness, sweep) -> int:  # type: ignore[no-untyped-def]
+    added = await sweep_committed(harness.sessions, sweep)
     await harness.app.bot_data["outbox"].drain()
     return added
 
@@ -92,12 +86,18 @@ async def test_protocol_request_dialog_approval_and_followup(harness, fake_api):
     await harness.app.bot_data["outbox"].drain()
 
     at(START + timedelta(minutes=61))
-    assert await _sweep(harness, sweep_after_meetings, Texts("ru")) == 1
-    assert await _sweep(harness, sweep_after_meetings, Texts("ru")) == 0
+    assert await _sweep(harness, sweep_after_meetings) == 1
+    assert await _sweep(harness, sweep_after_meetings) == 0
     request = await fake_api.wait_for_message(SECRETARY, "заполните протокол")
     assert "Функциональная грамотность" in request["text"]
-    await press(fake_api, SECRETARY, request, "Заполнить протокол", "Протокол № 1")
-    await fake_api.wait_for_message(SECRETARY, "СЛУШАЛИ")
+    header = await press(fake_api, SECRETARY, request, "Заполнить протокол", "Протокол № 1")
+    # Nobody checked in, but the chair and the secretary were there; Petrova was not.
+    assert "(Иванова А. П., Секретарёва Н. О.)" in header["text"]
+    assert "(Петрова О. И.)" in header["text"]
+    heard = await fake_api.wait_for_message(SECRETARY, "СЛУШАЛИ")
+    # No double full stop after the initials (ru-texts item 84).
+    assert "Смирнова Е. В.\nО чём было выступление" in heard["text"]
+    assert "В.." not in heard["text"]
     spoke = await say(fake_api, SECRETARY, "о результатах входной диагностики", "ВЫСТУПИЛИ")
     await press(fake_api, SECRETARY, spoke, "Пропустить", "ПОСТАНОВИЛИ")
     ready = await say(
@@ -106,25 +106,27 @@ async def test_protocol_request_dialog_approval_and_followup(harness, fake_api):
         "Провести открытый урок; ответственный: Петрова О. И.; срок: 20.12.2026",
         "Черновик протокола № 1 сохранён",
     )
-    await press(fake_api, SECRETARY, ready, "Утвердить", "утверждён")
+    # Nobody checked in or said «Буду»: approving asks first.
+    asked = await press(fake_api, SECRETARY, ready, "Утвердить", "в таком виде")
+    assert "никто не отмечен" in asked["text"]
+    await press(fake_api, SECRETARY, asked, "Всё равно утвердить", "утверждён")
     await harness.idle(0.2)  # the update's transaction commits after the reply
     async with harness.sessions() as session:
         meeting = await session.get_one(Meeting, meeting_id)
     assert meeting.status is MeetingStatus.PROTOCOL_APPROVED
 
-    texts = ProtocolTexts("ru")
     at(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))
-    assert await _sweep(harness, sweep_followups, texts) == 0
+    assert await _sweep(harness, sweep_followups) == 0
     at(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
-    assert await _sweep(harness, sweep_followups, texts) == 1
-    reminder = await fake_api.wait_for_message(PETROVA, "Срок 20 декабря 2026 г.")
+    assert await _sweep(harness, sweep_followups) == 1
+    reminder = await fake_api.wait_for_message(PETROVA, "До 20 декабря 2026 г.")
     assert "Провести открытый урок" in reminder["text"] and "протокол № 1" in reminder["text"]
     await harness.restart()
-    assert await _sweep(harness, sweep_followups, texts) == 0
+    assert await _sweep(harness, sweep_followups) == 0
     at(datetime(2026, 12, 19, 9, 0, tzinfo=UTC))
-    assert await _sweep(harness, sweep_followups, texts) == 1
-    await fake_api.wait_for_message(PETROVA, "Срок 20 декабря 2026 г.")
-    assert sum("Срок 20 декабря" in (m.get("text") or "") for m in fake_api.sent_to(PETROVA)) == 2
+    assert await _sweep(harness, sweep_followups) == 1
+    await fake_api.wait_for_message(PETROVA, "До 20 декабря 2026 г.")
+    assert sum("До 20 декабря" in (m.get("text") or "") for m in fake_api.sent_to(PETROVA)) == 2
 
 
 async def test_meeting_from_plan_item_norm_line_and_march_warning(harness, fake_api):
@@ -157,14 +159,14 @@ async def test_meeting_from_plan_item_norm_line_and_march_warning(harness, fake_
     await press(fake_api, LEADER, durations, "60", "Ссылка на онлайн-платформу")
     await say(fake_api, LEADER, "https://meet.example.ru/vmo", "Пришлите вопрос повестки")
     agenda = await say(fake_api, LEADER, "Об открытых уроках — Петрова О. И.", "1. Об открытых")
-    confirm = await press(fake_api, LEADER, agenda, "Повестка готова", "Проверьте заседание")
+    confirm = await press(fake_api, LEADER, agenda, "Повестка готова", "Проверьте данные заседания")
     assert "Открытые уроки математики" in confirm["text"]
     assert "семинар" in confirm["text"] and "Выполняет пункт утверждённого плана" in confirm["text"]
     await press(fake_api, LEADER, confirm, "Назначить", "Заседание № 1 назначено")
     await harness.idle(0.2)
 
     at(START + timedelta(hours=1, minutes=1))
-    await _sweep(harness, sweep_after_meetings, Texts("ru"))
+    await _sweep(harness, sweep_after_meetings)
     await fake_api.wait_for_message(LEADER, "заполните протокол")  # no secretary: the leader
     async with harness.sessions() as session:
         item = await session.scalar(
@@ -178,15 +180,15 @@ async def test_meeting_from_plan_item_norm_line_and_march_warning(harness, fake_
     assert "План: выполнено 1 из 2 пунктов" in screen["text"]
 
     at(datetime(2027, 2, 27, 9, 0, tzinfo=UTC))
-    assert await _sweep(harness, sweep_norms, Texts("ru")) == 0
+    assert await _sweep(harness, sweep_norms) == 0
     at(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
-    assert await _sweep(harness, sweep_norms, Texts("ru")) == 1
-    warning = await fake_api.wait_for_message(LEADER, "отстают")
+    assert await _sweep(harness, sweep_norms) == 1
+    warning = await fake_api.wait_for_message(LEADER, "меньше заседаний, чем требуется")
     assert "Проведено 1 из 4 заседаний" in warning["text"]
     assert "ещё 3 заседания" in warning["text"]
     assert "Октябрь 2026: Входная диагностика" in warning["text"]
     await harness.restart()
-    assert await _sweep(harness, sweep_norms, Texts("ru")) == 0
+    assert await _sweep(harness, sweep_norms) == 0
 
 
 async def test_materials_attached_by_leader_reach_members(harness, fake_api):
@@ -205,7 +207,7 @@ async def test_materials_attached_by_leader_reach_members(harness, fake_api):
     await harness.idle(0.2)
 
     at(START - timedelta(hours=1) + timedelta(minutes=1))
-    await _sweep(harness, sweep_reminders, Texts("ru"))
+    await _sweep(harness, sweep_reminders)
     reminder = await fake_api.wait_for_message(PETROVA, "Через 1 час")
     before = len(fake_api.calls_of("sendDocument"))
     fake_api.user_presses(PETROVA, reminder, button(reminder, "Материалы (1 файл)"))

@@ -73,7 +73,7 @@ async def test_protocol_dialog_draft_and_approval(harness, fake_api):
     await say(fake_api, LEADER, "о", "от 3 до 1000")
     spoke = await say(fake_api, LEADER, "о результатах входной диагностики", "ВЫСТУПИЛИ")
     assert "Пропустить" in str(spoke["reply_markup"])
-    await say(fake_api, LEADER, "без тире", "не похожа на «Имя — заметка»")
+    await say(fake_api, LEADER, "без тире", "не похожа на «Фамилия И. О. — содержание»")
     await say(fake_api, LEADER, "Петрова О. И. — поделилась опытом", "ПОСТАНОВИЛИ")
     await say(fake_api, LEADER, "Провести урок; срок: 31.02.2027", "такой даты нет")
     ready = await say(
