@@ -31,6 +31,7 @@ from handlers import (
     members,
     newsletters,
     plans,
+    polls,
     privacy,
     profile,
     protocols,
@@ -64,6 +65,7 @@ FEATURES: list[ModuleType] = [
     protocols,
     newsletters,
     events,
+    polls,
 ]
 
 

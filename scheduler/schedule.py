@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.polls import close_due_polls, remind_non_voters
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +32,6 @@ class Sweep:
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
+    Sweep("poll-reminders", every=timedelta(minutes=5), run=remind_non_voters),
+    Sweep("poll-closing", every=timedelta(minutes=1), run=close_due_polls),
 )

@@ -87,6 +87,7 @@ _ERASED_WITH_THE_PERSON = (
     "event_digest_subscriptions",
     "protocol_followups",
     "plan_proposals",
+    "poll_votes",
 )
 
 
