@@ -261,23 +261,22 @@ async def _count_votes(session: AsyncSession, poll: Poll) -> None:
 async def record_totals(
     session: AsyncSession, *, telegram_poll_id: str, totals: Sequence[int], voter_count: int
 ) -> bool:
-    """Telegram's totals of an anonymous poll; each new voter counts as one (nameless)
-    act of participation. Named polls count their own answers (False here)."""
+    """Telegram's totals of an anonymous poll so far (the final ones come when it is
+    stopped). Named polls count their own answers (False here)."""
     poll = await _open_poll(session, telegram_poll_id)
     if poll is None or not poll.is_anonymous or len(totals) != len(poll.options):
         return False
-    await _take_totals(session, poll, totals, voter_count)
+    poll.totals, poll.voter_count = list(totals), voter_count
     return True
 
 
-async def _take_totals(
-    session: AsyncSession, poll: Poll, totals: Sequence[int], voter_count: int
-) -> None:
-    for _ in range(max(0, voter_count - poll.voter_count)):
+async def _count_anonymous_voters(session: AsyncSession, poll: Poll) -> None:
+    """Each voter of an anonymous poll is one nameless act of participation, counted once
+    from the final totals (Telegram's `poll` updates may arrive out of order)."""
+    for _ in range(poll.voter_count):
         await record_activity(
             session, kind=ACTIVITY, user_id=None, association_id=poll.association_id
         )
-    poll.totals, poll.voter_count = list(totals), voter_count
 
 
 async def _non_voters(session: AsyncSession, poll: Poll) -> list[User]:
@@ -348,9 +347,11 @@ async def close(
     poll = await lock(session, Poll, poll_id)
     if poll.status is not PollStatus.OPEN:
         return None
-    if poll.is_anonymous and final_totals is not None and len(final_totals) == len(poll.options):
-        await _take_totals(session, poll, final_totals, final_voters or 0)
-    elif not poll.is_anonymous:
+    if poll.is_anonymous:
+        if final_totals is not None and len(final_totals) == len(poll.options):
+            poll.totals, poll.voter_count = list(final_totals), final_voters or 0
+        await _count_anonymous_voters(session, poll)
+    else:
         await _count_votes(session, poll)
     poll.status, poll.closed_at = PollStatus.CLOSED, now()
     result = await _result(session, poll)
