@@ -208,11 +208,11 @@ async def posted(
 
 
 async def _open_poll(session: AsyncSession, telegram_poll_id: str) -> Poll | None:
-    found = await session.scalar(select(Poll.id).where(Poll.telegram_poll_id == telegram_poll_id))
-    if found is None:
-        return None
-    poll = await lock(session, Poll, found)
-    return poll if poll.status is PollStatus.OPEN else None
+    """The open poll Telegram calls `telegram_poll_id`. Answers take no lock: each person's
+    updates come in order, a vote is one row per person, and the totals of a named poll
+    are counted from the votes when shown and when it closes."""
+    poll = await session.scalar(select(Poll).where(Poll.telegram_poll_id == telegram_poll_id))
+    return poll if poll is not None and poll.status is PollStatus.OPEN else None
 
 
 async def record_answer(
@@ -242,20 +242,30 @@ async def record_answer(
         )
     else:
         vote.option_ids, vote.answered_at = chosen, now()
-    await session.flush()
-    await _count_votes(session, poll)
     return True
 
 
-async def _count_votes(session: AsyncSession, poll: Poll) -> None:
+@dataclass(frozen=True)
+class Tally:
+    """Votes per option and the number of people who voted."""
+
+    totals: list[int]
+    voters: int
+
+
+async def tally(session: AsyncSession, poll: Poll) -> Tally:
+    """The poll's counts: an open named poll's from its votes, otherwise the stored ones
+    (an anonymous poll's from Telegram, a closed poll's final result)."""
+    if poll.is_anonymous or poll.status is PollStatus.CLOSED:
+        return Tally(list(poll.totals), poll.voter_count)
     totals = [0] * len(poll.options)
-    choices = await session.scalars(select(PollVote.option_ids).where(PollVote.poll_id == poll.id))
-    voters = 0
+    choices = list(
+        await session.scalars(select(PollVote.option_ids).where(PollVote.poll_id == poll.id))
+    )
     for chosen in choices:
-        voters += 1
         for index in chosen:
             totals[index] += 1
-    poll.totals, poll.voter_count = totals, voters
+    return Tally(totals, len(choices))
 
 
 async def record_totals(
@@ -333,6 +343,7 @@ class Result:
     poll: Poll
     association: Association
     members: int | None
+    tally: Tally
 
 
 async def close(
@@ -352,7 +363,8 @@ async def close(
             poll.totals, poll.voter_count = list(final_totals), final_voters or 0
         await _count_anonymous_voters(session, poll)
     else:
-        await _count_votes(session, poll)
+        counted = await tally(session, poll)
+        poll.totals, poll.voter_count = counted.totals, counted.voters
     poll.status, poll.closed_at = PollStatus.CLOSED, now()
     result = await _result(session, poll)
     await _tell_result(session, result)
@@ -362,7 +374,7 @@ async def close(
 async def _result(session: AsyncSession, poll: Poll) -> Result:
     association = await get(session, poll.association_id)
     members = None if poll.is_anonymous else len(await active_members(session, association.id))
-    return Result(poll, association, members)
+    return Result(poll, association, members, await tally(session, poll))
 
 
 async def _tell_result(session: AsyncSession, result: Result) -> None:
@@ -392,8 +404,8 @@ async def _tell_result(session: AsyncSession, result: Result) -> None:
 
 async def recent(
     session: AsyncSession, *, actor: Actor, association_id: int, limit: int = 10
-) -> list[Poll]:
-    """The association's latest polls, newest first (for the poll makers)."""
+) -> list[tuple[Poll, Tally]]:
+    """The association's latest polls with their counts, newest first (for the poll makers)."""
     await check_maker(session, actor=actor, association_id=association_id)
     rows = await session.scalars(
         select(Poll)
@@ -401,7 +413,7 @@ async def recent(
         .order_by(Poll.created_at.desc(), Poll.id.desc())
         .limit(limit)
     )
-    return list(rows)
+    return [(poll, await tally(session, poll)) for poll in list(rows)]
 
 
 async def result_of(session: AsyncSession, *, actor: Actor, poll_id: int) -> Result:

@@ -47,19 +47,19 @@ async def show_polls(update: Update, context: BotContext, association: Associati
     lines = [t.gettext("🗳 <b>Polls of «{name}»</b>", name=association.name)]
     if not recent:
         lines.append(t.gettext("No polls yet."))
-    lines += [_line(t, poll, association.timezone) for poll in recent]
+    lines += [_line(t, poll, counted.voters, association.timezone) for poll, counted in recent]
     rows = [[(t.plain("➕ New poll"), NewPoll(association.id).data())]]
-    rows += [[(_label(poll), ShowResult(poll.id).data())] for poll in recent]
+    rows += [[(_label(poll), ShowResult(poll.id).data())] for poll, _ in recent]
     await show(update, context, "\n".join(lines), inline(rows))
 
 
-def _line(t: Translator, poll: Poll, zone: str) -> str:
+def _line(t: Translator, poll: Poll, voters: int, zone: str) -> str:
     when = format_datetime(poll.closes_at, zone, t.language)
     if poll.status is PollStatus.CLOSED:
         return t.ngettext(
             "✅ «{question}» ({kind}), closed {when}: {n} answer",
             "✅ «{question}» ({kind}), closed {when}: {n} answers",
-            poll.voter_count,
+            voters,
             question=poll.question,
             kind=kind_of(t, anonymous=poll.is_anonymous, multiple=poll.allows_multiple),
             when=when,
@@ -67,7 +67,7 @@ def _line(t: Translator, poll: Poll, zone: str) -> str:
     return t.ngettext(
         "🟢 «{question}» ({kind}), open until {when}: {n} answer so far",
         "🟢 «{question}» ({kind}), open until {when}: {n} answers so far",
-        poll.voter_count,
+        voters,
         question=poll.question,
         kind=kind_of(t, anonymous=poll.is_anonymous, multiple=poll.allows_multiple),
         when=when,

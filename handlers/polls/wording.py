@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import Html, Translator
 from models.polls import Poll, PollStatus
 from services.formatting import format_datetime
-from services.polls import Result
+from services.polls import Result, Tally
 
 BAR = 10  # cells of the bar drawn for each option
 
@@ -24,11 +24,11 @@ def _bar(share: float) -> str:
     return "▓" * filled + "░" * (BAR - filled)
 
 
-def option_lines(t: Translator, poll: Poll) -> list[str]:
+def option_lines(t: Translator, poll: Poll, tally: Tally) -> list[str]:
     """One line per option: a bar, the votes and the share of the voters."""
-    voters = poll.voter_count
+    voters = tally.voters
     lines = []
-    for option, votes in zip(poll.options, poll.totals, strict=True):
+    for option, votes in zip(poll.options, tally.totals, strict=True):
         share = votes / voters if voters else 0.0
         lines.append(
             t.ngettext(
@@ -44,7 +44,7 @@ def option_lines(t: Translator, poll: Poll) -> list[str]:
 
 
 def answered_line(t: Translator, result: Result) -> str:
-    voters = result.poll.voter_count
+    voters = result.tally.voters
     if result.members is None:
         return t.ngettext("{n} person answered.", "{n} people answered.", voters)
     return t.ngettext(
@@ -67,4 +67,6 @@ def result_text(t: Translator, result: Result) -> Html:
             when=format_datetime(poll.closes_at, result.association.timezone, t.language),
         )
     )
-    return Html("\n".join([heading, *option_lines(t, poll), answered_line(t, result)]))
+    return Html(
+        "\n".join([heading, *option_lines(t, poll, result.tally), answered_line(t, result)])
+    )

@@ -14,6 +14,7 @@ from models import ActivityEvent, Association
 from models.db import unit_of_work
 from models.polls import Poll, PollStatus, PollVote
 from scheduler.jobs import run_now
+from services import polls
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
 from tests.fakebot.polls import poll_messages, vote
@@ -55,13 +56,14 @@ async def _start_poll(fake_api) -> None:  # type: ignore[no-untyped-def]
     await press(fake_api, LEADER, screen, "Новый опрос", "Напишите вопрос опроса")
 
 
-async def _post(fake_api, *, anonymous: bool, several: bool, closes: str) -> dict:  # type: ignore[no-untyped-def]
+async def _post(harness, fake_api, *, anonymous: bool, several: bool, closes: str) -> dict:  # type: ignore[no-untyped-def]
     kind = await fake_api.wait_for_message(LEADER, "Выберите вид опроса")
     many = await press(fake_api, LEADER, kind, "Анонимный" if anonymous else "Открытый")
     when = await press(fake_api, LEADER, many, "Несколько" if several else "Один вариант")
     assert "Когда закрыть опрос" in when["text"] and "Москва" in when["text"]
     preview = await say(fake_api, LEADER, closes, "Опубликовать?")
     await press(fake_api, LEADER, preview, "Опубликовать опрос", "Опрос опубликован")
+    await harness.idle()  # the poll's row is committed after that answer
     return poll_messages(fake_api, GROUP)[-1]
 
 
@@ -112,8 +114,8 @@ async def test_named_poll_from_the_questions_to_the_result(harness, fake_api):
     vote(fake_api, STRANGER, message, [2])  # not a member: not recorded
     await harness.idle(0.1)
     poll = await _poll_row(harness)
-    assert poll.totals == [2, 0, 0] and poll.voter_count == 2
     async with harness.sessions() as session:
+        assert await polls.tally(session, poll) == polls.Tally([2, 0, 0], 2)
         assert await session.scalar(select(func.count(PollVote.id))) == 2
     assert await _answer_events(harness, named=True) == 2
 
@@ -157,7 +159,7 @@ async def test_anonymous_poll_with_several_answers_keeps_totals_only(harness, fa
     await _start_poll(fake_api)
     await say(fake_api, LEADER, "Какие темы обсудить?", "варианты ответа")
     fake_api.user_sends(LEADER, "1. ОГЭ\n2. Функциональная грамотность\n3. Проекты")
-    message = await _post(fake_api, anonymous=True, several=True, closes="завтра 12:00")
+    message = await _post(harness, fake_api, anonymous=True, several=True, closes="завтра 12:00")
     assert message["message_thread_id"] == TOPIC
     assert message["poll"]["is_anonymous"] is True
     assert message["poll"]["allows_multiple_answers"] is True
@@ -211,3 +213,58 @@ async def test_only_poll_makers_may_and_forged_buttons_are_refused(harness, fake
     await fake_api.wait_for(
         lambda: "/bind" in str(fake_api.calls_of("answerCallbackQuery")[-1].params)
     )
+
+
+async def _quick_poll(harness, fake_api) -> dict:  # type: ignore[no-untyped-def]
+    await say(fake_api, LEADER, "Удобно ли время заседаний?", "варианты ответа")
+    fake_api.user_sends(LEADER, "Да\nНет")
+    return await _post(harness, fake_api, anonymous=False, several=False, closes="завтра 12:00")
+
+
+async def test_a_group_that_refuses_the_poll_leaves_nothing_behind(harness, fake_api):
+    await _world(harness, fake_api)
+    await _start_poll(fake_api)
+    await say(fake_api, LEADER, "Удобно ли время заседаний?", "варианты ответа")
+    kind = await say(fake_api, LEADER, "Да\nНет", "Выберите вид")
+    many = await press(fake_api, LEADER, kind, "Открытый", "несколько вариантов")
+    await press(fake_api, LEADER, many, "Один вариант", "Когда закрыть опрос")
+    preview = await say(fake_api, LEADER, "завтра 12:00", "Опубликовать?")
+    fake_api.inject_error(
+        "sendPoll", code=403, description="Forbidden: bot was kicked from the supergroup chat"
+    )
+    fake_api.user_presses(LEADER, preview, button(preview, "Опубликовать опрос"))
+    await fake_api.wait_for(
+        lambda: "Не удалось опубликовать" in str(fake_api.calls_of("answerCallbackQuery"))
+    )
+    await harness.idle(0.1)
+    async with harness.sessions() as session:
+        assert await session.scalar(select(func.count(Poll.id))) == 0
+    fake_api.user_presses(LEADER, preview, button(preview, "Опубликовать опрос"))  # once more
+    await fake_api.wait_for_message(LEADER, "Опрос опубликован")
+    assert len(poll_messages(fake_api, GROUP)) == 1
+
+
+async def test_closing_waits_out_a_network_failure_and_survives_a_deleted_poll(harness, fake_api):
+    await _world(harness, fake_api)
+    await _start_poll(fake_api)
+    message = await _quick_poll(harness, fake_api)
+    vote(fake_api, MEMBERS[0], message, [1])
+    await harness.idle(0.1)
+    set_clock(lambda: NOW + timedelta(days=1, minutes=1))
+    fake_api.inject_error("stopPoll", drop_connection=True)
+    assert await run_now(harness.app, "poll-closing")
+    assert (await _poll_row(harness)).status is PollStatus.OPEN  # tried again next time
+    assert await run_now(harness.app, "poll-closing")
+    await harness.app.bot_data["outbox"].drain()
+    result = await fake_api.wait_for_message(GROUP, "Итоги опроса")
+    assert "Нет: 1 голос (100%)" in result["text"]
+
+    screen = await say(fake_api, LEADER, "/poll", "Опросы объединения")
+    await press(fake_api, LEADER, screen, "Новый опрос", "Напишите вопрос опроса")
+    second = await _quick_poll(harness, fake_api)
+    del fake_api.world.chat(GROUP).messages[second["message_id"]]  # deleted in the group
+    set_clock(lambda: NOW + timedelta(days=2, minutes=2))
+    assert await run_now(harness.app, "poll-closing")
+    assert (await _poll_row(harness)).status is PollStatus.CLOSED
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(GROUP, "Итоги опроса")
