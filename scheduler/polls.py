@@ -30,9 +30,9 @@ GIVE_UP_STOPPING = timedelta(hours=1)
 _bot: list[Bot] = []
 
 
-def use_bot(bot: Bot) -> None:
-    """The bot that stops polls (the latest application's)."""
-    _bot[:] = [bot]
+def use_bot(bot: Bot | None) -> None:
+    """The bot that stops polls (the latest application's; None: none)."""
+    _bot[:] = [bot] if bot is not None else []
 
 
 async def remind_non_voters(session: AsyncSession) -> None:

@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from telegram.error import NetworkError
 
 import handlers.polls  # noqa: F401  (the words of the polls' notices)
 from bot.notices import NoticeRenderer
 from models import ActivityEvent, AuditEntry, MemberRole, OutboxMessage
 from models.db import unit_of_work
 from models.polls import Poll, PollStatus, PollVote
+from scheduler import polls as sweeps
 from services import polls, privacy
 from services.access import Actor, membership_of
 from services.clock import set_clock
@@ -289,3 +291,36 @@ async def test_forget_erases_the_person_answers(session) -> None:  # type: ignor
     await privacy.forget(session, actor=Actor(a.telegram_id))
     left = list(await session.scalars(select(PollVote.user_id)))
     assert left == [b.id]
+
+
+class _UnreachableTelegram:
+    """A bot whose stopPoll never gets through."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    async def stop_poll(self, chat_id: int, message_id: int) -> None:
+        self.tries += 1
+        raise NetworkError("connection reset")
+
+
+async def test_closing_gives_up_on_telegram_after_an_hour(session) -> None:  # type: ignore[no-untyped-def]
+    club, leader, (a, _, _) = await _club(session)
+    poll = await _posted(session, club, leader, hours=1)
+    await polls.record_answer(
+        session, telegram_poll_id=poll.telegram_poll_id, telegram_id=a.telegram_id, option_ids=[2]
+    )
+    telegram = _UnreachableTelegram()
+    sweeps.use_bot(telegram)  # type: ignore[arg-type]
+    try:
+        set_clock(lambda: NOW + timedelta(hours=1, minutes=30))
+        await sweeps.close_due_polls(session)
+        assert poll.status is PollStatus.OPEN and telegram.tries == 1
+        set_clock(lambda: NOW + timedelta(hours=2, minutes=1))
+        await sweeps.close_due_polls(session)
+    finally:
+        sweeps.use_bot(None)
+    assert poll.status is PollStatus.CLOSED and telegram.tries == 2
+    assert poll.totals == [0, 0, 1] and poll.voter_count == 1
+    group, _ = await _deliver(session)
+    assert "Смешанно: 1 голос (100%)" in group.payload["text"]
