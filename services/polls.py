@@ -167,8 +167,8 @@ async def create(
     session: AsyncSession, *, actor: Actor, association_id: int, draft: Draft
 ) -> Posting:
     """Record a new open poll (checked again here); the adapter posts it, then `posted`."""
-    author = await check_maker(session, actor=actor, association_id=association_id)
     association = await prepare(session, actor=actor, association_id=association_id)
+    author = await require_registered(session, actor)
     options = clean_options("\n".join(draft.options))
     if draft.closes_at < now() + SOONEST:
         raise ClosingTooSoon()
@@ -384,7 +384,7 @@ async def _tell_result(session: AsyncSession, result: Result) -> None:
         Notice(
             "polls.result",
             {"result": result},
-            chat_id=poll.chat_id,
+            chat_id=result.association.chat_id or poll.chat_id,  # the group may have migrated
             thread_id=(result.association.forum_topics or {}).get("announcements"),
             dedupe_key=f"poll:{poll.id}:result",
         )

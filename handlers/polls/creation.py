@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn
+from bot.dialogs import Dialog, Options, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import zone_title
 from bot.replies import ack
@@ -41,10 +41,12 @@ async def new_poll(update: Update, context: BotContext, press: NewPoll) -> None:
     )
 
 
-def _yes_no(first: str, second: str):  # type: ignore[no-untyped-def]
-    return lambda turn: [("1", turn.t.plain(first)), ("0", turn.t.plain(second))]
+def _yes_no(yes: str, no: str) -> Options:
+    return lambda turn: [("1", turn.t.plain(yes)), ("0", turn.t.plain(no))]
 
 
+# The closing time is read in the association's zone, kept in the dialog's data, so this
+# step is not a `text_step` (whose `clean` sees only the text).
 async def ask_closing(turn: Turn) -> None:
     await turn.say(
         turn.t.gettext(

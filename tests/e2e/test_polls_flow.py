@@ -157,10 +157,11 @@ async def test_named_poll_from_the_questions_to_the_result(harness, fake_api):
 async def test_anonymous_poll_with_several_answers_keeps_totals_only(harness, fake_api):
     await _world(harness, fake_api, forum=True)
     await _start_poll(fake_api)
-    await say(fake_api, LEADER, "Какие темы обсудить?", "варианты ответа")
+    await say(fake_api, LEADER, "Какие темы обсудить: <ОГЭ> & ЕГЭ?", "варианты ответа")
     fake_api.user_sends(LEADER, "1. ОГЭ\n2. Функциональная грамотность\n3. Проекты")
     message = await _post(harness, fake_api, anonymous=True, several=True, closes="завтра 12:00")
     assert message["message_thread_id"] == TOPIC
+    assert message["poll"]["question"] == "Какие темы обсудить: <ОГЭ> & ЕГЭ?"
     assert message["poll"]["is_anonymous"] is True
     assert message["poll"]["allows_multiple_answers"] is True
     vote(fake_api, MEMBERS[0], message, [0, 1])
@@ -179,6 +180,7 @@ async def test_anonymous_poll_with_several_answers_keeps_totals_only(harness, fa
     await harness.app.bot_data["outbox"].drain()
     result = await fake_api.wait_for_message(GROUP, "Итоги опроса")
     assert result["message_thread_id"] == TOPIC
+    assert "«Какие темы обсудить: <ОГЭ> & ЕГЭ?»" in result["text"]  # typed, shown as typed
     assert "Проекты: 2 голоса (67%)" in result["text"]
     assert "Ответов: 3." in result["text"]
     assert (await _poll_row(harness)).totals == [1, 3, 2]
