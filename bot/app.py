@@ -32,6 +32,7 @@ from handlers import (
     members,
     newsletters,
     plans,
+    polls,
     privacy,
     profile,
     protocols,
@@ -69,6 +70,7 @@ FEATURES: list[ModuleType] = [
     newsletters,
     events,
     tasks,
+    polls,
 ]
 
 

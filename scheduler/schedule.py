@@ -18,6 +18,7 @@ from bot.inbox import prune
 from scheduler import announcements, events, meetings, newsletters, protocols, reminders
 from scheduler.associations import pass_on_lapsed_offers
 from scheduler.correspondence import erase_old_messages
+from scheduler.polls import close_due_polls, remind_non_voters
 from scheduler.tasks import remind_about_tasks
 
 
@@ -56,4 +57,6 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("event-digest", every=timedelta(hours=1), run=events.weekly_digest, first=30.0),
     Sweep("member-messages-erase", every=timedelta(hours=6), run=erase_old_messages, first=90.0),
     Sweep("task-reminders", every=timedelta(minutes=30), run=remind_about_tasks),
+    Sweep("poll-reminders", every=timedelta(minutes=5), run=remind_non_voters),
+    Sweep("poll-closing", every=timedelta(minutes=1), run=close_due_polls),
 )

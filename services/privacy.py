@@ -90,6 +90,7 @@ _ERASED_WITH_THE_PERSON = (
     "plan_proposals",
     "member_message_blocks",
     "task_assignments",
+    "poll_votes",
 )
 
 
