@@ -25,6 +25,7 @@ from handlers import (
     announcements,
     associations,
     common,
+    consultations,
     events,
     groups,
     meetings,
@@ -63,6 +64,7 @@ FEATURES: list[ModuleType] = [
     plans,
     protocols,
     newsletters,
+    consultations,
     events,
 ]
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.consultations import escalate_unanswered, remind_unanswered
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +32,6 @@ class Sweep:
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
+    Sweep("consultation-reminders", every=timedelta(minutes=15), run=remind_unanswered),
+    Sweep("consultation-escalations", every=timedelta(minutes=15), run=escalate_unanswered),
 )
