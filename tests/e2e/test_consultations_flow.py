@@ -264,3 +264,37 @@ async def test_forged_and_foreign_buttons_are_refused(harness, fake_api):
     )
     consultation = await _consultation(harness)
     assert consultation.status is ConsultationStatus.NEW and consultation.rating is None
+
+
+async def test_a_half_written_answer_survives_a_restart(harness, fake_api):
+    await _world(harness, fake_api)
+    await _ask(fake_api, MEMBER, "Вопрос перед перезапуском")
+    copy = await fake_api.wait_for_message(EXPERT, "Вопрос")
+    await press(fake_api, EXPERT, copy, "Ответить", "Напишите ответ")
+    files = await say(fake_api, EXPERT, "Ответ, написанный до перезапуска.", "приложите")
+    await harness.restart()
+
+    fake_api.user_sends_photo(EXPERT)
+    files = await fake_api.wait_for_message(EXPERT, "Приложен 1 файл")
+    await press(fake_api, EXPERT, files, "Отправить ответ", "Ответ отправлен")
+    answer = await fake_api.wait_for_message(MEMBER, "Ответ на ваш вопрос")
+    assert "написанный до перезапуска" in answer["text"]
+    photo = await press(fake_api, MEMBER, answer, "файл")
+    assert photo.get("photo")
+
+
+async def test_an_english_speaker_reads_ask_in_english(harness, fake_api):
+    await _world(harness, fake_api)
+    async with unit_of_work(harness.sessions) as session:
+        member = (await session.scalars(select(User).where(User.telegram_id == MEMBER))).one()
+        member.language = "en"
+    home = await say(fake_api, MEMBER, "/ask", "Consultations")
+    whom = await press(fake_api, MEMBER, home, "Ask a question", "Whom do you ask")
+    assert button(whom, "network's methodists")
+    await press(fake_api, MEMBER, whom, "network's methodists", "Write your question")
+    files = await say(fake_api, MEMBER, "x", "3 to 3000 characters")
+    assert "Write your question" in (await fake_api.wait_for_message(MEMBER))["text"]
+    files = await say(fake_api, MEMBER, "How do I apply for the first category?", "Attach")
+    await press(fake_api, MEMBER, files, "Send the question", "Your question is sent")
+    copy = await fake_api.wait_for_message(METHODIST, "Вопрос")  # in the methodist's language
+    assert "сетевым методистам" in copy["text"]
