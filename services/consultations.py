@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -221,7 +221,9 @@ async def my_questions(
     return list(rows.all())
 
 
-async def _queue_query(session: AsyncSession, actor: Actor, user: User):  # type: ignore[no-untyped-def]
+async def _queue_query(
+    session: AsyncSession, actor: Actor, user: User
+) -> Select[tuple[Consultation]]:
     """Open questions the person may take (not taken yet) or owns (not answered yet)."""
     reach = [Consultation.assignee_id == user.id]
     if actor.is_platform_admin or (await network_roles(session, user.id)) & set(NETWORK_RESPONDERS):

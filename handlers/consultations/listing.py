@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
+from bot.i18n import Html, Translator
 from bot.keyboards import inline
 from bot.replies import ack, reply, show
 from handlers.consultations.buttons import (
@@ -39,7 +40,7 @@ async def home(update: Update, context: BotContext, press: Home) -> None:
     await show(update, context, text, keyboard)
 
 
-async def _home(context: BotContext):  # type: ignore[no-untyped-def]
+async def _home(context: BotContext) -> tuple[Html, InlineKeyboardMarkup]:
     t = context.t
     seen = await service.overview(context.session, context.actor)
     text = t.gettext(
@@ -68,7 +69,7 @@ async def _home(context: BotContext):  # type: ignore[no-untyped-def]
     return text, inline(rows)
 
 
-def _list_keyboard(t, questions: Sequence[Consultation]):  # type: ignore[no-untyped-def]
+def _list_keyboard(t: Translator, questions: Sequence[Consultation]) -> InlineKeyboardMarkup:
     rows = [
         [(f"{STATUS_TITLES[c.status]} {shorten(c.question, 48)}", OpenQuestion(c.id).data())]
         for c in questions

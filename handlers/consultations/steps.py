@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 
 from bot.callbacks import Callback, cb
 from bot.dialogs import Dialog, Then, Turn
@@ -14,7 +14,7 @@ def files_step(dialog: Dialog, name: str, *, prompt: str, send: str, then: Then)
     """Documents and photos sent now are kept (by Telegram file id) under `files`; the
     button `send` (a msgid) goes on to `then`."""
 
-    def keyboard(turn: Turn):  # type: ignore[no-untyped-def]
+    def keyboard(turn: Turn) -> InlineKeyboardMarkup:
         return inline([[(turn.t.plain(send), cb(dialog.name, name, "send"))]])
 
     async def ask(turn: Turn) -> None:

@@ -11,7 +11,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from models import ActivityEvent, AuditEntry, MemberRole, NetworkRole, NetworkRoleGrant, User
-from models.consultations import Consultation, ConsultationFile, ConsultationStatus
+from models.consultations import (
+    Consultation,
+    ConsultationFile,
+    ConsultationSettings,
+    ConsultationStatus,
+)
 from models.db import unit_of_work
 from scheduler import jobs
 from services.clock import set_clock
@@ -298,3 +303,24 @@ async def test_an_english_speaker_reads_ask_in_english(harness, fake_api):
     await press(fake_api, MEMBER, files, "Send the question", "Your question is sent")
     copy = await fake_api.wait_for_message(METHODIST, "Вопрос")  # in the methodist's language
     assert "сетевым методистам" in copy["text"]
+
+
+async def test_the_leader_sets_the_timings_and_a_wrong_answer_is_explained(harness, fake_api):
+    await _world(harness, fake_api)
+    home = await say(fake_api, LEADER, "/ask", "Консультации")
+    asked = await press(fake_api, LEADER, home, "Сроки", "через 24 ч")
+    assert "через 72 ч" in asked["text"]
+    await say(fake_api, LEADER, "72 24", "сначала напоминание")
+    await say(fake_api, LEADER, "12 48", "Сохранено: напоминание через 12 ч")
+    await harness.idle(0.1)  # committed after the reply
+    async with harness.sessions() as session:
+        saved = (await session.scalars(select(ConsultationSettings))).one()
+        assert (saved.remind_after_hours, saved.escalate_after_hours) == (12, 48)
+        entry = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "consultation.timings")
+            )
+        ).one()
+        assert entry.actor_telegram_id == LEADER
+    member_home = await say(fake_api, MEMBER, "/ask", "Консультации")
+    assert "Сроки" not in str(member_home["reply_markup"])  # leaders only
