@@ -262,6 +262,7 @@ class QuestionView:
     is_asker: bool
     is_assignee: bool
     may_answer: bool
+    can_take_over: bool
     may_publish: bool
 
 
@@ -310,6 +311,7 @@ async def _view(
         is_asker=is_asker,
         is_assignee=consultation.assignee_id == user.id,
         may_answer=may_answer,
+        can_take_over=may_answer and await may_take_over(session, actor, user, consultation),
         may_publish=may_publish,
     )
 
@@ -540,9 +542,9 @@ async def _take(
 ) -> None:
     if consultation.assignee_id == user.id and consultation.status in OPEN:
         return
-    escalated = consultation.escalated_at is not None  # then a responder may take it over
     if consultation.status is not ConsultationStatus.NEW and not (
-        escalated and consultation.status is ConsultationStatus.ASSIGNED
+        consultation.status is ConsultationStatus.ASSIGNED
+        and await may_take_over(session, actor, user, consultation)
     ):
         if consultation.status in DONE:
             raise AlreadyAnswered()
@@ -1062,9 +1064,21 @@ async def start_answer(session: AsyncSession, actor: Actor, consultation_id: int
         raise AlreadyAnswered()
     user = await require_registered(session, actor)
     mine = consultation.assignee_id in (None, user.id)
-    if not mine and consultation.escalated_at is None:
+    if not mine and not await may_take_over(session, actor, user, consultation):
         raise AlreadyTaken(name=view.assignee or "—")
     return view
+
+
+async def may_take_over(
+    session: AsyncSession, actor: Actor, user: User, consultation: Consultation
+) -> bool:
+    """Whether the person may take an escalated question from its assignee: the one it was
+    escalated to (the association's leader; a methodist for a network question)."""
+    if consultation.escalated_at is None or consultation.assignee_id == user.id:
+        return False
+    if consultation.association_id is not None:
+        return await _leads(session, actor, user, consultation.association_id)
+    return actor.is_platform_admin or NetworkRole.METHODIST in await network_roles(session, user.id)
 
 
 async def answered_questions(

@@ -212,6 +212,9 @@ async def test_reminder_then_escalation_once_each_then_the_leader_takes_over(ses
         take_pending(session)
         consultation = await session.get(Consultation, consultation_id)
         assert consultation.assignee_id == w["leader"][0]
+    async with sessions() as session:  # only the one it was escalated to takes it over
+        with pytest.raises(service.AlreadyTaken):
+            await service.take(session, w["expert"][1], consultation_id)
 
 
 async def test_timings_per_association_move_the_reminder(sessions):

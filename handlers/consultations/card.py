@@ -59,16 +59,12 @@ def _status(t: Translator, view: QuestionView) -> Html:
 
 def card_keyboard(t: Translator, view: QuestionView) -> InlineKeyboardMarkup:
     c, rows = view.consultation, []
-    if view.may_answer and c.status is ConsultationStatus.NEW:
-        rows.append(
-            [(t.plain("✋ Take"), Take(c.id).data()), (t.plain("✍️ Answer"), Answer(c.id).data())]
-        )
-    elif (
-        view.may_answer
-        and c.status is ConsultationStatus.ASSIGNED
-        and (view.is_assignee or c.escalated_at)
-    ):
-        rows.append([(t.plain("✍️ Answer"), Answer(c.id).data())])
+    take = (t.plain("✋ Take"), Take(c.id).data())
+    answer = (t.plain("✍️ Answer"), Answer(c.id).data())
+    if view.may_answer and (c.status is ConsultationStatus.NEW or view.can_take_over):
+        rows.append([take, answer])
+    elif view.is_assignee and c.status is ConsultationStatus.ASSIGNED:
+        rows.append([answer])
     if view.is_asker and c.status is ConsultationStatus.ANSWERED:
         rows.append([(f"{n} ⭐", Rate(c.id, n).data()) for n in range(1, 6)])
     if view.is_asker and c.status is not ConsultationStatus.CLOSED:
