@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.inbox import prune
 from scheduler import announcements, events, meetings, newsletters, protocols, reminders
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
 from scheduler.polls import close_due_polls, remind_non_voters
 from scheduler.tasks import remind_about_tasks
@@ -59,4 +60,6 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("task-reminders", every=timedelta(minutes=30), run=remind_about_tasks),
     Sweep("poll-reminders", every=timedelta(minutes=5), run=remind_non_voters),
     Sweep("poll-closing", every=timedelta(minutes=1), run=close_due_polls),
+    Sweep("consultation-reminders", every=timedelta(minutes=15), run=remind_unanswered),
+    Sweep("consultation-escalations", every=timedelta(minutes=15), run=escalate_unanswered),
 )

@@ -91,6 +91,8 @@ _ERASED_WITH_THE_PERSON = (
     "member_message_blocks",
     "task_assignments",
     "poll_votes",
+    "consultations.asker_id",  # the person's questions (not those they answered)
+    "mentorships",
 )
 
 
@@ -127,7 +129,7 @@ async def _linked_records_section(session: AsyncSession, user: User) -> dict[str
 
 async def _erase_linked_records(session: AsyncSession, user: User) -> None:
     for table, column in _user_links():
-        if table.name in _ERASED_WITH_THE_PERSON:
+        if {table.name, f"{table.name}.{column.name}"} & set(_ERASED_WITH_THE_PERSON):
             await session.execute(delete(table).where(column == user.id))
 
 
