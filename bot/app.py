@@ -34,6 +34,7 @@ from handlers import (
     privacy,
     profile,
     protocols,
+    surveys,
 )
 from handlers import settings as settings_handlers
 from models.db import (
@@ -64,6 +65,7 @@ FEATURES: list[ModuleType] = [
     protocols,
     newsletters,
     events,
+    surveys,
 ]
 
 

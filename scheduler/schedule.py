@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.surveys import offer_meeting_feedback, run_surveys
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +32,6 @@ class Sweep:
 SCHEDULE: tuple[Sweep, ...] = (
     Sweep("prune-received-updates", every=timedelta(hours=6), run=prune, first=60.0),
     Sweep("waiting-list-offers", every=timedelta(minutes=10), run=pass_on_lapsed_offers),
+    Sweep("surveys", every=timedelta(minutes=5), run=run_surveys),
+    Sweep("survey-meeting-feedback", every=timedelta(minutes=15), run=offer_meeting_feedback),
 )

@@ -87,6 +87,8 @@ _ERASED_WITH_THE_PERSON = (
     "event_digest_subscriptions",
     "protocol_followups",
     "plan_proposals",
+    "survey_invitations",
+    "survey_responses",
 )
 
 
