@@ -26,6 +26,7 @@ __all__ = ["ResultLabels", "ResultQuestion", "SurveyResultsData", "build_survey_
 
 BAR_COLOR = colors.Color(0.33, 0.47, 0.68)
 BAR_HEIGHT = 5.5 * mm
+KEEP_WHOLE = 12  # options up to which a question's chart and table stay on one page
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ResultQuestion:
     texts: Sequence[str] = ()
     mean: float | None = None
     is_text: bool = False
+    option_header: str | None = None  # the first column's heading, e.g. «Оценка» for a scale
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,14 @@ def _question(number: int, question: ResultQuestion, labels: ResultLabels) -> li
     if any(count for _, count, _ in question.bars):
         body.append(_chart(question.bars))
     table = numbered_table(
-        [labels.option, labels.answers, labels.share],
+        [question.option_header or labels.option, labels.answers, labels.share],
         [[label, str(count), f"{_number(share)} %"] for label, count, share in question.bars],
         [6, 1.4, 1.4],
         number_header=labels.number,
         centered_columns=(1, 2),
     )
+    if len(question.bars) <= KEEP_WHOLE:  # chart and table on one page
+        return [keep(*body, table), Spacer(1, 2 * mm)]
     return [keep(*body), table, Spacer(1, 2 * mm)]
 
 
@@ -110,6 +114,7 @@ def _chart(bars: Sequence[tuple[str, int, float]]) -> Drawing:
     n = len(bars)
     height = n * BAR_HEIGHT * 1.35 + 12 * mm
     drawing = Drawing(PORTRAIT_WIDTH, height)
+    drawing.initialFontName = SERIF  # the renderer would set Helvetica first
     chart = HorizontalBarChart()
     chart.x, chart.y = 12 * mm, 8 * mm
     chart.width, chart.height = PORTRAIT_WIDTH - 24 * mm, n * BAR_HEIGHT * 1.35

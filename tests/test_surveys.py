@@ -282,7 +282,7 @@ async def test_non_respondents_get_one_reminder_before_the_close(session) -> Non
 
 async def test_a_held_meeting_gets_one_feedback_survey_for_its_participants(session) -> None:  # type: ignore[no-untyped-def]
     _at(START)
-    leader, association, members = await _association_with_members(session, 3)
+    _, association, members = await _association_with_members(session, 3)
     meeting = Meeting(
         association_id=association.id,
         number=1,

@@ -164,6 +164,7 @@ def pdf_data(t: Translator, found: service.Results) -> SurveyResultsData:
             texts=r.texts,
             mean=r.mean,
             is_text=r.question.kind is QuestionKind.TEXT,
+            option_header=t.plain("Score") if r.question.kind is QuestionKind.SCALE else None,
         )
         for r in found.questions
     ]
