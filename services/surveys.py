@@ -51,6 +51,7 @@ from services.texts import N_
 
 MAX_TEXT = 2000
 MAX_QUESTION = 500
+MAX_TITLE = 200
 MAX_OPTION = 100
 MAX_OPTIONS = 10
 MAX_QUESTIONS = 30
@@ -183,7 +184,7 @@ async def survey_menu(session: AsyncSession, actor: Actor) -> SurveyMenu:
     scope = await author_scope(session, actor)
     return SurveyMenu(
         to_answer=await to_answer(session, actor),
-        mine=await my_surveys(session, actor),
+        mine=await my_surveys(session, actor, scope),
         can_build=scope.network or bool(scope.associations),
     )
 
@@ -224,6 +225,7 @@ async def create_survey(
     anonymous: bool,
     closes_at: datetime,
     opens_at: datetime | None = None,
+    title: str | None = None,
 ) -> Survey:
     """A draft survey with the template's questions copied in (editable until it opens).
 
@@ -242,8 +244,8 @@ async def create_survey(
         association_id=association_id,
         audience=audience.to_json() if audience else {},
         template=template,
-        title=model.title,
-        title_builtin=True,
+        title=clean_title(title) if title else model.title,
+        title_builtin=not title,
         anonymous=anonymous,
         opens_at=opens_at,
         closes_at=closes_at,
@@ -278,14 +280,12 @@ def _copy_questions(session: AsyncSession, survey: Survey, template: SurveyTempl
 
 
 async def _manage(session: AsyncSession, actor: Actor, survey_id: int) -> Survey:
-    """The survey, if the actor may manage it now (its author, the association's leader or
-    administrator, a methodist, a platform administrator)."""
+    """The survey, if the actor may manage it now: the association's leader or administrator
+    (for a network survey: a methodist); platform administrators always. Its author too only
+    while holding that role."""
     survey = await session.get(Survey, survey_id)
     if survey is None:
         raise NotFound()
-    user = await require_registered(session, actor)
-    if survey.author_user_id == user.id and not actor.is_platform_admin:
-        return survey
     if survey.association_id is not None:
         await require_association_role(session, actor, survey.association_id, *MANAGERS)
     else:
@@ -321,18 +321,34 @@ async def survey_screen(session: AsyncSession, actor: Actor, survey_id: int) -> 
     )
 
 
-async def my_surveys(session: AsyncSession, actor: Actor) -> list[Survey]:
-    """The surveys the person built (newest first)."""
+async def my_surveys(
+    session: AsyncSession, actor: Actor, scope: AuthorScope | None = None
+) -> list[Survey]:
+    """The surveys the person built, and those of the associations they lead or administer
+    (the feedback after meetings among them); newest first."""
     user = await require_registered(session, actor)
-    rows = await session.scalars(
-        select(Survey).where(Survey.author_user_id == user.id).order_by(Survey.id.desc()).limit(20)
-    )
+    scope = scope or await author_scope(session, actor)
+    mine = Survey.author_user_id == user.id
+    if not scope.network and scope.associations:
+        mine = mine | Survey.association_id.in_([a.id for a in scope.associations])
+    rows = await session.scalars(select(Survey).where(mine).order_by(Survey.id.desc()).limit(20))
     return list(rows.all())
 
 
 def _editable(survey: Survey) -> None:
     if survey.status not in (SurveyStatus.DRAFT, SurveyStatus.SCHEDULED):
         raise NotEditable()
+
+
+class BadTitle(InvalidInput):
+    message = N_("The title must be 1 to {limit} characters long.")
+
+
+def clean_title(text: str) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned or len(cleaned) > MAX_TITLE:
+        raise BadTitle(limit=MAX_TITLE)
+    return cleaned
 
 
 def clean_question(text: str) -> str:
@@ -380,7 +396,21 @@ async def add_question(
     )
     session.add(question)
     await session.flush()
+    await _audit_edit(session, actor, survey.id, "survey.question_add", question.id)
     return question
+
+
+async def _audit_edit(
+    session: AsyncSession, actor: Actor, survey_id: int, action: str, question_id: int
+) -> None:
+    await audit(
+        session,
+        actor_telegram_id=actor.telegram_id,
+        action=action,
+        target_type="survey",
+        target_id=survey_id,
+        question_id=question_id,
+    )
 
 
 async def _own_question(session: AsyncSession, actor: Actor, question_id: int) -> SurveyQuestion:
@@ -403,12 +433,14 @@ async def delete_question(session: AsyncSession, actor: Actor, question_id: int)
     question = await _own_question(session, actor, question_id)
     await session.delete(question)
     await session.flush()
+    await _audit_edit(session, actor, question.survey_id, "survey.question_delete", question_id)
     return question.survey_id
 
 
 async def toggle_required(session: AsyncSession, actor: Actor, question_id: int) -> SurveyQuestion:
     question = await _own_question(session, actor, question_id)
     question.required = not question.required
+    await _audit_edit(session, actor, question.survey_id, "survey.question_required", question_id)
     return question
 
 
@@ -422,6 +454,7 @@ async def reword_question(
     if question.options:
         question.options = clean_options("\n".join(options))
     question.builtin = False
+    await _audit_edit(session, actor, question.survey_id, "survey.question_reword", question_id)
     return question
 
 

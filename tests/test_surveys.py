@@ -184,6 +184,12 @@ async def test_only_the_leader_or_a_methodist_manages_a_survey(session) -> None:
 async def test_a_methodist_surveys_the_teachers_of_a_subject(session) -> None:  # type: ignore[no-untyped-def]
     _at(START)
     methodist = await make_teacher(session, roles=(NetworkRole.METHODIST,), subjects=["history"])
+    with pytest.raises(surveys.BadTitle):
+        await surveys.create_survey(
+            session, Actor(methodist.telegram_id), template=SurveyTemplate.BLANK,
+            association_id=None, audience=Audience(subject="physics"), anonymous=False,
+            closes_at=START + timedelta(days=3), title="   ",
+        )  # fmt: skip
     physicist = await make_teacher(session, subjects=["physics"])
     await make_teacher(session, subjects=["math"])
     survey = await surveys.create_survey(
@@ -194,7 +200,9 @@ async def test_a_methodist_surveys_the_teachers_of_a_subject(session) -> None:  
         audience=Audience(subject="physics"),
         anonymous=False,
         closes_at=START + timedelta(days=3),
+        title="Оснащение кабинетов физики",
     )
+    assert survey.title == "Оснащение кабинетов физики" and not survey.title_builtin
     with pytest.raises(surveys.NoQuestions):
         await surveys.open_survey(session, Actor(methodist.telegram_id), survey.id)
     await surveys.add_question(
@@ -211,6 +219,10 @@ async def test_a_methodist_surveys_the_teachers_of_a_subject(session) -> None:  
             text="Один вариант?", options=["Только один"],
         )  # fmt: skip
     await surveys.open_survey(session, Actor(methodist.telegram_id), survey.id)
+    audited = await session.scalars(
+        select(AuditEntry.action).where(AuditEntry.target_id == survey.id)
+    )
+    assert "survey.question_add" in set(audited.all())
     invited = [n.user.id for n in take_pending(session)]
     assert invited == [physicist.id]
     await _answer_all(session, physicist, survey.id, {QuestionKind.SINGLE: "0"})
@@ -282,7 +294,7 @@ async def test_non_respondents_get_one_reminder_before_the_close(session) -> Non
 
 async def test_a_held_meeting_gets_one_feedback_survey_for_its_participants(session) -> None:  # type: ignore[no-untyped-def]
     _at(START)
-    _, association, members = await _association_with_members(session, 3)
+    leader, association, members = await _association_with_members(session, 3)
     meeting = Meeting(
         association_id=association.id,
         number=1,
@@ -329,6 +341,8 @@ async def test_a_held_meeting_gets_one_feedback_survey_for_its_participants(sess
     assert [q.kind for q in questions] == [QuestionKind.SCALE] * 3 + [QuestionKind.TEXT]
     count = await session.scalar(select(func.count(Survey.id)))
     assert count == 1
+    menu = await surveys.survey_menu(session, Actor(leader.telegram_id))
+    assert [s.id for s in menu.mine] == [survey.id]  # the association's, for its leader
 
 
 async def test_forget_erases_invitations_and_named_answers(session) -> None:  # type: ignore[no-untyped-def]

@@ -145,6 +145,7 @@ async def _create(turn: Turn) -> None:
             anonymous=data["anonymous"],
             opens_at=datetime.fromisoformat(opens) if opens else None,
             closes_at=datetime.fromisoformat(data["closes"]),
+            title=data.get("title"),
         )
     except InvalidInput as error:
         await turn.refuse(error)
@@ -164,7 +165,15 @@ BUILDING.choice_step(
     prompt=N_("<b>A new survey.</b> What shall we start from?"),
     options=_templates,
     key="template",
+    then="title",
+)
+BUILDING.text_step(
+    "title",
+    prompt=N_("Write the survey's title, or keep the template's."),
+    key="title",
+    clean=service.clean_title,
     then="audience",
+    skip=N_("Keep the template's title"),
 )
 BUILDING.choice_step(
     "audience",

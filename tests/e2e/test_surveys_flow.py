@@ -55,7 +55,8 @@ async def _build(fake_api) -> dict:  # type: ignore[no-untyped-def]
     """The leader's dialog; returns the draft's screen."""
     menu = await say(fake_api, LEADER, "/survey", "Анкеты")
     start = await press(fake_api, LEADER, menu, "Новая анкета", "Выберите основу")
-    audience = await press(fake_api, LEADER, start, "Диагностика", "Кому адресована")
+    title = await press(fake_api, LEADER, start, "Диагностика", "Напишите название анкеты")
+    audience = await press(fake_api, LEADER, title, "Оставить название", "Кому адресована")
     kind = await press(fake_api, LEADER, audience, "математики", "анонимная или именная")
     opens = await press(fake_api, LEADER, kind, "Анонимная", "Когда открыть")
     await press(fake_api, LEADER, opens, "Когда я её открою", "До какого срока")
