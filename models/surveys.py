@@ -84,7 +84,8 @@ class SurveyInvitation(Base):
     """Who is asked, and the bare "has answered" mark used for the reminder.
 
     `draft` holds the answers given so far while the person is answering (they may stop
-    and come back); it is emptied when the response is submitted.
+    and come back); a named response empties it when submitted, an anonymous one stays
+    sealed there (`{"sealed": answers}`) until it is stored among others.
     """
 
     __tablename__ = "survey_invitations"
@@ -95,7 +96,7 @@ class SurveyInvitation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     answered: Mapped[bool] = mapped_column(default=False)
     reminded: Mapped[bool] = mapped_column(default=False)
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class SurveyResponse(Base):

@@ -9,10 +9,12 @@ from services import surveys
 
 
 async def run_surveys(session: AsyncSession) -> None:
-    """Open what is due, remind those who have not answered, close what is over."""
+    """Open what is due, remind those who have not answered, close what is over, and store
+    the sealed anonymous answers among others."""
     await surveys.open_due(session)
     await surveys.remind_due(session)
     await surveys.close_due(session)
+    await surveys.publish_sealed(session)
 
 
 async def offer_meeting_feedback(session: AsyncSession) -> None:

@@ -542,6 +542,7 @@ async def close_survey(session: AsyncSession, actor: Actor, survey_id: int) -> S
         raise SurveyNotOpen()
     survey.status = SurveyStatus.CLOSED
     survey.closes_at = min(survey.closes_at, now())
+    await publish_sealed(session, survey_id=survey.id)
     await audit(
         session,
         actor_telegram_id=actor.telegram_id,
@@ -656,25 +657,22 @@ async def restart_answers(session: AsyncSession, actor: Actor, survey_id: int) -
 
 
 async def submit(session: AsyncSession, actor: Actor, survey_id: int) -> Survey:
-    """Store the response. Anonymous: no person, a random id, the day only; the invitation
-    keeps only the bare mark that the person answered."""
+    """Take the response. Named: stored at once with the person. Anonymous: sealed on the
+    invitation (the person can no longer change it) and stored later among others by
+    `publish_sealed`, so neither the order of rows nor the transaction that wrote them pairs
+    a response with its respondent; the invitation keeps only the bare mark."""
     survey, invitation = await _invitation(session, actor, survey_id)
     questions = await _questions(session, survey.id)
     answers = dict((invitation.draft or {}).get("answers", {}))
     for question in questions:
         clean_answer(question, answers.get(str(question.id)))  # required ones are there
     kept = {str(q.id): answers.get(str(q.id)) for q in questions}
-    session.add(
-        SurveyResponse(
-            id=secrets.randbelow(2**62) + 1,
-            survey_id=survey.id,
-            user_id=None if survey.anonymous else invitation.user_id,
-            submitted_on=now().date(),
-            answers=kept,
-        )
-    )
     invitation.answered = True
-    invitation.draft = None
+    if survey.anonymous:
+        invitation.draft = {"sealed": kept}
+    else:
+        invitation.draft = None
+        session.add(_response(survey.id, kept, user_id=invitation.user_id))
     await record_activity(
         session,
         kind="survey.answered",
@@ -684,6 +682,44 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int) -> Survey:
     return survey
 
 
+def _response(survey_id: int, answers: dict[str, Any], *, user_id: int | None) -> SurveyResponse:
+    return SurveyResponse(
+        id=secrets.randbelow(2**62) + 1,  # random: no sequence to follow
+        survey_id=survey_id,
+        user_id=user_id,
+        submitted_on=now().date(),
+        answers=answers,
+    )
+
+
+async def publish_sealed(session: AsyncSession, *, survey_id: int | None = None) -> int:
+    """Store the sealed anonymous responses as unlinked rows, shuffled, at least two at a
+    time while the survey is open (all of them once it is closed); returns how many."""
+    query = select(SurveyInvitation, Survey).join(Survey, Survey.id == SurveyInvitation.survey_id)
+    query = query.where(SurveyInvitation.answered.is_(True), SurveyInvitation.draft.is_not(None))
+    if survey_id is not None:
+        query = query.where(Survey.id == survey_id)
+    waiting: dict[int, list[SurveyInvitation]] = {}
+    surveys_by_id: dict[int, Survey] = {}
+    for invitation, survey in (await session.execute(query)).all():
+        waiting.setdefault(survey.id, []).append(invitation)
+        surveys_by_id[survey.id] = survey
+    published = 0
+    for key, invitations in waiting.items():
+        survey = surveys_by_id[key]
+        still_open = survey.status is SurveyStatus.OPEN and survey.closes_at > now()
+        if still_open and len(invitations) < 2:
+            continue
+        secrets.SystemRandom().shuffle(invitations)
+        for invitation in invitations:
+            sealed = (invitation.draft or {}).get("sealed")
+            invitation.draft = None
+            if sealed is not None:
+                session.add(_response(survey.id, sealed, user_id=None))
+                published += 1
+    return published
+
+
 # ---- results ----------------------------------------------------------------------------
 
 
@@ -691,6 +727,7 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int) -> Result
     """Counts, percentages' bases, means and free-text answers per question, and the rows
     for the CSV (with names only for a named survey)."""
     survey = await _manage(session, actor, survey_id)
+    await publish_sealed(session, survey_id=survey.id)
     questions = await _questions(session, survey.id)
     responses = (
         await session.scalars(
@@ -809,7 +846,9 @@ async def close_due(session: AsyncSession) -> int:
         author = await session.get(User, survey.author_user_id) if survey.author_user_id else None
         if author is not None:
             answered = await session.scalar(
-                select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey.id)
+                select(func.count(SurveyInvitation.id)).where(
+                    SurveyInvitation.survey_id == survey.id, SurveyInvitation.answered.is_(True)
+                )
             )
             tell(
                 session,

@@ -242,6 +242,9 @@ async def test_an_anonymous_response_cannot_be_joined_to_its_respondent(session)
     for hour, member in enumerate(members):
         _at(START + timedelta(hours=hour))
         await _answer_all(session, member, survey.id, ANSWERS)
+        if hour == 0:  # one sealed response alone is not stored yet: it would stand out
+            assert await surveys.publish_sealed(session) == 0
+    assert await surveys.publish_sealed(session) == 3  # together, shuffled
     await session.flush()
 
     columns = {c["name"]: c["type"] for c in await session.run_sync(

@@ -50,7 +50,6 @@ def closed(t: Translator, notice: Notice) -> Rendered:
         "🔒 The survey «{title}» is closed: {n} answers. The results are on its screen.",
         answered,
         title=survey_title(t, notice.params["survey"]),
-        n=answered,
     )
     press = OpenSurvey(notice.params["survey_id"])
     return Rendered(text, [[{"text": t.plain("📊 Results"), "callback": press.data()}]])

@@ -6,7 +6,7 @@ feedback come from their sweeps."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -111,16 +111,34 @@ async def test_a_needs_survey_from_building_to_results(harness, fake_api) -> Non
     await press(fake_api, MEMBER, summary, "Отправить", "Спасибо")
     await harness.idle()
     async with harness.sessions() as session:
-        [response] = (await session.scalars(select(SurveyResponse))).all()
-        answered = (
+        stored = (await session.scalars(select(SurveyResponse))).all()
+        [mark] = (
             await session.scalars(select(SurveyInvitation).where(SurveyInvitation.answered))
         ).all()
-    assert response.user_id is None and response.submitted_on == NOW.date()
-    assert len(answered) == 1 and answered[0].draft is None
+    assert stored == [] and set(mark.draft) == {"sealed"}  # alone: waits to be stored among others
 
-    # The leader reads the results.
+    # One reminder, a day before the close, to those who have not answered.
+    set_clock(lambda: datetime(2026, 11, 20, 0, 0, tzinfo=UTC))
+    assert await jobs.run_now(harness.app, "surveys")
+    assert await jobs.run_now(harness.app, "surveys")
+    await harness.app.bot_data["outbox"].drain()
+    await fake_api.wait_for_message(OTHER, "Напоминание")
+    reminders = [
+        m for m in fake_api.world.chat(OTHER).messages.values() if "Напоминание" in m["text"]
+    ]
+    assert len(reminders) == 1
+    assert not any(
+        "Напоминание" in m["text"] for m in fake_api.world.chat(MEMBER).messages.values()
+    )
+
+    # The leader closes the survey and reads the results.
     menu = await say(fake_api, LEADER, "/survey", "Ваши анкеты")
     screen = await press(fake_api, LEADER, menu, "📊", "Ответили: 1 из 3")
+    screen = await press(fake_api, LEADER, screen, "Завершить приём", "Состояние: завершена")
+    await harness.idle()
+    async with harness.sessions() as session:
+        [response] = (await session.scalars(select(SurveyResponse))).all()
+    assert response.user_id is None and response.submitted_on == date(2026, 11, 20)
     summary = await press(fake_api, LEADER, screen, "Итоги", "Итоги: Диагностика")
     assert "Дистанционный — 1 (100 %)" in summary["text"], summary["text"]
     assert "Средний балл: 4,0" in summary["text"]
@@ -152,20 +170,6 @@ async def test_a_needs_survey_from_building_to_results(harness, fake_api) -> Non
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > alerts)
     answer = fake_api.calls_of("answerCallbackQuery")[-1].params
     assert answer.get("show_alert") and "руководител" in answer["text"], fake_api.dump(4)
-
-    # One reminder, a day before the close, to the one who has not answered.
-    set_clock(lambda: datetime(2026, 11, 20, 0, 0, tzinfo=UTC))
-    assert await jobs.run_now(harness.app, "surveys")
-    assert await jobs.run_now(harness.app, "surveys")
-    await harness.app.bot_data["outbox"].drain()
-    await fake_api.wait_for_message(OTHER, "Напоминание")
-    reminders = [
-        m for m in fake_api.world.chat(OTHER).messages.values() if "Напоминание" in m["text"]
-    ]
-    assert len(reminders) == 1
-    assert not any(
-        "Напоминание" in m["text"] for m in fake_api.world.chat(MEMBER).messages.values()
-    )
 
 
 async def test_the_participants_of_a_held_meeting_are_asked_for_feedback(harness, fake_api) -> None:  # type: ignore[no-untyped-def]
@@ -199,6 +203,11 @@ async def test_the_participants_of_a_held_meeting_are_asked_for_feedback(harness
     assert "— пропущен" in summary["text"]
     await press(fake_api, MEMBER, summary, "Отправить", "Спасибо")
     await harness.idle()
+    set_clock(lambda: NOW + timedelta(days=3, minutes=1))  # closed: the sealed one is stored
+    assert await jobs.run_now(harness.app, "surveys")
+    await harness.app.bot_data["outbox"].drain()
+    closed = await fake_api.wait_for_message(LEADER, "завершён: 1 ответ.")
+    assert button(closed, "Итоги").startswith("srv1:open:")
     async with harness.sessions() as session:
         survey = await session.scalar(select(Survey).where(Survey.meeting_id == meeting.id))
         [response] = (await session.scalars(select(SurveyResponse))).all()
