@@ -59,6 +59,7 @@ MAX_OPEN_DAYS = 366
 FEEDBACK_DAYS = 3  # a meeting's feedback survey stays open this long
 FEEDBACK_WINDOW = timedelta(days=7)  # meetings held longer ago are not asked about
 REMIND_BEFORE = timedelta(days=1)
+MIN_BATCH = 3  # sealed anonymous responses stored together while a survey is open
 MANAGERS = (MemberRole.LEADER, MemberRole.ADMINISTRATOR)
 
 
@@ -169,6 +170,7 @@ class Results:
     invited: int
     questions: list[QuestionResult]
     rows: list[ResponseRow]
+    sealed: int = 0  # anonymous answers given but not stored yet (fewer than MIN_BATCH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,8 +695,8 @@ def _response(survey_id: int, answers: dict[str, Any], *, user_id: int | None) -
 
 
 async def publish_sealed(session: AsyncSession, *, survey_id: int | None = None) -> int:
-    """Store the sealed anonymous responses as unlinked rows, shuffled, at least two at a
-    time while the survey is open (all of them once it is closed); returns how many."""
+    """Store the sealed anonymous responses as unlinked rows, shuffled, at least MIN_BATCH
+    at a time while the survey is open (all of them once it is closed); returns how many."""
     query = select(SurveyInvitation, Survey).join(Survey, Survey.id == SurveyInvitation.survey_id)
     query = query.where(SurveyInvitation.answered.is_(True), SurveyInvitation.draft.is_not(None))
     if survey_id is not None:
@@ -708,7 +710,7 @@ async def publish_sealed(session: AsyncSession, *, survey_id: int | None = None)
     for key, invitations in waiting.items():
         survey = surveys_by_id[key]
         still_open = survey.status is SurveyStatus.OPEN and survey.closes_at > now()
-        if still_open and len(invitations) < 2:
+        if still_open and len(invitations) < MIN_BATCH:
             continue
         secrets.SystemRandom().shuffle(invitations)
         for invitation in invitations:
@@ -754,7 +756,14 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int) -> Result
     ]
     if not survey.anonymous:
         rows.sort(key=lambda row: row.respondent or "")
-    return Results(survey, association, invited or 0, tallies, rows)
+    sealed = await session.scalar(
+        select(func.count(SurveyInvitation.id)).where(
+            SurveyInvitation.survey_id == survey.id,
+            SurveyInvitation.answered.is_(True),
+            SurveyInvitation.draft.is_not(None),
+        )
+    )
+    return Results(survey, association, invited or 0, tallies, rows, sealed or 0)
 
 
 def _tally(question: SurveyQuestion, answers: list[Any]) -> QuestionResult:

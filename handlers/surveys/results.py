@@ -82,6 +82,17 @@ def _summary(t: Translator, found: service.Results) -> list[str]:
             "Answered: {answered} of {invited}", answered=len(found.rows), invited=found.invited
         ),
     ]
+    if found.sealed:
+        lines.append(
+            t.ngettext(
+                "{n} more anonymous answer is counted once there are {least} to store together, "
+                "or when the survey closes.",
+                "{n} more anonymous answers are counted once there are {least} to store together, "
+                "or when the survey closes.",
+                found.sealed,
+                least=service.MIN_BATCH,
+            )
+        )
     for n, result in enumerate(found.questions, start=1):
         lines += ["", t.gettext("<b>{n}. {text}</b>", n=n, text=question_text(t, result.question))]
         lines += _question_lines(t, result)
