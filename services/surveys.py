@@ -195,18 +195,23 @@ async def survey_menu(session: AsyncSession, actor: Actor) -> SurveyMenu:
 
 
 async def author_scope(session: AsyncSession, actor: Actor) -> AuthorScope:
-    """The associations the person may survey, and whether network segments too."""
+    """The associations the person leads or administers (offered as audiences; a list of
+    every association would not fit under a message), and whether network segments too
+    (methodists, platform administrators)."""
     user = await require_registered(session, actor)
     network = actor.is_platform_admin or NetworkRole.METHODIST in await network_roles(
         session, user.id
     )
-    query = select(Association).order_by(Association.name)
-    if not network:
-        query = query.join(Membership, Membership.association_id == Association.id).where(
+    query = (
+        select(Association)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(
             Membership.user_id == user.id,
             Membership.status == MembershipStatus.ACTIVE,
             Membership.role.in_(MANAGERS),
         )
+        .order_by(Association.name)
+    )
     associations = list((await session.scalars(query)).all())
     return AuthorScope(associations=associations, network=network)
 
@@ -331,7 +336,7 @@ async def my_surveys(
     user = await require_registered(session, actor)
     scope = scope or await author_scope(session, actor)
     mine = Survey.author_user_id == user.id
-    if not scope.network and scope.associations:
+    if scope.associations:
         mine = mine | Survey.association_id.in_([a.id for a in scope.associations])
     rows = await session.scalars(select(Survey).where(mine).order_by(Survey.id.desc()).limit(20))
     return list(rows.all())

@@ -194,7 +194,9 @@ async def test_a_methodist_surveys_the_teachers_of_a_subject(session) -> None:  
             closes_at=START + timedelta(days=3), title="   ",
         )  # fmt: skip
     physicist = await make_teacher(session, subjects=["physics"])
-    await make_teacher(session, subjects=["math"])
+    await make_association(session, leader=await make_teacher(session, subjects=["math"]))
+    scope = await surveys.author_scope(session, Actor(methodist.telegram_id))
+    assert scope.network and scope.associations == []  # segments, not every association
     survey = await surveys.create_survey(
         session,
         Actor(methodist.telegram_id),
