@@ -37,6 +37,7 @@ from handlers import (
     privacy,
     profile,
     protocols,
+    surveys,
     tasks,
 )
 from handlers import settings as settings_handlers
@@ -73,6 +74,7 @@ FEATURES: list[ModuleType] = [
     events,
     tasks,
     polls,
+    surveys,
 ]
 
 

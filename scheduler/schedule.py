@@ -20,6 +20,7 @@ from scheduler.associations import pass_on_lapsed_offers
 from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
 from scheduler.polls import close_due_polls, remind_non_voters
+from scheduler.surveys import offer_meeting_feedback, run_surveys
 from scheduler.tasks import remind_about_tasks
 
 
@@ -62,4 +63,6 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("poll-closing", every=timedelta(minutes=1), run=close_due_polls),
     Sweep("consultation-reminders", every=timedelta(minutes=15), run=remind_unanswered),
     Sweep("consultation-escalations", every=timedelta(minutes=15), run=escalate_unanswered),
+    Sweep("surveys", every=timedelta(minutes=5), run=run_surveys),
+    Sweep("survey-meeting-feedback", every=timedelta(minutes=15), run=offer_meeting_feedback),
 )

@@ -93,6 +93,8 @@ _ERASED_WITH_THE_PERSON = (
     "poll_votes",
     "consultations.asker_id",  # the person's questions (not those they answered)
     "mentorships",
+    "survey_invitations",
+    "survey_responses",
 )
 
 
