@@ -9,11 +9,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 Button = tuple[str, str]  # (label, callback data)
 
 
-def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
-    """Rows of (label, callback data) pairs as an inline keyboard."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data) pairs as an inline keyboard; None when there are no
+    buttons (Telegram refuses an empty keyboard)."""
+    keyboard = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in rows
+        if row
+    ]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def columns(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:

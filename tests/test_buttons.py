@@ -72,3 +72,11 @@ def test_a_table_takes_one_route_per_action_of_its_own_prefix() -> None:
 def test_data_over_64_bytes_is_refused_when_built() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
         Vote(1, Answer.YES, False, "x" * 60).data()
+
+
+def test_a_keyboard_without_buttons_is_none() -> None:
+    from bot.keyboards import inline
+
+    assert inline([]) is None and inline([[]]) is None
+    keyboard = inline([[("A", "x:a")], []])
+    assert keyboard is not None and len(keyboard.inline_keyboard) == 1

@@ -214,3 +214,11 @@ async def test_the_participants_of_a_held_meeting_are_asked_for_feedback(harness
     assert survey is not None and survey.anonymous
     assert list(response.answers.values()) == [5, 4, 5, None]
     assert not fake_api.world.chat(OTHER).messages  # did not attend: not asked
+
+
+async def test_a_member_with_no_surveys_is_told_so_without_buttons(harness, fake_api) -> None:  # type: ignore[no-untyped-def]
+    fake_api.add_user(OTHER, "Вера")
+    async with unit_of_work(harness.sessions) as session:
+        await make_teacher(session, OTHER)
+    answer = await say(fake_api, OTHER, "/survey", "анкет для вас нет")
+    assert not answer.get("reply_markup")
