@@ -8,8 +8,8 @@ from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.keyboards import inline
+from bot.meeting_forms import FORM_TITLES
 from bot.replies import ack
-from handlers.meetings import FORM_TITLES
 from handlers.plans.buttons import BUTTONS, AddItem, EditTopic, MoveItem, OpenPlan
 from handlers.plans.steps import when_of, when_step
 from services import plans as service

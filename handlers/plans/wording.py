@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator
-from handlers.meetings import FORM_TITLES
+from bot.meeting_forms import FORM_TITLES
 from models import User
 from models.plans import Plan, PlanItemStatus, PlanRoute, PlanStatus, RouteStep
 from services import plans as service
