@@ -109,3 +109,25 @@ def test_dates_read_as_russian_paperwork() -> None:
 
     assert format_date(date(2026, 11, 26), "ru") == "26 ноября 2026 г."
     assert format_date(date(2026, 11, 26), "en") == "26 November 2026"
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_no_string_is_translated_two_ways_in_different_catalogues(language: str) -> None:
+    """The catalogues of a language are merged into one: a msgid translated differently in
+    two files would read one way in one feature and silently change in the other (a poll
+    is «Анонимный», a survey «Анонимная»: give them different msgids)."""
+    from babel.messages.pofile import read_po
+
+    from bot.i18n import LOCALES_DIR
+
+    seen: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for path in sorted((LOCALES_DIR / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if not message.id or not message.string:
+                    continue
+                earlier = seen.setdefault(message.id, (path.name, message.string))
+                if earlier[1] != message.string:
+                    clashes.append(f"{message.id!r}: {earlier[0]} vs {path.name}")
+    assert not clashes, "\n".join(clashes)

@@ -166,7 +166,7 @@ DIALOG.text_step(
 DIALOG.choice_step(
     "anonymous",
     prompt=N_("Anonymous or named? In a named poll you see who chose what."),
-    options=_yes_no(N_("🕶 Anonymous"), N_("👤 Named")),
+    options=_yes_no(N_("🕶 Anonymous poll"), N_("👤 Named poll")),
     key="anonymous",
     then="multiple",
 )

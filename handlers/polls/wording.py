@@ -15,7 +15,7 @@ def kind_of(t: Translator, *, anonymous: bool, multiple: bool) -> str:
     return t.plain(
         "{secrecy}, {answers}",
         secrecy=t.plain("anonymous") if anonymous else t.plain("named"),
-        answers=t.plain("several answers") if multiple else t.plain("one answer"),
+        answers=t.plain("several options") if multiple else t.plain("one option"),
     )
 
 
