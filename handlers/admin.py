@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import Callback, cb, parse, pattern
+from bot.buttons import ButtonTable, Press
+from bot.callbacks import Callback, cb, pattern
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.i18n import Translator
 from bot.keyboards import columns, inline
-from bot.replies import ack, alert, reply, show
+from bot.replies import ack, reply, show
 from models import NetworkRole
 from services import users
 from services.access import require_platform_admin, user_by_telegram_id
@@ -53,6 +56,30 @@ ACTION_TITLES = {
 
 DIALOG = register_dialog(Dialog("adm"))
 
+PREFIX = "admin"
+BUTTONS = ButtonTable(PREFIX, stale=N_("This button is out of date."))
+
+
+@dataclass(frozen=True)
+class Grant(Press, prefix=PREFIX, action="grant"):
+    pass
+
+
+@dataclass(frozen=True)
+class Revoke(Press, prefix=PREFIX, action="revoke"):
+    telegram_id: int
+    role: NetworkRole
+
+
+@dataclass(frozen=True)
+class Audit(Press, prefix=PREFIX, action="audit"):
+    pass
+
+
+@dataclass(frozen=True)
+class Panel(Press, prefix=PREFIX, action="panel"):
+    pass
+
 
 async def admin_panel(update: Update, context: BotContext) -> None:
     """/admin: who holds which network role, with buttons to revoke, grant and read the log."""
@@ -80,48 +107,47 @@ async def _panel(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
                         name=user.full_name or "?",
                         role=t.plain(ROLE_NAMES[role]),
                     ),
-                    cb("admin", "revoke", user.telegram_id, role.value),
+                    Revoke(user.telegram_id, role).data(),
                 )
             ]
         )
     if not holders:
         lines.append(t.gettext("Nobody has a network role yet."))
-    buttons.append([(t.plain("➕ Grant a role"), cb("admin", "grant"))])
-    buttons.append([(t.plain("📜 Recent actions"), cb("admin", "audit"))])
+    buttons.append([(t.plain("➕ Grant a role"), Grant().data())])
+    buttons.append([(t.plain("📜 Recent actions"), Audit().data())])
     return "\n".join(lines), inline(buttons)
 
 
 async def admin_button(update: Update, context: BotContext) -> None:
-    data = parse(update.callback_query.data if update.callback_query else None)
+    """Every press, a forged one too, must be an administrator's: checked before it is read."""
     require_platform_admin(context.actor)
-    if data is None:
-        await alert(update, context.t.plain("This button is out of date."))
-        return
-    if data.action == "grant":
-        await ack(update)
-        await DIALOG.start(update, context, "who")
-    elif data.action == "revoke":
-        await _revoke(update, context, data)
-    elif data.action == "audit":
-        await ack(update)
-        await _show_audit(update, context)
-    elif data.action == "panel":
-        await ack(update)
-        await admin_panel(update, context)
-    else:
-        await alert(update, context.t.plain("This button is out of date."))
+    await BUTTONS.dispatch(update, context)
 
 
-async def _revoke(update: Update, context: BotContext, data: Callback) -> None:
-    try:
-        telegram_id, role = data.int_arg(0), NetworkRole(data.arg(1) or "")
-    except ValueError:
-        await alert(update, context.t.plain("This button is out of date."))
-        return
+@BUTTONS.on(Grant)
+async def _grant(update: Update, context: BotContext, press: Grant) -> None:
+    await ack(update)
+    await DIALOG.start(update, context, "who")
+
+
+@BUTTONS.on(Revoke)
+async def _revoke(update: Update, context: BotContext, press: Revoke) -> None:
     user = await users.revoke_role(
-        context.session, actor=context.actor, telegram_id=telegram_id, role=role
+        context.session, actor=context.actor, telegram_id=press.telegram_id, role=press.role
     )
     await ack(update, context.t.plain("Role revoked: {name}", name=user.full_name or ""))
+    await admin_panel(update, context)
+
+
+@BUTTONS.on(Audit)
+async def _audit(update: Update, context: BotContext, press: Audit) -> None:
+    await ack(update)
+    await _show_audit(update, context)
+
+
+@BUTTONS.on(Panel)
+async def _back_to_panel(update: Update, context: BotContext, press: Panel) -> None:
+    await ack(update)
     await admin_panel(update, context)
 
 
@@ -139,9 +165,7 @@ async def _show_audit(update: Update, context: BotContext) -> None:
                 actor=_actor(t, entry),
             )
         )
-    await show(
-        update, context, "\n".join(lines), inline([[(t.plain("⬅️ Back"), cb("admin", "panel"))]])
-    )
+    await show(update, context, "\n".join(lines), inline([[(t.plain("⬅️ Back"), Panel().data())]]))
 
 
 def _actor(t: Translator, entry: users.LoggedAction) -> str:
@@ -238,4 +262,4 @@ DIALOG.step("role", ask=ask_role, on_button=on_role)
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("admin", admin_panel, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(admin_button, pattern=pattern("admin")))
+    app.add_handler(CallbackQueryHandler(admin_button, pattern=pattern(PREFIX)))

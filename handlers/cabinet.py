@@ -7,10 +7,12 @@ they live here so that those modules import this one and not each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.buttons import ButtonTable, Press
 from bot.callbacks import cb
 from bot.context import BotContext
 from bot.i18n import Html, Translator
@@ -21,6 +23,7 @@ from models import User
 from services.access import require_registered
 from services.catalogs import CATEGORIES, position_title, subject_title
 from services.formatting import address_name
+from services.texts import N_
 
 Rows = list[list[tuple[str, str]]]
 MenuRows = Callable[[BotContext], Rows]
@@ -32,6 +35,41 @@ _menu_extensions: list[MenuRows] = []
 
 
 # main menu -------------------------------------------------------------------------------
+MENU_PREFIX = "menu"
+# The menu's buttons; handlers/common.py routes them (to the screens of other modules).
+MENU = ButtonTable(MENU_PREFIX, stale=N_("This button is out of date. Please open /menu again."))
+
+
+@dataclass(frozen=True)
+class OpenProfile(Press, prefix=MENU_PREFIX, action="profile"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenSettings(Press, prefix=MENU_PREFIX, action="settings"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenPrivacy(Press, prefix=MENU_PREFIX, action="privacy"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenHelp(Press, prefix=MENU_PREFIX, action="help"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenAdmin(Press, prefix=MENU_PREFIX, action="admin"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenMenu(Press, prefix=MENU_PREFIX, action="home"):
+    pass
+
+
 def extend_menu(rows_for: MenuRows) -> None:
     """Let a feature add rows to the main menu: `rows_for(context) -> list[list[Button]]`."""
     _menu_extensions.append(rows_for)
@@ -42,15 +80,18 @@ def menu_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     t = context.t
     rows: Rows = [
         [
-            (t.plain("👤 Profile"), cb("menu", "profile")),
-            (t.plain("⚙️ Settings"), cb("menu", "settings")),
+            (t.plain("👤 Profile"), OpenProfile().data()),
+            (t.plain("⚙️ Settings"), OpenSettings().data()),
         ],
-        [(t.plain("🔒 Privacy"), cb("menu", "privacy")), (t.plain("❓ Help"), cb("menu", "help"))],
+        [
+            (t.plain("🔒 Privacy"), OpenPrivacy().data()),
+            (t.plain("❓ Help"), OpenHelp().data()),
+        ],
     ]
     for extra in _menu_extensions:
         rows.extend(extra(context))
     if context.actor.is_platform_admin:
-        rows.append([(t.plain("🛠 Administration"), cb("menu", "admin"))])
+        rows.append([(t.plain("🛠 Administration"), OpenAdmin().data())])
     return inline(rows)
 
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import deeplinks, dialogs
-from bot.callbacks import pattern
+from bot.buttons import Press, Route
 from bot.commands import Audience, CommandSpec
 from bot.context import BotContext
 from bot.replies import ack, alert, reply
 from handlers import admin, privacy, settings
-from handlers.cabinet import extend_menu, send_menu, show_profile
+from handlers.cabinet import (
+    MENU,
+    OpenAdmin,
+    OpenHelp,
+    OpenMenu,
+    OpenPrivacy,
+    OpenProfile,
+    OpenSettings,
+    extend_menu,
+    send_menu,
+    show_profile,
+)
 from handlers.registration import start_registration
 from services import dialogs as dialog_store
 from services.access import leads_any, network_roles
@@ -96,23 +109,25 @@ async def menu(update: Update, context: BotContext) -> None:
     await send_menu(update, context)
 
 
-async def menu_button(update: Update, context: BotContext) -> None:
-    """Main-menu buttons lead to the same code as the commands."""
-    action = (update.callback_query.data or "").split(":")[1]  # type: ignore[union-attr]
-    targets = {
-        "profile": show_profile,
-        "settings": settings.show_settings,
-        "privacy": privacy.privacy,
-        "help": help_command,
-        "admin": admin.admin_panel,
-        "home": menu,
-    }
-    target = targets.get(action)
-    if target is None:
-        await alert(update, context.t.plain("This button is out of date. Please open /menu again."))
-        return
-    await ack(update)
-    await target(update, context)
+def _leading_to(screen: Callable[[Update, BotContext], Awaitable[None]]) -> Route:
+    async def route(update: Update, context: BotContext, press: Press) -> None:
+        await ack(update)
+        await screen(update, context)
+
+    return route
+
+
+# Main-menu buttons lead to the same code as the commands.
+_MENU_SCREENS: list[tuple[type[Press], Callable[[Update, BotContext], Awaitable[None]]]] = [
+    (OpenProfile, show_profile),
+    (OpenSettings, settings.show_settings),
+    (OpenPrivacy, privacy.privacy),
+    (OpenHelp, help_command),
+    (OpenAdmin, admin.admin_panel),
+    (OpenMenu, menu),
+]
+for _press, _screen in _MENU_SCREENS:
+    MENU.on(_press)(_leading_to(_screen))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -196,7 +211,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("menu", menu, filters=private))
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(menu_button, pattern=pattern("menu")))
+    app.add_handler(MENU.handler())
 
 
 def register_fallbacks(app: Application) -> None:

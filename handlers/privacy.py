@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from io import BytesIO
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot.callbacks import cb, parse, pattern
+from bot.buttons import ButtonTable, Press
 from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.keyboards import inline
-from bot.replies import ack, alert, reply, show
+from bot.replies import ack, reply, show
 from services import privacy as privacy_service
 from services.clock import now
 from services.formatting import format_edition
@@ -23,6 +24,19 @@ COMMANDS = [
     CommandSpec("mydata", N_("Download everything stored about you")),
     CommandSpec("forget", N_("Erase your personal data")),
 ]
+
+PREFIX = "forget"
+BUTTONS = ButtonTable(PREFIX, stale=N_("This button is out of date."))
+
+
+@dataclass(frozen=True)
+class Erase(Press, prefix=PREFIX, action="yes"):
+    pass
+
+
+@dataclass(frozen=True)
+class Keep(Press, prefix=PREFIX, action="no"):
+    pass
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -50,8 +64,8 @@ async def forget(update: Update, context: BotContext) -> None:
         return
     keyboard = inline(
         [
-            [(t.plain("🗑 Yes, erase my data"), cb("forget", "yes"))],
-            [(t.plain("Keep my data"), cb("forget", "no"))],
+            [(t.plain("🗑 Yes, erase my data"), Erase().data())],
+            [(t.plain("Keep my data"), Keep().data())],
         ]
     )
     await reply(
@@ -67,16 +81,16 @@ async def forget(update: Update, context: BotContext) -> None:
     )
 
 
-async def forget_button(update: Update, context: BotContext) -> None:
-    data = parse(update.callback_query.data if update.callback_query else None)
-    t = context.t
-    if data is None or data.action not in ("yes", "no"):
-        await alert(update, t.plain("This button is out of date."))
-        return
+@BUTTONS.on(Keep)
+async def _keep(update: Update, context: BotContext, press: Keep) -> None:
     await ack(update)
-    if data.action == "no":
-        await show(update, context, t.gettext("Nothing was erased."))
-        return
+    await show(update, context, context.t.gettext("Nothing was erased."))
+
+
+@BUTTONS.on(Erase)
+async def _erase(update: Update, context: BotContext, press: Erase) -> None:
+    t = context.t
+    await ack(update)
     await privacy_service.forget(context.session, actor=context.actor)
     context.scope.user = None
     await show(
@@ -94,4 +108,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("privacy", privacy, filters=private))
     app.add_handler(CommandHandler("mydata", my_data, filters=private))
     app.add_handler(CommandHandler("forget", forget, filters=private))
-    app.add_handler(CallbackQueryHandler(forget_button, pattern=pattern("forget")))
+    app.add_handler(BUTTONS.handler())

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+import enum
+from dataclasses import dataclass
 
-from bot.callbacks import cb, parse, pattern
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.buttons import ButtonTable, Press
 from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.keyboards import inline
 from bot.replies import ack, alert, show
 from bot.settings import SUPPORTED_LANGUAGES
+from handlers.cabinet import OpenMenu
 from services import users
 from services.texts import N_
 
@@ -19,10 +23,38 @@ COMMANDS = [CommandSpec("language", N_("Change the language / Сменить я�
 
 LANGUAGE_NAMES = {"ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 
+PREFIX = "set"
+STALE = N_("This button is out of date.")
+BUTTONS = ButtonTable(PREFIX, stale=STALE)
+
+
+class Switch(enum.Enum):
+    ON = "on"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class OpenLanguages(Press, prefix=PREFIX, action="language"):
+    pass
+
+
+@dataclass(frozen=True)
+class SetLanguage(Press, prefix=PREFIX, action="lang"):
+    language: str
+
+    def __post_init__(self) -> None:
+        if self.language not in SUPPORTED_LANGUAGES:  # a forged code is refused as stale
+            raise ValueError(f"not a supported language: {self.language!r}")
+
+
+@dataclass(frozen=True)
+class SetNewsletters(Press, prefix=PREFIX, action="news"):
+    switch: Switch
+
 
 async def choose_language(update: Update, context: BotContext) -> None:
     keyboard = inline(
-        [[(LANGUAGE_NAMES[code], cb("set", "lang", code)) for code in SUPPORTED_LANGUAGES]]
+        [[(LANGUAGE_NAMES[code], SetLanguage(code).data()) for code in SUPPORTED_LANGUAGES]]
     )
     await show(update, context, context.t.gettext("Choose your language:"), keyboard)
 
@@ -38,11 +70,12 @@ async def show_settings(update: Update, context: BotContext) -> None:
         if user.newsletters_enabled
         else t.plain("🔕 Newsletters: off")
     )
+    toggle = SetNewsletters(Switch.OFF if user.newsletters_enabled else Switch.ON)
     keyboard = inline(
         [
-            [(t.plain("🌐 Language"), cb("set", "language"))],
-            [(newsletters, cb("set", "news", "off" if user.newsletters_enabled else "on"))],
-            [(t.plain("⬅️ Menu"), cb("menu", "home"))],
+            [(t.plain("🌐 Language"), OpenLanguages().data())],
+            [(newsletters, toggle.data())],
+            [(t.plain("⬅️ Menu"), OpenMenu().data())],
         ]
     )
     text = t.gettext(
@@ -52,25 +85,27 @@ async def show_settings(update: Update, context: BotContext) -> None:
     await show(update, context, text, keyboard)
 
 
-async def settings_button(update: Update, context: BotContext) -> None:
-    data = parse(update.callback_query.data if update.callback_query else None)
-    if data is None:
-        await alert(update, context.t.plain("This button is out of date."))
+@BUTTONS.on(OpenLanguages)
+async def _open_languages(update: Update, context: BotContext, press: OpenLanguages) -> None:
+    await ack(update)
+    await choose_language(update, context)
+
+
+@BUTTONS.on(SetNewsletters)
+async def _set_newsletters(update: Update, context: BotContext, press: SetNewsletters) -> None:
+    if context.user is None:
+        await alert(update, context.t.plain(STALE))
         return
-    if data.action == "language":
-        await ack(update)
-        await choose_language(update, context)
-    elif data.action == "lang" and data.arg(0) in SUPPORTED_LANGUAGES:
-        await _set_language(update, context, data.arg(0))  # type: ignore[arg-type]
-    elif data.action == "news" and data.arg(0) in ("on", "off") and context.user is not None:
-        await users.set_newsletters(context.session, user=context.user, enabled=data.arg(0) == "on")
-        await ack(update, context.t.plain("Saved."))
-        await show_settings(update, context)
-    else:
-        await alert(update, context.t.plain("This button is out of date."))
+    await users.set_newsletters(
+        context.session, user=context.user, enabled=press.switch is Switch.ON
+    )
+    await ack(update, context.t.plain("Saved."))
+    await show_settings(update, context)
 
 
-async def _set_language(update: Update, context: BotContext, language: str) -> None:
+@BUTTONS.on(SetLanguage)
+async def _set_language(update: Update, context: BotContext, press: SetLanguage) -> None:
+    language = press.language
     person = update.effective_user
     assert person is not None
     user = context.user or await users.ensure_user(
@@ -94,4 +129,4 @@ async def _set_language(update: Update, context: BotContext, language: str) -> N
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("language", choose_language, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(settings_button, pattern=pattern("set")))
+    app.add_handler(BUTTONS.handler())
