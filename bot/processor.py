@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.i18n import Translator, pick_language
+from bot.keyed_locks import KeyedLocks
 from bot.notices import NoticeRenderer
 from bot.scope import UpdateScope, current_scope
 from bot.settings import Settings
@@ -45,26 +46,6 @@ def ordering_key(update: object) -> Hashable | None:
     return (chat.id if chat else None, user.id if user else None)
 
 
-class _KeyedLocks:
-    """One FIFO lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
-
-    async def acquire(self, key: Hashable) -> None:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        await lock.acquire()
-
-    def release(self, key: Hashable) -> None:
-        lock, users = self._locks[key]
-        lock.release()
-        if users == 1:
-            del self._locks[key]
-        else:
-            self._locks[key] = (lock, users - 1)
-
-
 class OrderedUpdateProcessor(BaseUpdateProcessor):
     """Per-(chat, user) order, `in_flight` handlers at once overall, one session each."""
 
@@ -83,7 +64,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.settings = settings
         self.unit_of_work = unit_of_work
         self._running = asyncio.Semaphore(in_flight)
-        self._locks = _KeyedLocks()
+        self._locks = KeyedLocks()
         # Run after an update whose transaction added outbox rows (wakes the worker).
         self.after_outbox_hooks: list[Any] = []
         # Filled by the inbox with the updates it has just stored (see _handled_before).

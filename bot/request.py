@@ -26,7 +26,7 @@ import json
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +37,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.keyed_locks import KeyedLocks
 from scheduler.ratelimit import SendLimits
 
 log = logging.getLogger(__name__)
@@ -98,27 +99,6 @@ def counts_as_message(method: str) -> bool:
     return (method.startswith("send") and method not in _EXEMPT_SENDS) or method in _COPIES
 
 
-class _ChatQueues:
-    """One FIFO lock per chat: its messages leave one after another, in call order."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-
 def _retry_after(body: bytes) -> float:
     try:
         parameters = json.loads(body).get("parameters") or {}
@@ -143,7 +123,7 @@ class AiohttpRequest(BaseRequest):
         limits: SendLimits | None = None,
     ) -> None:
         self.limits = limits
-        self._chats = _ChatQueues()
+        self._chats = KeyedLocks()  # one chat's messages leave one after another
         self._pool_size = pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
