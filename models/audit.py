@@ -35,4 +35,6 @@ class ActivityEvent(Base):
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(48), index=True)
+    # What the event is about, by the kind: a material's id for a view or a download.
+    ref_id: Mapped[int | None] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -54,6 +54,8 @@ class User(Base):
     consent_at: Mapped[datetime | None]
     registered_at: Mapped[datetime | None]
     newsletters_enabled: Mapped[bool] = mapped_column(default=True)
+    # The weekly digest of new materials of the bank (/resources → settings).
+    materials_digest_enabled: Mapped[bool] = mapped_column(default=True)
     # The bot cannot write to this person (they blocked it or never started it).
     unreachable_since: Mapped[datetime | None]
     forgotten_at: Mapped[datetime | None]
