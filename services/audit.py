@@ -39,10 +39,22 @@ async def recent_audit(session: AsyncSession, *, limit: int = 20) -> Sequence[Au
 
 
 async def record_activity(
-    session: AsyncSession, *, kind: str, user_id: int | None, association_id: int | None = None
+    session: AsyncSession,
+    *,
+    kind: str,
+    user_id: int | None,
+    association_id: int | None = None,
+    ref_id: int | None = None,
 ) -> None:
-    """Count one act of participation (a message, a vote, an upload). No content is stored."""
-    session.add(ActivityEvent(kind=kind, user_id=user_id, association_id=association_id, at=now()))
+    """Count one act of participation (a message, a vote, a download). No content is stored.
+
+    `ref_id` names what the act was about, by kind (a material's id for its views and downloads).
+    """
+    session.add(
+        ActivityEvent(
+            kind=kind, user_id=user_id, association_id=association_id, ref_id=ref_id, at=now()
+        )
+    )
 
 
 async def activity_counts(
