@@ -51,6 +51,7 @@ from models.migrate import ensure_schema_current, upgrade_async
 from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
 from scheduler.ratelimit import SendLimits
+from services import offload
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ async def _post_stop(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
+    offload.shutdown()
     await application.bot_data["engine"].dispose()
 
 
