@@ -193,3 +193,22 @@ def test_update_kinds_are_bounded_names() -> None:
     )
     assert update_kind(start) == "command:/start"
     assert update_kind(press) == "button:task1"
+
+
+def test_the_metrics_endpoint_serves_prometheus_text() -> None:
+    import socket
+    import urllib.request
+
+    from prometheus_client import CollectorRegistry, Counter
+
+    from bot.observability import start_metrics_server
+
+    registry = CollectorRegistry()
+    Counter("vmo_probe_total", "a probe", registry=registry).inc(3)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start_metrics_server(port, registry)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        body = response.read().decode()
+    assert "vmo_probe_total 3.0" in body
