@@ -1,14 +1,14 @@
-"""Command line: `python -m bot [run|migrate|grant|revoke]`."""
+"""Command line: `python -m bot [run|migrate|check|backup|grant|revoke]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
+from bot.observability import setup_logging
 from bot.settings import Settings, load_settings
 
 NO_TOKEN = """\
@@ -61,6 +61,10 @@ def run(settings: Settings) -> None:
     from bot.app import build_application
 
     application = build_application(settings)
+    if settings.metrics_port:
+        from bot.observability import start_metrics_server
+
+        start_metrics_server(settings.metrics_port)
     if settings.webhook_url:
         if not settings.webhook_secret:
             sys.exit(
@@ -77,6 +81,18 @@ def migrate(settings: Settings) -> None:
 
     upgrade(settings.database_url)
     print("The database schema is up to date.")
+
+
+def copy_database(settings: Settings, path: str) -> None:
+    from pathlib import Path
+
+    from bot.ops import BackupError, backup
+
+    try:
+        written = backup(settings, Path(path))
+    except BackupError as error:
+        sys.exit(f"Not done: {error}")
+    print(f"The database was copied to {written}.")
 
 
 async def _change_role(settings: Settings, telegram_id: int, role_name: str, grant: bool) -> str:
@@ -111,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (default)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    sub.add_parser("check", help="check settings, database, schema, Bot API and group rights")
+    backup = sub.add_parser("backup", help="a consistent copy of the SQLite database")
+    backup.add_argument("path", help="the file (or folder) to write the copy to")
     i18n = sub.add_parser("i18n", help="add untranslated strings to locales/*/LC_MESSAGES")
     i18n.add_argument("--domain", default="new", help="the .po file to add to (default new)")
     i18n.add_argument("paths", nargs="*", help="only strings from these files/folders")
@@ -122,14 +141,17 @@ def main(argv: list[str] | None = None) -> None:
         cmd.add_argument("role", help="methodist, approver or expert")
     args = parser.parse_args(argv)
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(settings.log_level, settings.log_format)
     if args.command in (None, "run"):
         run(settings)
     elif args.command == "migrate":
         migrate(settings)
+    elif args.command == "check":
+        from bot.ops import run_check
+
+        sys.exit(run_check(settings))
+    elif args.command == "backup":
+        copy_database(settings, args.path)
     elif args.command == "shard":
         from bot.shard_child import serve_shard
 

@@ -15,6 +15,7 @@ from bot.context import BotContext
 from bot.replies import alert, reply
 from bot.request import CallPolicy, LongWait, calls_with
 from bot.scope import current_scope
+from services import metrics
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, DomainError) and isinstance(update, Update):
         await refuse(update, context, error)
         return
+    metrics.ERRORS.inc()
     log.error("error while handling %s", _describe(update), exc_info=error)
     if isinstance(update, Update):
         text = context.t.gettext(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Hashable
 from typing import Any
 
@@ -20,10 +21,12 @@ from telegram.ext import BaseUpdateProcessor
 from bot.i18n import Translator, pick_language
 from bot.keyed_locks import KeyedLocks
 from bot.notices import NoticeRenderer
+from bot.observability import current_update, describe
 from bot.scope import UpdateScope, current_scope
 from bot.settings import Settings
 from models import ReceivedUpdate, User
 from models.db import write_gate
+from services import metrics
 from services.access import Actor
 from services.clock import now
 from services.notices import discard_pending
@@ -73,6 +76,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.router: Any = None
         # Updates received and not yet committed (tests and benchmarks wait for 0).
         self.active = 0
+        # One "update handled" record per update: an event of JSON logs, a debug line in text.
+        self._handled_level = logging.INFO if settings.log_format == "json" else logging.DEBUG
 
     async def initialize(self) -> None:
         """Nothing to prepare: the session factory is created by the application."""
@@ -112,6 +117,20 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             await self._in_unit_of_work(update, coroutine)
 
     async def _in_unit_of_work(self, update: Update, coroutine: Awaitable[Any]) -> None:
+        fields = describe(update)
+        token = current_update.set(fields)
+        started = time.perf_counter()
+        try:
+            await self._handle_and_commit(update, coroutine)
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.UPDATES.labels(fields["handler"]).inc()
+            metrics.LATENCY.observe(elapsed)
+            duration = {"duration_ms": round(elapsed * 1000, 1)}
+            log.log(self._handled_level, "update handled", extra={"fields": duration})
+            current_update.reset(token)
+
+    async def _handle_and_commit(self, update: Update, coroutine: Awaitable[Any]) -> None:
         async with self.sessions() as session:
             if await self._handled_before(session, update.update_id):
                 log.info("update %s was handled before; skipped", update.update_id)

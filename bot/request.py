@@ -39,6 +39,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.keyed_locks import KeyedLocks
 from scheduler.ratelimit import SendLimits
+from services import metrics
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class AiohttpRequest(BaseRequest):
             if status != 429:
                 return status, body
             seconds = _retry_after(body)
+            metrics.FLOOD_WAITS.labels(api_method).inc()
             self.limits.pause_chat(chat_id, seconds)
             log.info("429 for chat %s (%s): waiting %.0f s", chat_id, api_method, seconds)
             if not policy.retry_429:

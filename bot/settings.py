@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     log_level: str = "INFO"
+    # "text" (for people) or "json" (one object per line, for log collectors).
+    log_format: str = "text"
+    # Prometheus metrics at http://<host>:METRICS_PORT/metrics; 0: not served.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
     auto_migrate: bool = True
     # Updates handled at once (different chats); see docs/ARCHITECTURE.md and bench/.
     concurrent_updates: int = Field(default=32, ge=1, le=1000)
@@ -61,6 +65,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in SUPPORTED_LANGUAGES:
             raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
         return value
 
     @field_validator("default_timezone")

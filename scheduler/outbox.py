@@ -51,7 +51,7 @@ from models.db import unit_of_work
 from models.outbox import NOT_DELIVERED
 from scheduler import outbox_edits as edits
 from scheduler.ratelimit import SendLimits
-from services import chats
+from services import chats, metrics
 from services.clock import now
 
 log = logging.getLogger(__name__)
@@ -502,6 +502,7 @@ class OutboxWorker:
         if status is OutboxStatus.PENDING and await edits.superseded(session, row):
             status, outcome = OutboxStatus.CANCELLED, edits.SUPERSEDED
         values: dict[str, Any] = {"status": status, "last_error": outcome.get("error")}
+        metrics.DELIVERED.labels(status.value).inc()
         if status is OutboxStatus.SENT:
             self.stats["sent"] += 1
             values.update(sent_at=now(), message_id=outcome["message_id"])

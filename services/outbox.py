@@ -260,3 +260,13 @@ async def failures(session: AsyncSession, batch: str) -> list[OutboxMessage]:
         .order_by(OutboxMessage.id)
     )
     return list(rows.all())
+
+
+async def backlog(session: AsyncSession) -> int:
+    """How many messages wait to be sent (due now or later)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
+    return count or 0
