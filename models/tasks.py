@@ -43,6 +43,8 @@ class Task(Base):
     audience: Mapped[TaskAudience]
     due_on: Mapped[date] = mapped_column(index=True)  # in the association's time zone
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Withdrawn by the leader: no longer listed, submitted or reminded of.
+    cancelled_at: Mapped[datetime | None]
 
 
 class TaskAssignment(Base):

@@ -3,7 +3,8 @@ accepts or returns; reminders before the due date and when it is overdue.
 
 Notices recorded here (worded in handlers/tasks/notices.py): `tasks.assigned`,
 `tasks.file` (the task's or the submission's file), `tasks.submitted` (to the leader, with
-the decision buttons), `tasks.accepted`, `tasks.returned`, `tasks.due_soon`, `tasks.overdue`.
+the decision buttons), `tasks.accepted`, `tasks.returned`, `tasks.due_soon`, `tasks.overdue`,
+`tasks.cancelled` and `tasks.due_changed` (the leader withdrew the task or moved its date).
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ class NotAMember(DomainError):
 
 class AlreadyAccepted(DomainError):
     message = N_("This task is already accepted.")
+
+
+class TaskCancelled(DomainError):
+    message = N_("This task was cancelled by the leader: nothing needs to be done.")
 
 
 class NotSubmitted(DomainError):
@@ -184,6 +189,7 @@ class GivenTask:
     association: str
     due_on: date
     assignees: tuple[Assignee, ...]
+    timezone: str = "Europe/Moscow"  # the association's: due dates are typed in it
 
 
 # who may give tasks, and to whom ---------------------------------------------------------
@@ -363,6 +369,8 @@ async def _loaded(
     if assignment is None:
         raise NotFound()
     task = await session.get_one(Task, assignment.task_id)
+    if task.cancelled_at is not None:
+        raise TaskCancelled()
     association = await session.get_one(Association, task.association_id)
     return assignment, task, association
 
@@ -504,6 +512,91 @@ async def decide(
     return view
 
 
+# the leader withdraws a task or moves its date ---------------------------------------------
+
+STILL_OPEN = (*OPEN_STATUSES, AssignmentStatus.SUBMITTED)
+
+
+async def managed_task(session: AsyncSession, actor: Actor, task_id: int) -> GivenTask:
+    """A task the actor may change (its association's leader or administrator)."""
+    task = await session.get(Task, task_id)
+    if task is None:
+        raise NotFound()
+    if task.cancelled_at is not None:
+        raise TaskCancelled()
+    await require_association_role(session, actor, task.association_id, *MANAGERS)
+    association = await session.get_one(Association, task.association_id)
+    people = await _statuses(session, [task.id])
+    assignees = tuple(people.get(task.id, ()))
+    return GivenTask(
+        task.id, task.title, association.name, task.due_on, assignees, association.timezone
+    )
+
+
+async def _open_parts(
+    session: AsyncSession, task: Task, statuses: Sequence[AssignmentStatus]
+) -> list[tuple[TaskAssignment, User]]:
+    rows = await session.execute(
+        select(TaskAssignment, User)
+        .join(User, User.id == TaskAssignment.user_id)
+        .where(TaskAssignment.task_id == task.id, TaskAssignment.status.in_(statuses))
+        .order_by(TaskAssignment.id)
+    )
+    return [(assignment, person) for assignment, person in rows.all()]
+
+
+async def cancel_task(session: AsyncSession, actor: Actor, task_id: int) -> int:
+    """Withdraw the task; whoever has not had their work accepted is told. Returns how many."""
+    await managed_task(session, actor, task_id)
+    task = await lock(session, Task, task_id)
+    if task.cancelled_at is not None:
+        raise TaskCancelled()
+    task.cancelled_at = now()
+    association = await session.get_one(Association, task.association_id)
+    parts = await _open_parts(session, task, STILL_OPEN)
+    for assignment, person in parts:
+        view = _view(task, association, assignment, person)
+        key = f"task:{task.id}:{assignment.id}:cancelled"
+        tell(session, Notice("tasks.cancelled", {"view": view}, user=person, dedupe_key=key))
+    await audit(
+        session,
+        actor_telegram_id=actor.telegram_id,
+        action="task.cancel",
+        target_type="task",
+        target_id=task.id,
+        told=len(parts),
+    )
+    return len(parts)
+
+
+async def change_due(session: AsyncSession, actor: Actor, task_id: int, due_on: date) -> int:
+    """Move the due date; those still to hand in are told and reminded again. Returns how
+    many were told."""
+    await managed_task(session, actor, task_id)
+    task = await lock(session, Task, task_id)
+    association = await session.get_one(Association, task.association_id)
+    if due_on < local_today(association.timezone):
+        raise DueInPast()
+    if due_on == task.due_on:
+        return 0
+    task.due_on = due_on
+    parts = await _open_parts(session, task, OPEN_STATUSES)
+    for assignment, person in parts:
+        assignment.reminded_at = assignment.overdue_told_at = None
+        view = _view(task, association, assignment, person)
+        key = f"task:{task.id}:{assignment.id}:due:{due_on.isoformat()}"
+        tell(session, Notice("tasks.due_changed", {"view": view}, user=person, dedupe_key=key))
+    await audit(
+        session,
+        actor_telegram_id=actor.telegram_id,
+        action="task.due",
+        target_type="task",
+        target_id=task.id,
+        due_on=due_on.isoformat(),
+    )
+    return len(parts)
+
+
 # lists -----------------------------------------------------------------------------------
 
 
@@ -514,7 +607,7 @@ async def my_tasks(session: AsyncSession, actor: Actor, *, limit: int = 10) -> l
         select(TaskAssignment, Task, Association)
         .join(Task, Task.id == TaskAssignment.task_id)
         .join(Association, Association.id == Task.association_id)
-        .where(TaskAssignment.user_id == user.id)
+        .where(TaskAssignment.user_id == user.id, Task.cancelled_at.is_(None))
         .order_by(Task.due_on.desc(), Task.id.desc())
         .limit(limit)
     )
@@ -532,7 +625,9 @@ async def given_tasks(session: AsyncSession, actor: Actor, *, limit: int = 5) ->
         await session.execute(
             select(Task, Association)
             .join(Association, Association.id == Task.association_id)
-            .where(Task.association_id.in_([a.id for a in associations]))
+            .where(
+                Task.association_id.in_([a.id for a in associations]), Task.cancelled_at.is_(None)
+            )
             .order_by(Task.id.desc())
             .limit(limit)
         )
@@ -579,6 +674,7 @@ async def send_reminders(session: AsyncSession) -> int:
             TaskAssignment.status.in_(OPEN_STATUSES),
             TaskAssignment.overdue_told_at.is_(None),
             Task.due_on <= horizon,
+            Task.cancelled_at.is_(None),
         )
     )
     told = 0
@@ -591,7 +687,7 @@ async def send_reminders(session: AsyncSession) -> int:
         else:
             assignment.reminded_at = now()
         view = _view(task, association, assignment, person)
-        key = f"task:{task.id}:{assignment.id}:{kind}"
+        key = f"task:{task.id}:{assignment.id}:{kind}:{task.due_on.isoformat()}"
         tell(session, Notice(kind, {"view": view}, user=person, dedupe_key=key))
         told += 1
     return told

@@ -246,3 +246,75 @@ async def test_mydata_exports_and_forget_erases_the_submissions(session) -> None
         select(func.count()).select_from(TaskAssignment).where(TaskAssignment.user_id == member.id)
     )
     assert left == 0
+
+
+async def test_moving_the_due_date_tells_and_reminds_again(session) -> None:  # type: ignore[no-untyped-def]
+    leader, association, member, expert = await _setup(session)
+    task, _ = await tasks.create_task(
+        session, Actor(leader.telegram_id), association_id=association.id, draft=_draft()
+    )
+    expert_part = await session.scalar(
+        select(TaskAssignment).where(TaskAssignment.user_id == expert.id)
+    )
+    await tasks.submit(session, Actor(expert.telegram_id), assignment_id=expert_part.id, text="Ок")
+    set_clock(lambda: datetime(2026, 12, 9, 6, 0, tzinfo=UTC))
+    assert await tasks.send_reminders(session) == 1  # «tomorrow, 10 December»
+
+    with pytest.raises(tasks.DueInPast):
+        await tasks.change_due(session, Actor(leader.telegram_id), task.id, date(2026, 12, 1))
+    with pytest.raises(PermissionDenied):
+        await tasks.change_due(session, Actor(member.telegram_id), task.id, date(2026, 12, 20))
+    # Only the member who has not handed in is told; the expert's submission waits for review.
+    assert (
+        await tasks.change_due(session, Actor(leader.telegram_id), task.id, date(2026, 12, 20)) == 1
+    )
+    assert (
+        await tasks.change_due(session, Actor(leader.telegram_id), task.id, date(2026, 12, 20)) == 0
+    )
+    assert await tasks.send_reminders(session) == 0
+    set_clock(lambda: datetime(2026, 12, 19, 6, 0, tzinfo=UTC))
+    assert await tasks.send_reminders(session) == 1  # reminded again for the new date
+    told = await _outbox_texts(session, member.telegram_id)
+    assert sum("перенесён на 20 декабря 2026 г." in text for text in told) == 1
+    assert sum("Завтра, 20 декабря" in text for text in told) == 1
+
+
+async def test_a_cancelled_task_is_told_hidden_and_closed(session) -> None:  # type: ignore[no-untyped-def]
+    leader, association, member, expert = await _setup(session)
+    task, _ = await tasks.create_task(
+        session, Actor(leader.telegram_id), association_id=association.id, draft=_draft()
+    )
+    parts = {
+        a.user_id: a
+        for a in await session.scalars(
+            select(TaskAssignment).where(TaskAssignment.task_id == task.id)
+        )
+    }
+    await tasks.submit(
+        session, Actor(expert.telegram_id), assignment_id=parts[expert.id].id, text="Ок"
+    )
+    await tasks.decide(
+        session, Actor(leader.telegram_id), assignment_id=parts[expert.id].id, accept=True
+    )
+    with pytest.raises(PermissionDenied):
+        await tasks.cancel_task(session, Actor(member.telegram_id), task.id)
+
+    assert (
+        await tasks.cancel_task(session, Actor(leader.telegram_id), task.id) == 1
+    )  # not the accepted one
+    with pytest.raises(tasks.TaskCancelled):
+        await tasks.cancel_task(session, Actor(leader.telegram_id), task.id)
+    with pytest.raises(tasks.TaskCancelled):
+        await tasks.submit(
+            session, Actor(member.telegram_id), assignment_id=parts[member.id].id, text="Вот"
+        )
+    assert await tasks.my_tasks(session, Actor(member.telegram_id)) == []
+    assert await tasks.given_tasks(session, Actor(leader.telegram_id)) == []
+    set_clock(lambda: datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
+    assert await tasks.send_reminders(session) == 0
+    assert any(
+        "отменено руководителем" in t for t in await _outbox_texts(session, member.telegram_id)
+    )
+    assert not any("отменено" in t for t in await _outbox_texts(session, expert.telegram_id))
+    entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "task.cancel"))
+    assert entry is not None and entry.target_id == task.id

@@ -2,6 +2,7 @@
 
 One module per use case: `giving` (/task, the leader's dialog), `listing` (/tasks),
 `submission` (a member hands in the work), `review` (accept, or return with a comment),
+`managing` (the leader moves the due date or cancels the task),
 `notices` (what the others are told), `buttons` (the `task1` presses). Rules in
 services/tasks.py; the reminders' sweep in scheduler/tasks.py.
 """
@@ -11,7 +12,12 @@ from __future__ import annotations
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.commands import Audience, CommandSpec
-from handlers.tasks import notices, review, submission  # noqa: F401  (routes, dialogs, notices)
+from handlers.tasks import (  # noqa: F401  (routes, dialogs, notices)
+    managing,
+    notices,
+    review,
+    submission,
+)
 from handlers.tasks.buttons import BUTTONS
 from handlers.tasks.giving import task_command
 from handlers.tasks.listing import tasks_command

@@ -37,3 +37,28 @@ class OpenReview(Press, prefix=PREFIX, action="rev"):
     """A submission waiting for the decision, shown again from /tasks."""
 
     assignment_id: int
+
+
+@dataclass(frozen=True)
+class Manage(Press, prefix=PREFIX, action="mng"):
+    """A given task's screen: move the due date, or cancel the task."""
+
+    task_id: int
+
+
+@dataclass(frozen=True)
+class MoveDue(Press, prefix=PREFIX, action="due"):
+    task_id: int
+
+
+@dataclass(frozen=True)
+class Cancel(Press, prefix=PREFIX, action="cnl"):
+    """Asks whether to cancel; `confirmed` is the second press."""
+
+    task_id: int
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Keep(Press, prefix=PREFIX, action="keep"):
+    task_id: int

@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.i18n import Html, Translator
 from bot.keyboards import Button, inline
 from bot.replies import reply
-from handlers.tasks.buttons import OpenReview, Submit
+from handlers.tasks.buttons import Manage, OpenReview, Submit
 from handlers.tasks.wording import STATUS_MARKS, due, status_title
 from models.tasks import OPEN_STATUSES, AssignmentStatus
 from services import tasks as service
@@ -30,11 +30,15 @@ async def tasks_command(update: Update, context: BotContext) -> None:
     parts = [_mine(t, mine)] if mine else []
     if given:
         parts.append(_given(t, given))
-    buttons = [
-        [(t.plain("📤 Submit: {title}", title=v.title[:40]), Submit(v.assignment_id).data())]
-        for v in mine
-        if v.status in OPEN_STATUSES
-    ] + _review_buttons(t, given)
+    buttons = (
+        [
+            [(t.plain("📤 Submit: {title}", title=v.title[:40]), Submit(v.assignment_id).data())]
+            for v in mine
+            if v.status in OPEN_STATUSES
+        ]
+        + _review_buttons(t, given)
+        + _manage_buttons(t, given)
+    )
     await reply(update, context, "\n\n".join(parts), inline(buttons) if buttons else None)
 
 
@@ -79,6 +83,13 @@ def _given(t: Translator, tasks: list[GivenTask]) -> Html:
             people.append(t.ngettext("and {n} more", "and {n} more", hidden))
         lines.append("   " + ", ".join(people))
     return Html("\n".join(lines))
+
+
+def _manage_buttons(t: Translator, tasks: list[GivenTask]) -> list[list[Button]]:
+    return [
+        [(t.plain("⚙️ {title}", title=task.title[:40]), Manage(task.task_id).data())]
+        for task in tasks
+    ]
 
 
 def _review_buttons(t: Translator, tasks: list[GivenTask]) -> list[list[Button]]:

@@ -100,3 +100,27 @@ def overdue(t: Translator, notice: Notice) -> Rendered:
         title=view.title,
     )
     return Rendered(text, _submit_button(t, view))
+
+
+@renders("tasks.cancelled")
+def cancelled(t: Translator, notice: Notice) -> Rendered:
+    view: AssignmentView = notice.params["view"]
+    return Rendered(
+        t.gettext(
+            "🗑 The task «{title}» ({association}) is cancelled by the leader: nothing needs "
+            "to be done.",
+            title=view.title,
+            association=view.association,
+        )
+    )
+
+
+@renders("tasks.due_changed")
+def due_changed(t: Translator, notice: Notice) -> Rendered:
+    view: AssignmentView = notice.params["view"]
+    text = t.gettext(
+        "📅 The due date of the task «{title}» is moved to {due}.",
+        title=view.title,
+        due=due(t, view),
+    )
+    return Rendered(text, _submit_button(t, view))

@@ -203,3 +203,32 @@ async def test_a_half_filled_task_survives_a_crash(harness, fake_api):
     for member in (MEMBER, OTHER):
         notice = await fake_api.wait_for_message(member, "Вам выдано новое задание")
         assert "Анализ ВПР" in notice["text"] and "2 декабря 2026 г." in notice["text"]
+
+
+async def test_the_leader_moves_the_due_date_then_cancels_the_task(harness, fake_api):
+    await _world(harness, fake_api)
+    await _give_task(harness, fake_api)
+    await _drain(harness)
+    await fake_api.wait_for_message(MEMBER, "Вам выдано новое задание")
+
+    listing = await say(fake_api, LEADER, "/tasks", "Выданные мной задания")
+    screen = await press(fake_api, LEADER, listing, "⚙️ Открытый урок", "ещё не сдал")
+    await press(fake_api, LEADER, screen, "Перенести срок", "Новый срок")
+    await say(fake_api, LEADER, "30.11.2026", "уже прошла")  # explained, asked again
+    await say(fake_api, LEADER, "15 декабря", "Срок теперь 15 декабря 2026 г.; сообщено 1")
+    await _drain(harness)
+    moved = await fake_api.wait_for_message(MEMBER, "перенесён на 15 декабря 2026 г.")
+    assert button(moved, "Сдать работу").startswith("task1:submit:")
+
+    screen = await press(fake_api, LEADER, listing, "⚙️ Открытый урок", "ещё не сдал")
+    question = await press(fake_api, LEADER, screen, "Отменить задание", "Отменить задание")
+    await press(fake_api, LEADER, question, "Да, отменить", "отменено; сообщено 1")
+    await _drain(harness)
+    await fake_api.wait_for_message(MEMBER, "отменено руководителем")
+    # The member's old button now says the task is cancelled; /tasks no longer lists it.
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(MEMBER, moved, button(moved, "Сдать работу"))
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    assert "отменено" in fake_api.calls_of("answerCallbackQuery")[-1].params.get("text", "")
+    await say(fake_api, MEMBER, "/tasks", "Заданий пока нет")
+    assert await _status(harness, MEMBER) is AssignmentStatus.ASSIGNED
