@@ -38,6 +38,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
 import resource
 import statistics
@@ -132,7 +133,7 @@ REGISTRATION: list[Step] = [
     [Action("consent", "full name", press=("start", "I agree"))],
     [
         Action("name", "Where do you work", text="Ivanova Anna Petrovna"),
-        Action("org", "What is your position", text="MBOU Secondary School No. 5"),
+        Action("org", "Choose your position", text="MBOU Secondary School No. 5"),
     ],
     [Action("position", "Which subjects", press=("org", "Teacher"))],
     [Action("subject", "Chosen:", press=("position", "Mathematics"))],
@@ -383,6 +384,7 @@ async def child_main(args: argparse.Namespace) -> None:
     engine_kwargs = {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
     harness = BotHarness(None, settings, engine_kwargs)  # type: ignore[arg-type]
     await harness.start()
+    workers = await spawn_workers(json.loads(args.child), args.workers)
     print("READY", flush=True)
     cpu_start = time.process_time()
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
@@ -392,11 +394,47 @@ async def child_main(args: argparse.Namespace) -> None:
         "first_error": errors.first,
         "trace": TRACE.summary() if TRACE else "",
     }
+    await stop_workers(workers)
     await harness.stop()
-    # The shard processes (WORKERS > 1) have exited and been waited for by now.
-    shards = resource.getrusage(resource.RUSAGE_CHILDREN)
-    report["cpu_shards"] = shards.ru_utime + shards.ru_stime
+    # The update workers (`python -m bot worker`) have exited and been waited for by now.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report["cpu_workers"] = children.ru_utime + children.ru_stime
     print("REPORT " + json.dumps(report), flush=True)
+
+
+async def spawn_workers(values: dict[str, Any], count: int) -> list[asyncio.subprocess.Process]:
+    """`count` update workers on the bot's database (PostgreSQL), started and listening."""
+    if values.get("handle_updates", True) or count < 1:
+        return []
+    env = {**os.environ, **{name.upper(): _env_value(v) for name, v in values.items()}}
+    env["AUTO_MIGRATE"] = "false"
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "worker",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
+    await asyncio.sleep(3.0)  # their imports and first claim (a cold start, not measured)
+    return workers
+
+
+def _env_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+async def stop_workers(workers: list[asyncio.subprocess.Process]) -> None:
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        await process.wait()
 
 
 class BotProcess:
@@ -409,7 +447,7 @@ class BotProcess:
 
     async def start(self) -> None:
         command = [sys.executable, __file__, "--child", json.dumps(self.values)]
-        command += ["--db-pool", str(self.args.db_pool)]
+        command += ["--db-pool", str(self.args.db_pool), "--workers", str(self.args.workers)]
         command += ["--trace"] if self.args.trace else []
         self.proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
@@ -520,7 +558,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
         await _prepare_database(url, teachers)
-        api = BenchApi(latency=args.latency)
+        api = BenchApi(latency=args.latency, enforce_limits=not args.no_limits)
         await api.start()
         values: dict[str, Any] = {
             "bot_token": api.token,
@@ -536,14 +574,15 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         }
         if in_flight is not None:
             values["concurrent_updates"] = in_flight
-        if in_flight != 1:
-            values["workers"] = args.workers
+        if in_flight != 1 and args.workers:
+            values["handle_updates"] = False
         for telegram_id in teachers:
             api.add_user(telegram_id, first_name="Anna", language_code="en")
         errors = _ErrorCounter()
         logging.getLogger().addHandler(errors)
         bot_report: dict[str, Any] = {}
         harness: BotHarness | None = None
+        in_process_workers: list[asyncio.subprocess.Process] = []
         process: BotProcess | None = None
         try:
             if args.in_process:
@@ -552,6 +591,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 )
                 harness = BotHarness(api, load_settings(_env_file=None, **values), engine_kwargs)
                 await harness.start()
+                in_process_workers = await spawn_workers(values, args.workers)
             else:
                 process = BotProcess(values, args)
                 await process.start()
@@ -582,6 +622,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
             if TRACE is not None:
                 TRACE.uninstall()
             if harness is not None:
+                await stop_workers(in_process_workers)
                 await harness.stop()
             if process is not None:
                 bot_report = await process.stop()
@@ -601,8 +642,8 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
     )
     if bot_report:
         notes += f", bot process {bot_report['cpu'] / elapsed:.0%}"
-        if bot_report.get("cpu_shards"):
-            notes += f", its shard processes {bot_report['cpu_shards'] / elapsed:.0%}"
+        if bot_report.get("cpu_workers"):
+            notes += f", its worker processes {bot_report['cpu_workers'] / elapsed:.0%}"
     notes += (
         f"; errors: API {api_errors}, spec {len(api.violations)}, logged {logged}, "
         f"unanswered {stats.missing}, not marked handled {unhandled}"
@@ -660,7 +701,7 @@ async def main(args: argparse.Namespace) -> None:
     if "sequential" in args.modes:
         modes.append(("(a) sequential (1 at a time)", lambda: 1))
     if "ours" in args.modes:
-        processes = f", {args.workers} processes" if args.workers > 1 else ""
+        processes = f", {args.workers} update workers" if args.workers else ""
         modes.append(
             (f"(b) ours (OrderedUpdateProcessor, {ours} in flight{processes})", lambda: ours)
         )
@@ -698,7 +739,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help="print where the time goes")
-    parser.add_argument("--workers", type=int, default=1, help="WORKERS for mode (b)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="mode (b) with HANDLE_UPDATES=false and N `python -m bot worker` (PostgreSQL)",
+    )
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a user pauses before each step"
     )
@@ -709,6 +755,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="open workload: users arrive at random, offering this many updates/s",
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
+    parser.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="switch Telegram's flood limits off in the fake server (measures the bot's capacity)",
+    )
     return parser.parse_args(argv)
 
 

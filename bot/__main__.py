@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|check|backup|grant|revoke]`."""
+"""Command line: `python -m bot [run|worker|migrate|check|backup|grant|revoke]`."""
 
 from __future__ import annotations
 
@@ -38,42 +38,47 @@ def _settings() -> Settings:
         sys.exit(f"The settings are not valid: {problems}")
 
 
-def webhook_options(settings: Settings) -> dict[str, object]:
-    """Where the webhook server listens and what Telegram is told (with the secret token)."""
-    from urllib.parse import urlsplit
-
-    path = urlsplit(settings.webhook_url).path.strip("/") or "telegram"
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": path,
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret,
-    }
-
-
-def run(settings: Settings) -> None:
+def _require_token(settings: Settings) -> None:
     if not settings.bot_token.strip():
         sys.stderr.write(NO_TOKEN)
         sys.exit(2)
+
+
+def _serve_metrics(settings: Settings) -> None:
+    if settings.metrics_port:
+        from bot.observability import start_metrics_server
+
+        start_metrics_server(settings.metrics_port)
+
+
+def run(settings: Settings) -> None:
+    _require_token(settings)
     from telegram import Update
 
     from bot.app import build_application
 
     application = build_application(settings)
-    if settings.metrics_port:
-        from bot.observability import start_metrics_server
-
-        start_metrics_server(settings.metrics_port)
+    _serve_metrics(settings)
     if settings.webhook_url:
         if not settings.webhook_secret:
             sys.exit(
                 "WEBHOOK_SECRET must be set with WEBHOOK_URL: Telegram sends it with every "
                 "update and the bot refuses requests without it."
             )
-        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
+        from bot.webhook import serve
+
+        asyncio.run(serve(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def work(settings: Settings) -> None:
+    """`python -m bot worker`: handle stored updates (PostgreSQL; any number, any machine)."""
+    _require_token(settings)
+    from bot.workers import serve_worker
+
+    _serve_metrics(settings)
+    asyncio.run(serve_worker(settings))
 
 
 def migrate(settings: Settings) -> None:
@@ -133,8 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     i18n = sub.add_parser("i18n", help="add untranslated strings to locales/*/LC_MESSAGES")
     i18n.add_argument("--domain", default="new", help="the .po file to add to (default new)")
     i18n.add_argument("paths", nargs="*", help="only strings from these files/folders")
-    shard = sub.add_parser("shard", help="(started by run when WORKERS > 1) handle one shard")
-    shard.add_argument("index", type=int)
+    sub.add_parser("worker", help="handle stored updates (PostgreSQL; run as many as needed)")
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -152,10 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_check(settings))
     elif args.command == "backup":
         copy_database(settings, args.path)
-    elif args.command == "shard":
-        from bot.shard_child import serve_shard
-
-        asyncio.run(serve_shard(args.index))
+    elif args.command == "worker":
+        work(settings)
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 

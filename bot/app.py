@@ -19,7 +19,7 @@ from bot.processor import OrderedUpdateProcessor
 from bot.render import Renderer
 from bot.request import AiohttpRequest
 from bot.settings import Settings
-from bot.shards import ShardRouter
+from bot.workers import OUTBOX_CHANNEL, listen, notify_outbox
 from handlers import (
     admin,
     announcements,
@@ -87,12 +87,14 @@ def all_commands() -> list[CommandSpec]:
 
 
 def build_application(
-    settings: Settings, *, engine: AsyncEngine | None = None, shard: int | None = None
+    settings: Settings, *, engine: AsyncEngine | None = None, worker: bool = False
 ) -> Application:
-    """The bot, ready for run_polling/run_webhook or manual initialize/start in tests.
+    """The bot, ready for run_polling, the webhook server (bot/webhook.py) or manual
+    initialize/start in tests.
 
-    With `shard` it is a child process of `WORKERS` (bot/shards.py): it handles the updates
-    it is given and nothing else (no polling, no outbox delivery, no scheduled jobs).
+    With `worker` it is an update worker (`python -m bot worker`, bot/workers.py): it handles
+    the stored updates it claims and nothing else (no receiving, no outbox delivery, no
+    scheduled jobs); it tells the receiver when it has added to the outbox.
     """
     engine = engine or create_engine(settings.database_url, handlers=settings.concurrent_updates)
     sessions = create_session_factory(engine)
@@ -124,7 +126,7 @@ def build_application(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
     )
-    if shard is None:
+    if not worker:
         bot.attach_inbox(sessions, processor.fresh_update_ids)
     application = (
         ApplicationBuilder()
@@ -142,8 +144,9 @@ def build_application(
         sessions=sessions,
         renderer=Renderer(),
         processor=processor,
+        role="worker" if worker else "bot",
     )
-    worker = OutboxWorker(
+    outbox = OutboxWorker(
         bot,
         sessions,
         WorkerConfig(
@@ -154,12 +157,16 @@ def build_application(
         ),
         limits=limits,
     )
-    application.bot_data["outbox"] = worker
+    application.bot_data["outbox"] = outbox
     application.bot_data["notices"] = processor.notices
     application.bot_data["sweeps"] = jobs.SweepRunner(
-        sessions, processor.notices, worker.wake, settings=settings
+        sessions, processor.notices, outbox.wake, settings=settings
     )
-    processor.after_outbox_hooks.append(worker.wake)
+    if worker:
+        processor.receive_only = False  # a worker handles, whatever HANDLE_UPDATES says
+        processor.after_outbox_hooks.append(lambda: notify_outbox(engine))
+    else:
+        processor.after_outbox_hooks.append(outbox.wake)
     _wire(application)
     return application
 
@@ -179,13 +186,15 @@ async def _post_init(application: Application) -> None:
         await upgrade_async(data["engine"])
     await ensure_schema_current(data["engine"])
     await _warn_if_connections_run_short(data["engine"], settings)
+    if data["role"] == "worker":
+        return
     await publish(application.bot, all_commands(), settings.default_language)
-    if settings.workers > 1:
-        router = ShardRouter(settings, data["sessions"], application.bot, data["outbox"].wake)
-        await router.start()
-        data["processor"].router = data["shards"] = router
-    for update in await unhandled(data["sessions"], application.bot):
-        await application.update_queue.put(update)
+    if settings.handle_updates:
+        for update in await unhandled(data["sessions"], application.bot):
+            await application.update_queue.put(update)
+    elif data["engine"].dialect.name == "postgresql":
+        # Workers on other machines add to the outbox: they say so.
+        data["outbox_listener"] = await listen(data["engine"], OUTBOX_CHANNEL, data["outbox"].wake)
     await data["outbox"].start()
     await data["sweeps"].renew()
     jobs.schedule(application)
@@ -194,22 +203,23 @@ async def _post_init(application: Application) -> None:
 async def _warn_if_connections_run_short(engine: AsyncEngine, settings: Settings) -> None:
     """Say at start, not under load, that PostgreSQL would refuse some of our connections."""
     limit = await connection_limit(engine)
-    needed = connections_needed(settings.concurrent_updates, settings.workers)
+    needed = connections_needed(settings.concurrent_updates)
     if limit is not None and needed > limit:
         log.warning(
-            "PostgreSQL accepts %d connections, but %d process(es) with CONCURRENT_UPDATES=%d "
-            "may open up to %d: under load some updates would fail with 'too many clients'. "
-            "Raise max_connections in postgresql.conf or lower CONCURRENT_UPDATES or WORKERS.",
+            "PostgreSQL accepts %d connections, but this process with CONCURRENT_UPDATES=%d "
+            "may open up to %d (and each worker as many): under load some updates would fail "
+            "with 'too many clients'. Raise max_connections or lower CONCURRENT_UPDATES.",
             limit,
-            settings.workers,
             settings.concurrent_updates,
             needed,
         )
 
 
 async def _post_stop(application: Application) -> None:
-    if "shards" in application.bot_data:
-        await application.bot_data["shards"].stop()
+    if application.bot_data["role"] == "worker":
+        return
+    if "outbox_listener" in application.bot_data:
+        application.bot_data.pop("outbox_listener").cancel()
     await application.bot_data["sweeps"].release()
     await application.bot_data["outbox"].stop()
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import ExtBot
 
+from bot.workers import UPDATES_CHANNEL, notify
 from models import ReceivedUpdate
 from models.db import unit_of_work
 from services.clock import now
@@ -64,16 +65,29 @@ async def store_new(
                 )
             ).all()
         )
-        for update in updates:
-            if update.update_id not in known:
-                session.add(
-                    ReceivedUpdate(
-                        update_id=update.update_id, payload=update.to_dict(), received_at=now()
-                    )
+        fresh = [update for update in updates if update.update_id not in known]
+        for update in fresh:
+            session.add(
+                ReceivedUpdate(
+                    update_id=update.update_id,
+                    payload=update.to_dict(),
+                    received_at=now(),
+                    lane=lane_of(update),
                 )
+            )
+        if fresh:
+            await notify(session, UPDATES_CHANNEL)
     if known:
         log.info("skipping %d update(s) already received: %s", len(known), sorted(known))
     return set(ids) - known
+
+
+def lane_of(update: Update) -> str | None:
+    """The chat and the person: their updates are handled one at a time, in order."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None and user is None:
+        return None
+    return f"{chat.id if chat else ''}:{user.id if user else ''}"
 
 
 async def unhandled(sessions: async_sessionmaker[AsyncSession], bot: ExtBot[Any]) -> list[Update]:

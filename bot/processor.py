@@ -72,8 +72,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.after_outbox_hooks: list[Any] = []
         # Filled by the inbox with the updates it has just stored (see _handled_before).
         self.fresh_update_ids: set[int] = set()
-        # With WORKERS > 1: hands other shards' updates to their processes (bot/shards.py).
-        self.router: Any = None
+        # HANDLE_UPDATES=false: updates are stored here and handled by `python -m bot worker`.
+        self.receive_only = not settings.handle_updates
         # Updates received and not yet committed (tests and benchmarks wait for 0).
         self.active = 0
         # One "update handled" record per update: an event of JSON logs, a debug line in text.
@@ -86,11 +86,10 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release: the engine is disposed by the application."""
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if self.router is not None and self.router.owner(update) != 0:
+        if self.receive_only and isinstance(update, Update):
+            # Stored by the inbox, which told the workers (bot/workers.py).
             coroutine.close()  # type: ignore[attr-defined]
-            assert isinstance(update, Update)
             self.fresh_update_ids.discard(update.update_id)
-            await self.router.forward(update)
             return
         self.active += 1
         try:
@@ -148,7 +147,13 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 await session.rollback()
             async with write_gate(session):
                 await self.notices.deliver(session)
-                await _mark_handled(session, update.update_id)
+                try:
+                    await _mark_handled(session, update.update_id)
+                except HandledElsewhere:
+                    log.warning("update %s was handled elsewhere; rolled back", update.update_id)
+                    discard_pending(session)
+                    await session.rollback()
+                    return
                 await session.commit()
             wrote_outbox = enqueued_in(session)
         if wrote_outbox:
@@ -193,13 +198,23 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
 _RECEIVED = ReceivedUpdate.__table__
 _MARK_HANDLED = (
     update(_RECEIVED)
-    .where(_RECEIVED.c.update_id == bindparam("handled_id"))
-    .values(handled_at=bindparam("handled_moment", type_=_RECEIVED.c.handled_at.type), payload=None)
+    .where(_RECEIVED.c.update_id == bindparam("handled_id"), _RECEIVED.c.handled_at.is_(None))
+    .values(
+        handled_at=bindparam("handled_moment", type_=_RECEIVED.c.handled_at.type),
+        payload=None,
+        claimed_by=None,
+        claimed_until=None,
+    )
 )
 
 
+class HandledElsewhere(RuntimeError):
+    """Another process committed this update first (a worker whose claim had lapsed)."""
+
+
 async def _mark_handled(session: AsyncSession, update_id: int) -> None:
-    """Record the update as handled (its payload is no longer needed)."""
+    """Record the update as handled (its payload is no longer needed) — once: if another
+    process has marked it meanwhile, this transaction must not commit."""
     moment = now()
     # On the session's connection (Core): the ORM's bulk-update machinery cost more than
     # the statement itself, once per update.
@@ -207,8 +222,14 @@ async def _mark_handled(session: AsyncSession, update_id: int) -> None:
     marked = await connection.execute(
         _MARK_HANDLED, {"handled_id": update_id, "handled_moment": moment}
     )
-    if not marked.rowcount:
-        # Not stored by the inbox (webhook mode, or a test feeding the queue directly).
-        session.add(
-            ReceivedUpdate(update_id=update_id, payload=None, received_at=moment, handled_at=moment)
-        )
+    if marked.rowcount:
+        return
+    stored = await connection.scalar(
+        select(_RECEIVED.c.update_id).where(_RECEIVED.c.update_id == update_id)
+    )
+    if stored is not None:
+        raise HandledElsewhere(update_id)
+    # Not stored by the inbox (a test feeding the queue directly).
+    session.add(
+        ReceivedUpdate(update_id=update_id, payload=None, received_at=moment, handled_at=moment)
+    )

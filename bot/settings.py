@@ -39,8 +39,12 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     # Updates handled at once (different chats); see docs/ARCHITECTURE.md and bench/.
     concurrent_updates: int = Field(default=32, ge=1, le=1000)
-    # Processes handling updates (bot/shards.py): one core each.
-    workers: int = Field(default=1, ge=1, le=64)
+    # false: this process receives, stores and delivers; `python -m bot worker` processes
+    # (PostgreSQL, any machine) handle the updates (bot/workers.py).
+    handle_updates: bool = True
+    # How long a worker's claim on an update lasts unrenewed: a dead worker's updates are
+    # taken over after this many seconds.
+    worker_claim_seconds: float = Field(default=30.0, gt=1, le=600)
     http_pool_size: int = 64
     # Outbox delivery limits (Telegram: ~30/s overall, ~1/s per private chat, 20/min per group).
     outbox_rate_per_second: float = 25.0

@@ -13,7 +13,7 @@ def test_every_setting_is_in_env_example_and_readme() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = [name.upper() for name in Settings.model_fields]
-    assert "WORKERS" in names
+    assert "HANDLE_UPDATES" in names
     missing_example = [n for n in names if f"{n}=" not in example]
     missing_readme = [n for n in names if f"`{n}`" not in readme]
     assert not missing_example, missing_example
