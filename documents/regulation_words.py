@@ -14,6 +14,8 @@ from dataclasses import dataclass
 __all__ = [
     "Clause",
     "KindForms",
+    "clauses_text",
+    "genitive_title",
     "kind_forms",
     "parse_clauses",
     "people_after_at_most",
@@ -26,21 +28,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class KindForms:
-    """A kind's short name as the regulation uses it after «(далее — …)», in each case
-    (an abbreviation does not decline), and the full name for titles."""
+    """A kind's short name as the regulation uses it after «(далее — …)», in the cases it
+    needs (an abbreviation does not decline), and the full name for titles."""
 
     nom: str
     gen: str
-    dat: str
     ins: str
-    prep: str
     full_gen: str  # «виртуального методического объединения»
     full_prep: str  # «виртуальном методическом объединении»
     full_nom: str
 
 
 def _abbreviation(short: str, nom: str, gen: str, prep: str) -> KindForms:
-    return KindForms(short, short, short, short, short, gen, prep, nom)
+    return KindForms(short, short, short, gen, prep, nom)
 
 
 _FORMS = {
@@ -71,9 +71,7 @@ _FORMS = {
     "community": KindForms(
         "Сообщество",
         "Сообщества",
-        "Сообществу",
         "Сообществом",
-        "Сообществе",
         "сетевого педагогического сообщества",
         "сетевом педагогическом сообществе",
         "сетевое педагогическое сообщество",
