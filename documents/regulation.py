@@ -92,11 +92,12 @@ def _stamp(data: RegulationData) -> Table:
     st = styles()
     by = "приказом директора" if data.kind in _SCHOOL_KINDS else "приказом"
     issuer = data.organisation or _DEFAULT_ISSUER.get(data.kind, _MUNICIPAL_ISSUER)
+    line = _stamp_line()
     lines = [
         Paragraph("УТВЕРЖДЕНО", st.approval_heading),
-        Paragraph(esc(by), st.approval),
-        Paragraph(esc(issuer), st.approval),
-        Paragraph(esc(order_line(data.order_ref)), st.approval),
+        Paragraph(esc(by), line),
+        Paragraph(esc(issuer), line),
+        Paragraph(esc(order_line(data.order_ref)), line),
     ]
     table = Table(
         [["", lines]], colWidths=[PORTRAIT_WIDTH - STAMP_WIDTH, STAMP_WIDTH], hAlign="LEFT"
@@ -114,6 +115,12 @@ def _stamp(data: RegulationData) -> Table:
         )
     )
     return table
+
+
+@cache
+def _stamp_line() -> ParagraphStyle:
+    # An organisation's name in the stamp is never hyphenated («администра-ции»).
+    return ParagraphStyle("regulation_stamp", parent=styles().approval, hyphenationLang="")
 
 
 def order_line(order_ref: str) -> str:
