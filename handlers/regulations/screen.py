@@ -60,7 +60,7 @@ def _text(t: Translator, screen: Screen) -> str:
     lines += [
         "",
         t.gettext(
-            "Open a section to read or rewrite it (✏️ — in your wording). The other sections "
+            "Open a section to read or rewrite it (✏️ — rewritten). The other sections "
             "follow the association's details: change them on the card, and the draft follows."
         ),
     ]

@@ -38,7 +38,7 @@ def section_text(t: Translator, view: SectionView) -> Html:
         state = t.gettext("Drafted from the association's kind and details.")
     else:
         state = t.gettext(
-            "✏️ In your wording since {date}{by}.",
+            "✏️ Rewritten on {date}{by}.",
             date=format_date(view.edited_at, t.language),
             by=t.plain(" ({name})", name=view.edited_by) if view.edited_by else "",
         )

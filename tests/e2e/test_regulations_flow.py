@@ -101,7 +101,7 @@ async def test_the_leader_rewrites_a_section_previews_and_approves(harness, fake
     )
     assert "3.1. Заседания проводятся онлайн, не реже раза в четверть." in saved["text"]
     assert "3.2. Формы работы:\n    – вебинар\n    – мастер-класс" in saved["text"]
-    assert "✏️ В вашей редакции с 12 ноября 2026 г. (Иванова А. П.)." in saved["text"]
+    assert "✏️ Переписан 12 ноября 2026 г. (Иванова А. П.)" in saved["text"]
     assert button(saved, "Вернуть составленный текст").startswith("reg1:rest:")
 
     screen = await press(fake_api, LEADER, saved, "Все разделы", "Положение «ВМО")
