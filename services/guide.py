@@ -25,7 +25,8 @@ from services.locks import lock
 from services.meetings import NORM, REMINDER_PRESETS
 from services.notices import Notice, tell
 from services.outbox import store_file
-from services.regulations import Copy, approved_on, family, latest_version, stored_copy
+from services.regulation_versions import Copy, approved_on, latest_version, stored_copy
+from services.regulations import family
 
 DEFAULT_REMINDERS = REMINDER_PRESETS[0]  # what MeetingSettings starts with
 

@@ -14,6 +14,7 @@ from models import AuditEntry, JoinPolicy, NetworkRole, OutboxMessage, StoredFil
 from models.associations_extra import AssociationChatLink
 from models.regulations import ParticipantGuide, RegulationSection, RegulationVersion
 from services import guide, memberships, privacy, regulations
+from services import regulation_versions as approvals
 from services.access import Actor
 from services.clock import set_clock
 from services.errors import PermissionDenied
@@ -55,7 +56,7 @@ async def test_a_section_is_rewritten_and_restored(session) -> None:  # type: ig
     assert view.edited_at is not None and view.edited_by == "Иванова А. П."
     texts = await regulations.draft_texts(session, club)
     assert texts[2] == view.text and "не менее четырёх" in texts[3]  # the others as drafted
-    screen = await regulations.screen(session, leader, club.id)
+    screen = await approvals.screen(session, leader, club.id)
     assert screen.editable and screen.edited == (3,) and screen.changed
     restored = await regulations.restore_section(session, leader, association_id=club.id, number=3)
     assert restored.edited_at is None and restored.text == drafted.text
@@ -91,15 +92,15 @@ async def test_the_draft_follows_the_settings_until_a_section_is_rewritten(sessi
 
 async def test_approval_keeps_each_version_fixed(session) -> None:  # type: ignore[no-untyped-def]
     leader, club, _ = await _setup(session, order_ref="№ 112-о от 30.08.2026")
-    offer = await regulations.approval_offer(session, leader, club.id)
+    offer = await approvals.approval_offer(session, leader, club.id)
     assert offer.version == 1
-    first = await regulations.approve(session, leader, association_id=club.id, version=1)
+    first = await approvals.approve(session, leader, association_id=club.id, version=1)
     assert first.version == 1 and first.approved_by == "Иванова А. П."
-    with pytest.raises(regulations.NothingToApprove):
-        await regulations.approval_offer(session, leader, club.id)
-    with pytest.raises(regulations.VersionMoved):  # a second press of the same confirmation
-        await regulations.approve(session, leader, association_id=club.id, version=1)
-    copy = await regulations.version_pdf(session, leader, first.id)
+    with pytest.raises(approvals.NothingToApprove):
+        await approvals.approval_offer(session, leader, club.id)
+    with pytest.raises(approvals.VersionMoved):  # a second press of the same confirmation
+        await approvals.approve(session, leader, association_id=club.id, version=1)
+    copy = await approvals.version_pdf(session, leader, first.id)
     assert contains(copy.content, "от 30.08.2026 № 112-о") and "ПРОЕКТ" not in full_text(
         copy.content
     )
@@ -107,12 +108,12 @@ async def test_approval_keeps_each_version_fixed(session) -> None:  # type: igno
     await regulations.replace_section(
         session, leader, association_id=club.id, number=6, text="Документы ведутся в боте."
     )
-    screen = await regulations.screen(session, leader, club.id)
+    screen = await approvals.screen(session, leader, club.id)
     assert screen.changed and screen.versions[0].version == 1
-    draft = await regulations.preview(session, leader, club.id)
+    draft = await approvals.preview(session, leader, club.id)
     assert "ПРОЕКТ" in full_text(draft.content)
     assert contains(draft.content, "6.1. Документы ведутся в боте.")
-    second = await regulations.approve(session, leader, association_id=club.id, version=2)
+    second = await approvals.approve(session, leader, association_id=club.id, version=2)
     versions = (
         await session.scalars(select(RegulationVersion).order_by(RegulationVersion.version))
     ).all()
@@ -121,33 +122,33 @@ async def test_approval_keeps_each_version_fixed(session) -> None:  # type: igno
     assert versions[0].sections[5] != versions[1].sections[5]  # the first stays as approved
     assert versions[0].file_id != versions[1].file_id
     assert second.id == versions[1].id
-    assert not (await regulations.screen(session, leader, club.id)).changed
+    assert not (await approvals.screen(session, leader, club.id)).changed
     club.order_ref = "№ 120-о от 01.09.2026"  # a new order is a change to approve
-    assert (await regulations.screen(session, leader, club.id)).changed
+    assert (await approvals.screen(session, leader, club.id)).changed
 
 
 async def test_a_member_reads_the_approved_copy_and_cannot_edit(session) -> None:  # type: ignore[no-untyped-def]
     leader, club, member = await _setup(session)
-    with pytest.raises(regulations.NotApprovedYet):
-        await regulations.screen(session, member, club.id)
+    with pytest.raises(approvals.NotApprovedYet):
+        await approvals.screen(session, member, club.id)
     for attempt in (
         regulations.section(session, member, club.id, 1),
         regulations.replace_section(
             session, member, association_id=club.id, number=1, text="Т" * 20
         ),
         regulations.restore_section(session, member, association_id=club.id, number=1),
-        regulations.preview(session, member, club.id),
-        regulations.approve(session, member, association_id=club.id, version=1),
+        approvals.preview(session, member, club.id),
+        approvals.approve(session, member, association_id=club.id, version=1),
     ):
         with pytest.raises(PermissionDenied):
             await attempt
-    await regulations.approve(session, leader, association_id=club.id, version=1)
-    screen = await regulations.screen(session, member, club.id)
+    await approvals.approve(session, leader, association_id=club.id, version=1)
+    screen = await approvals.screen(session, member, club.id)
     assert not screen.editable and screen.copy is not None and screen.copy.version == 1
     assert screen.copy.filename == "regulation-v1.pdf"
     stranger = await make_teacher(session, 790_009)
     with pytest.raises(PermissionDenied):
-        await regulations.screen(session, Actor(stranger.telegram_id), club.id)
+        await approvals.screen(session, Actor(stranger.telegram_id), club.id)
     with pytest.raises(PermissionDenied):
         await guide.guide_pdf(session, Actor(stranger.telegram_id), club.id)
 
@@ -164,7 +165,7 @@ async def test_a_newcomer_gets_the_guide_and_the_approved_regulation(session) ->
     guide_file = await session.get_one(StoredFile, rows[0].file_id)
     assert "Инструкция участника" in full_text(guide_file.content)
 
-    await regulations.approve(session, leader, association_id=club.id, version=1)
+    await approvals.approve(session, leader, association_id=club.id, version=1)
     second = await make_teacher(session, 790_004)
     await memberships.join(
         session, actor=Actor(second.telegram_id), association_id=club.id, via="code"
@@ -223,7 +224,7 @@ async def test_mydata_shows_the_leaders_work_and_forget_keeps_the_versions(sessi
     await regulations.replace_section(
         session, leader, association_id=club.id, number=2, text="Цель — рост мастерства."
     )
-    await regulations.approve(session, leader, association_id=club.id, version=1)
+    await approvals.approve(session, leader, association_id=club.id, version=1)
     exported = await privacy.export_personal_data(session, actor=leader)
     records = exported["records"]
     assert records["regulation_sections"][0]["number"] == 2
@@ -233,5 +234,5 @@ async def test_mydata_shows_the_leaders_work_and_forget_keeps_the_versions(sessi
     version = await session.scalar(select(RegulationVersion))
     assert version is not None and version.sections[1] == "Цель — рост мастерства."
     methodist = await make_teacher(session, 790_010, roles=(NetworkRole.METHODIST,))
-    screen = await regulations.screen(session, Actor(methodist.telegram_id), club.id)
+    screen = await approvals.screen(session, Actor(methodist.telegram_id), club.id)
     assert screen.versions[0].approved_by == ""  # the person is gone, the paper stays

@@ -4,8 +4,8 @@ No command of their own: both open from the association's card (handlers/associa
 card.py). `screen` (the leader's screen, a member's approved copy, the guide), `sections`
 (a section, the leader's wording in dialog `regs`, back to the drafted text), `approval`,
 `notices` (what newcomers receive), `buttons` (the `reg1` presses). Rules in
-services/regulations.py and services/guide.py; the PDFs in documents/regulation.py and
-documents/guide.py.
+services/regulations.py (the draft), services/regulation_versions.py (approval, versions)
+and services/guide.py; the PDFs in documents/regulation.py and documents/guide.py.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from bot.keyboards import inline
 from bot.replies import ack, show
 from handlers.regulations.buttons import BUTTONS, AskApproval, ConfirmApproval, OpenRegulation
 from handlers.regulations.screen import approved_caption, send_copy
-from services import regulations as service
+from services import regulation_versions as service
 
 
 @BUTTONS.on(AskApproval)

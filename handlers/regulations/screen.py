@@ -24,9 +24,10 @@ from handlers.regulations.buttons import (
 )
 from handlers.regulations.wording import approved_line, section_title
 from services import guide
-from services import regulations as service
+from services import regulation_versions as service
 from services.formatting import format_date
-from services.regulations import SECTIONS, Copy, Screen
+from services.regulation_versions import Copy, Screen
+from services.regulations import SECTIONS
 
 
 @BUTTONS.on(OpenRegulation)

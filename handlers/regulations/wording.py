@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.i18n import Html, Translator
 from documents.regulation_words import parse_clauses
 from services.formatting import format_date
-from services.regulations import VersionView
+from services.regulation_versions import VersionView
 from services.texts import N_
 
 # The document itself is Russian paperwork (documents/regulation_text.py has its titles).

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models.db import unit_of_work
 from models.regulations import RegulationVersion
-from services import regulations
+from services import regulation_versions
 from services.access import Actor
 from services.clock import set_clock
 from tests.documents.pdf_probe import contains, full_text
@@ -147,7 +147,7 @@ async def test_a_member_reads_the_copy_and_the_guide_and_cannot_edit(harness, fa
     assert "устарела" in stale
 
     async with unit_of_work(harness.sessions) as session:
-        await regulations.approve(session, Actor(LEADER), association_id=club_id, version=1)
+        await regulation_versions.approve(session, Actor(LEADER), association_id=club_id, version=1)
     copy = await _document(fake_api, MEMBER, card, "📜 Положение")
     assert (
         copy.files["document"]
@@ -164,7 +164,7 @@ async def test_a_member_reads_the_copy_and_the_guide_and_cannot_edit(harness, fa
 async def test_a_newcomer_receives_the_guide_and_the_approved_regulation(harness, fake_api):
     club_id, code = await _world(harness, fake_api)
     async with unit_of_work(harness.sessions) as session:
-        await regulations.approve(session, Actor(LEADER), association_id=club_id, version=1)
+        await regulation_versions.approve(session, Actor(LEADER), association_id=club_id, version=1)
     await say(fake_api, NEWCOMER, f"/join {code}", "Добро пожаловать")
     await harness.idle(0.1)
     await harness.app.bot_data["outbox"].drain()
