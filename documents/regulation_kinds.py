@@ -1,4 +1,5 @@
-"""What a regulation says differently for each kind of association (SPEC, table of kinds).
+"""What a regulation says differently for each kind of association (SPEC, table of kinds),
+and the few lists every kind's regulation shares.
 
 Phrases are templates: ``{nom}``, ``{gen}``, ``{ins}`` are the kind's short name in that
 case («ВМО», «Сообщества», «Сообществом»), ``{org}`` the organisation in brackets (or
@@ -9,7 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "KindRules", "rules_of"]
+__all__ = ["FORMS_OF_WORK", "KINDS", "LEADER_RIGHTS", "MEETING_STAGES", "KindRules", "rules_of"]
+
+# What every kind's regulation says the same way.
+FORMS_OF_WORK = (
+    "вебинар, виртуальный мастер-класс, виртуальная выставка, онлайн-консультация, форум, "
+    "интерактивная лекция, виртуальный семинар, творческая мастерская, виртуальный ринг, "
+    "чат-консультация, конференция, педагогический совет"
+)
+LEADER_RIGHTS = (
+    "назначать секретаря, администратора и экспертов из числа участников",
+    "давать участникам поручения (технические задания) и принимать их выполнение",
+    "проводить опросы и анкетирование участников",
+    "направлять участникам объявления и рассылки",
+    "исключать участников за нарушение настоящего Положения или правил группового чата",
+    "вносить предложения об изменении настоящего Положения",
+)
+# The СМО's meeting cycle (SPEC: preparation → on-line meeting → closing).
+MEETING_STAGES = (
+    "подготовительный: информационное письмо, рассылка материалов, анкетирование и "
+    "регистрация участников",
+    "онлайн-заседание",
+    "заключительный: рассылка протокола, пополнение ресурсной базы, обмен мнениями участников",
+)
 
 
 @dataclass(frozen=True)
