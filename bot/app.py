@@ -37,6 +37,7 @@ from handlers import (
     privacy,
     profile,
     protocols,
+    regulations,
     surveys,
     tasks,
 )
@@ -76,6 +77,7 @@ FEATURES: list[ModuleType] = [
     tasks,
     polls,
     surveys,
+    regulations,
 ]
 
 

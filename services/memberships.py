@@ -42,6 +42,7 @@ from services.associations import (
 from services.audit import audit, record_activity
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound
+from services.guide import welcome_newcomer
 from services.locks import lock
 from services.notices import Notice, tell
 from services.texts import N_
@@ -251,6 +252,7 @@ async def join(
         via=own.joined_via,
     )
     await record_activity(session, kind="joined", user_id=user.id, association_id=association.id)
+    await welcome_newcomer(session, association, user, own)
     link = await chat_link(session, association.id)
     return JoinResult(Outcome.JOINED, association, own, user, [], link)
 
@@ -338,6 +340,8 @@ async def decide_request(
             dedupe_key=f"joindecision:{membership.id}:{membership.requested_at.timestamp():.0f}",
         ),
     )
+    if approve:  # after the decision, so the newcomer reads it first
+        await welcome_newcomer(session, association, applicant, membership)
     return Decision(membership, association, applicant, approve)
 
 

@@ -23,6 +23,7 @@ from handlers.associations.presses import (
 )
 from handlers.associations.texts import in_sentence
 from handlers.members import OpenRoster
+from handlers.regulations.buttons import OpenRegulation, SendGuide
 from models import MemberRole, MembershipStatus
 from services import associations
 from services.catalogs import subject_title
@@ -99,6 +100,13 @@ def card_keyboard(context: BotContext, info: associations.Card) -> InlineKeyboar
     rows.extend(
         [("↳ " + child.name[:55], OpenCard(child.id).data())] for child in info.children[:5]
     )
+    if info.viewer_role is not None or info.can_manage:
+        rows.append(
+            [
+                (t.plain("📜 Regulation"), OpenRegulation(a.id).data()),
+                (t.plain("📘 Participant's guide"), SendGuide(a.id).data()),
+            ]
+        )
     if info.can_manage:
         rows.extend(_manager_rows(context, a.id))
     if info.can_edit:
