@@ -29,6 +29,7 @@ class SchemaMismatch(RuntimeError):
 # Made by migrations, not by models: the bank's search (services/resources/search.py).
 UNMODELLED_TABLES = ("materials_fts",)
 UNMODELLED_INDEXES = ("ix_materials_fts",)
+UNMODELLED_COLUMNS = ("search_vector",)  # materials' generated tsvector (PostgreSQL)
 
 
 def include_object(
@@ -36,6 +37,8 @@ def include_object(
 ) -> bool:
     """Autogenerate's filter: what the models are not expected to describe."""
     if kind == "table" and name and name.startswith(UNMODELLED_TABLES):
+        return False
+    if kind == "column" and name in UNMODELLED_COLUMNS:
         return False
     return not (kind == "index" and name in UNMODELLED_INDEXES)
 
