@@ -39,6 +39,7 @@ from handlers import (
     protocols,
     surveys,
     tasks,
+    uploads,
 )
 from handlers import settings as settings_handlers
 from models.db import (
@@ -75,6 +76,7 @@ FEATURES: list[ModuleType] = [
     tasks,
     polls,
     surveys,
+    uploads,
 ]
 
 
