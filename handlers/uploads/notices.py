@@ -79,8 +79,8 @@ def rejected(t: Translator, notice: Notice) -> Rendered:
 def queue_digest(t: Translator, notice: Notice) -> Rendered:
     count: int = notice.params["count"]
     text = t.ngettext(
-        "📋 {n} material waits for your review; the oldest since {day}.",
-        "📋 {n} materials wait for your review; the oldest since {day}.",
+        "📋 {n} material waits for your review; the oldest since {day}",
+        "📋 {n} materials wait for your review; the oldest since {day}",
         count,
         day=format_date(notice.params["since"], t.language),
     )

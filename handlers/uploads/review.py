@@ -84,7 +84,7 @@ async def open_review(update: Update, context: BotContext, press: Review) -> Non
     await ack(update)
     await _send_files(update, context, view.draft.files)
     buttons = [
-        [(t.plain("✅ Approve"), Approve(view.material_id).data())],
+        [(t.plain("✅ Approve for the bank"), Approve(view.material_id).data())],
         [(t.plain("✏️ Needs revision"), Revise(view.material_id).data())],
         [(t.plain("❌ Reject"), Reject(view.material_id).data())],
         [queue_button(t)],

@@ -7,6 +7,7 @@ the group's key and opens in private chat once they follow the link (after regis
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -23,6 +24,7 @@ from services.resources import submission as service
 from services.resources.drafts import DraftFile, MaterialDraft
 
 PAYLOAD = "upl_"
+_WEB_ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)  # when no entity marks it
 FIRST_STEP = "title"
 
 
@@ -35,10 +37,11 @@ def _proposed(message: Message) -> MaterialDraft | None:
         ["url", "text_link"]
     )
     found = next(iter(links.items()), None)
-    if found is None:
-        return None
-    entity, text = found
-    return MaterialDraft(url=drafts.clean_url(entity.url or text))
+    if found is not None:
+        entity, text = found
+        return MaterialDraft(url=drafts.clean_url(entity.url or text))
+    written = _WEB_ADDRESS.search(message.text or message.caption or "")
+    return MaterialDraft(url=drafts.clean_url(written[0])) if written else None
 
 
 async def save_command(update: Update, context: BotContext) -> None:
@@ -69,7 +72,10 @@ async def save_command(update: Update, context: BotContext) -> None:
         await reply(
             update,
             context,
-            t.gettext("✉️ I have written to you in private: the form goes on there."),
+            t.gettext(
+                "✉️ {name}, I have written to you in private: the form goes on there.",
+                name=person.first_name,
+            ),
         )
         return
     await dialog_store.begin(
