@@ -25,7 +25,7 @@ from handlers.uploads.wording import STATUS_MARKS, material_card, status_line, w
 from models.resources import MaterialStatus as Status
 from services.resources import drafts
 from services.resources import submission as service
-from services.resources.submission import MaterialView
+from services.resources.views import MaterialView
 
 TITLE_IN_BUTTON = 40
 

@@ -12,7 +12,7 @@ from handlers.uploads.wording import material_card
 from services.formatting import format_date
 from services.notices import Notice
 from services.outbox import Buttons
-from services.resources.submission import MaterialView
+from services.resources.views import MaterialView
 
 
 def press_rows(rows: list[list[Button]]) -> Buttons:

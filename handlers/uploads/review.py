@@ -26,7 +26,7 @@ from services.errors import DomainError, InvalidInput
 from services.formatting import format_date
 from services.resources import review as service
 from services.resources.drafts import DraftFile
-from services.resources.submission import MaterialView
+from services.resources.views import MaterialView
 
 log = logging.getLogger(__name__)
 

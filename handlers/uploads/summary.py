@@ -13,6 +13,7 @@ from handlers.uploads.wording import draft_card, where
 from services.errors import DomainError, InvalidInput
 from services.resources import submission as service
 from services.resources.drafts import NETWORK
+from services.resources.views import place_name
 from services.texts import N_
 
 EDITABLE = {
@@ -36,7 +37,7 @@ async def summary_text(turn: Turn) -> Html:
     if target == NETWORK:
         place = where(t, None)
     elif target is not None:
-        name = await service.place_name(turn.context.session, int(target))
+        name = await place_name(turn.context.session, int(target))
         place = where(t, name) if name is not None else None
     if turn.data.get("material_id"):
         head = t.gettext("<b>Correct the material and resubmit it.</b>")

@@ -11,7 +11,7 @@ from models.resources import MaterialStatus as Status
 from services.catalogs import subject_title
 from services.formatting import format_date
 from services.resources.drafts import KIND_TITLES, MEGABYTE, DraftFile, MaterialDraft
-from services.resources.submission import MaterialView
+from services.resources.views import MaterialView
 from services.texts import T_, LazyText
 
 # Short labels for the type buttons (the card uses KIND_TITLES).

@@ -29,7 +29,7 @@ from services.errors import DomainError, InvalidInput, NotFound
 from services.locks import lock
 from services.notices import Notice, tell
 from services.resources.access import REVIEWER_ROLES, ReviewScope, review_scope
-from services.resources.submission import MaterialView, decisions_made, view_of
+from services.resources.views import MaterialView, decisions_made, view_of
 from services.texts import N_, T_, LazyText
 
 DECISIONS = (Status.APPROVED, Status.NEEDS_REVISION, Status.REJECTED)
