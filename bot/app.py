@@ -39,6 +39,7 @@ from handlers import (
     protocols,
     surveys,
     tasks,
+    uploads,
 )
 from handlers import settings as settings_handlers
 from models.db import (
@@ -76,6 +77,7 @@ FEATURES: list[ModuleType] = [
     tasks,
     polls,
     surveys,
+    uploads,
 ]
 
 
