@@ -37,6 +37,7 @@ from handlers import (
     privacy,
     profile,
     protocols,
+    resources,
     surveys,
     tasks,
     uploads,
@@ -78,6 +79,7 @@ FEATURES: list[ModuleType] = [
     polls,
     surveys,
     uploads,
+    resources,
 ]
 
 

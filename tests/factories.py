@@ -140,9 +140,11 @@ async def make_material(
     grades: tuple[int | None, int | None] = (None, None),
     url: str | None = None,
     files: int = 1,
+    file_ids: list[str] | None = None,
     **extra: Any,
 ) -> Any:
-    """A material of the bank (approved unless told), with `files` document files."""
+    """A material of the bank (approved unless told), with `files` document files (or
+    photos for a gallery work); `file_ids` gives their Telegram ids (e.g. the fake's)."""
     from models.resources import FileKind, Material, MaterialFile, MaterialKind, MaterialStatus
 
     moment = now()
@@ -164,14 +166,15 @@ async def make_material(
     )
     session.add(material)
     await session.flush()
-    for position in range(files if url is None else 0):
+    count = len(file_ids) if file_ids else (files if url is None else 0)
+    for position in range(count):
         n = next(_ids)
         session.add(
             MaterialFile(
                 material_id=material.id,
                 position=position,
                 kind=FileKind.PHOTO if kind == "gallery" else FileKind.DOCUMENT,
-                telegram_file_id=f"FILE{n:06d}",
+                telegram_file_id=file_ids[position] if file_ids else f"FILE{n:06d}",
                 file_unique_id=f"U{n:06d}",
                 file_name=f"{title[:40]}.pdf" if kind != "gallery" else None,
                 mime_type="application/pdf" if kind != "gallery" else "image/jpeg",

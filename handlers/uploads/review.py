@@ -82,7 +82,7 @@ async def open_review(update: Update, context: BotContext, press: Review) -> Non
     t = context.t
     view = await service.for_review(context.session, context.actor, press.material_id)
     await ack(update)
-    await _send_files(update, context, view.draft.files)
+    await send_files(update, context, view.draft.files)
     buttons = [
         [(t.plain("✅ Approve for the bank"), Approve(view.material_id).data())],
         [(t.plain("✏️ Needs revision"), Revise(view.material_id).data())],
@@ -92,7 +92,7 @@ async def open_review(update: Update, context: BotContext, press: Review) -> Non
     await reply(update, context, review_text(t, view), inline(buttons))
 
 
-async def _send_files(update: Update, context: BotContext, files: tuple[DraftFile, ...]) -> None:
+async def send_files(update: Update, context: BotContext, files: tuple[DraftFile, ...]) -> None:
     """The files as Telegram shows them: documents as one album, photos and videos as
     another (Telegram does not mix the two), a single file as itself."""
     chat = update.effective_chat
