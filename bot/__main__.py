@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|worker|migrate|check|backup|grant|revoke]`."""
+"""Command line: `python -m bot [run|worker|migrate|check|backup|archive-files|grant|revoke]`."""
 
 from __future__ import annotations
 
@@ -127,6 +127,16 @@ async def _change_role(settings: Settings, telegram_id: int, role_name: str, gra
         await engine.dispose()
 
 
+def archive_files(settings: Settings) -> None:
+    from bot.archive import archive_files as archive
+
+    report = asyncio.run(archive(settings))
+    print(f"Files of the resource bank in {settings.files_dir}:")
+    print("\n".join(report.lines()))
+    if report.failed:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -139,6 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     i18n.add_argument("--domain", default="new", help="the .po file to add to (default new)")
     i18n.add_argument("paths", nargs="*", help="only strings from these files/folders")
     sub.add_parser("worker", help="handle stored updates (PostgreSQL; run as many as needed)")
+    sub.add_parser(
+        "archive-files",
+        help="copy the resource bank's files (up to 20 MB each) into FILES_DIR",
+    )
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -158,6 +172,8 @@ def main(argv: list[str] | None = None) -> None:
         copy_database(settings, args.path)
     elif args.command == "worker":
         work(settings)
+    elif args.command == "archive-files":
+        archive_files(settings)
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 

@@ -38,8 +38,10 @@ from handlers import (
     profile,
     protocols,
     regulations,
+    resources,
     surveys,
     tasks,
+    uploads,
 )
 from handlers import settings as settings_handlers
 from models.db import (
@@ -78,6 +80,8 @@ FEATURES: list[ModuleType] = [
     polls,
     surveys,
     regulations,
+    uploads,
+    resources,
 ]
 
 

@@ -244,14 +244,21 @@ class Dialog:
         self.step(name, ask=ask, on_button=on_button)
 
     async def start(
-        self, update: Update, context: BotContext, step: str, data: dict[str, Any] | None = None
+        self,
+        update: Update,
+        context: BotContext,
+        step: str,
+        data: dict[str, Any] | None = None,
+        *,
+        chat_id: int | None = None,
     ) -> Turn:
-        """Open this dialog for the update's chat and user and ask the first question."""
+        """Open this dialog for the update's user and ask the first question: in the
+        update's chat, or in `chat_id` (a form begun in a group goes on in private)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
         state = await store.begin(
             context.session,
-            chat_id=chat.id,
+            chat_id=chat.id if chat_id is None else chat_id,
             user_id=user.id,
             dialog=self.name,
             step=step,
@@ -383,6 +390,9 @@ async def dispatch_text(update: Update, context: BotContext) -> bool:
         return False
     step = turn.dialog.steps[turn.state.step]
     message = update.effective_message
+    if message is not None and not message.text and step.on_file is not None:
+        await step.on_file(turn, message)  # a sticker, a voice message…: the step judges it
+        return True
     if step.on_text is None:
         await turn.say(turn.t.gettext("Please use the buttons under the question."))
         await turn.repeat()

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     outbox_group_per_minute: int = 20
     outbox_max_attempts: int = 8
     consent_version: str = "2026-09-01"
+    # The resource bank: the largest file a member may upload (Telegram lets bots receive up
+    # to 2 GB), and where `python -m bot archive-files` keeps copies of the files.
+    max_upload_mb: int = Field(default=50, ge=1, le=2000)
+    files_dir: Path = PROJECT_ROOT / "data" / "files"
     admin_alert_interval: int = 300
 
     @field_validator("admin_ids", mode="before")
@@ -91,6 +95,12 @@ class Settings(BaseSettings):
         if not 0 < value <= 30:
             raise ValueError("OUTBOX_RATE_PER_SECOND must be in (0, 30]: Telegram allows ~30/s")
         return value
+
+    @field_validator("files_dir", mode="after")
+    @classmethod
+    def _from_project_root(cls, value: Path) -> Path:
+        # The bot and `python -m bot archive-files` agree wherever they are started from.
+        return value if value.is_absolute() else PROJECT_ROOT / value
 
     @cached_property
     def admin_set(self) -> frozenset[int]:

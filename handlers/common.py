@@ -221,7 +221,10 @@ def register_fallbacks(app: Application) -> None:
     app.add_handler(MessageHandler(private & updates & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(private & updates & filters.TEXT, private_text))
     app.add_handler(
-        MessageHandler(private & updates & (filters.Document.ALL | filters.PHOTO), private_file)
+        MessageHandler(
+            private & updates & (filters.Document.ALL | filters.PHOTO | filters.VIDEO),
+            private_file,
+        )
     )
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited_message))
     app.add_handler(MessageHandler(private & updates, private_text))

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 import models
 from models.db import create_engine
+from models.migrate import include_object
 
 target_metadata = models.Base.metadata
 
@@ -30,6 +31,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

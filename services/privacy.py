@@ -30,6 +30,7 @@ from services.audit import audit
 from services.clock import now
 from services.correspondence import erase_of_person
 from services.errors import NotRegistered
+from services.resources.submission import erase_unpublished
 
 
 def _iso(value: Any) -> Any:
@@ -161,6 +162,7 @@ async def forget(session: AsyncSession, *, actor: Actor) -> None:
     if user is None:
         raise NotRegistered()
     await erase_of_person(session, user.id)  # and the outbox rows that relayed them
+    await erase_unpublished(session, user.id)  # approved materials stay in the bank, unnamed
     await _erase_linked_records(session, user)
     moment = now()
     await session.execute(

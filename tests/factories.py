@@ -124,3 +124,62 @@ async def add_member(
     session.add(membership)
     await session.flush()
     return membership
+
+
+async def make_material(
+    session: AsyncSession,
+    *,
+    title: str,
+    association: Association | None = None,
+    author: User | None = None,
+    kind: str = "lesson_plan",
+    status: str = "approved",
+    description: str = "",
+    tags: str = "",
+    subject: str | None = "math",
+    grades: tuple[int | None, int | None] = (None, None),
+    url: str | None = None,
+    files: int = 1,
+    file_ids: list[str] | None = None,
+    **extra: Any,
+) -> Any:
+    """A material of the bank (approved unless told), with `files` document files (or
+    photos for a gallery work); `file_ids` gives their Telegram ids (e.g. the fake's)."""
+    from models.resources import FileKind, Material, MaterialFile, MaterialKind, MaterialStatus
+
+    moment = now()
+    material = Material(
+        association_id=association.id if association else None,
+        author_user_id=author.id if author else None,
+        kind=MaterialKind(kind),
+        title=title,
+        description=description,
+        tags=tags,
+        subject=subject,
+        grade_from=grades[0],
+        grade_to=grades[1],
+        url=url,
+        status=MaterialStatus(status),
+        submitted_at=moment,
+        approved_at=moment if status == "approved" else None,
+        **extra,
+    )
+    session.add(material)
+    await session.flush()
+    count = len(file_ids) if file_ids else (files if url is None else 0)
+    for position in range(count):
+        n = next(_ids)
+        session.add(
+            MaterialFile(
+                material_id=material.id,
+                position=position,
+                kind=FileKind.PHOTO if kind == "gallery" else FileKind.DOCUMENT,
+                telegram_file_id=file_ids[position] if file_ids else f"FILE{n:06d}",
+                file_unique_id=f"U{n:06d}",
+                file_name=f"{title[:40]}.pdf" if kind != "gallery" else None,
+                mime_type="application/pdf" if kind != "gallery" else "image/jpeg",
+                size=1000,
+            )
+        )
+    await session.flush()
+    return material

@@ -35,10 +35,18 @@ async def say(
 
 
 async def press(
-    api: FakeBotApi, user_id: int, message: dict, label: str, expect: str | None = None
+    api: FakeBotApi,
+    user_id: int,
+    message: dict,
+    label: str,
+    expect: str | None = None,
+    *,
+    new: bool = False,
 ) -> dict:
+    """The user presses a button; the bot's next message (containing `expect`; with `new`,
+    a message sent after the press, not an earlier one edited)."""
     api.user_presses(user_id, message, button(message, label))
-    return await api.wait_for_message(user_id, expect)
+    return await api.wait_for_message(user_id, expect, edits=False if new else None)
 
 
 async def press_edit(api: FakeBotApi, user_id: int, message: dict, label: str) -> dict:

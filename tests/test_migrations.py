@@ -9,11 +9,13 @@ from sqlalchemy import text
 
 import models
 from models.db import create_engine
-from models.migrate import SchemaMismatch, ensure_schema_current, upgrade_async
+from models.migrate import SchemaMismatch, ensure_schema_current, include_object, upgrade_async
 
 
 def _diff(connection):  # type: ignore[no-untyped-def]
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": include_object}
+    )
     return compare_metadata(context, models.Base.metadata)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from .limits import FloodControl
 from .markup import callback_datas
 from .methods_chats import join_request_update, member_dict
+from .methods_messages import message_content
 from .registry import Context
 from .text import command_entities
 from .updates import UpdateQueue
@@ -87,13 +88,14 @@ class UserActions:
         mime_type: str | None = None,
         caption: str | None = None,
         chat_id: int | None = None,
+        *,
+        size: int | None = None,
+        album: str | None = None,
     ) -> Update:
-        """User sends a file; the bot can ``getFile`` and download it."""
-        stored = self.world.files.add(content, file_name, mime_type, "document")
-        body: dict[str, Any] = {"document": stored.to_dict()}
-        if caption:
-            body["caption"] = caption
-        return self._user_message(user_id, chat_id, body)
+        """User sends a file; the bot can ``getFile`` and download it. ``size`` is the size
+        Telegram reports (a big file without its bytes); ``album`` its ``media_group_id``."""
+        stored = self.world.files.add(content, file_name, mime_type, "document", size)
+        return self._user_file(user_id, chat_id, {"document": stored.to_dict()}, caption, album)
 
     def user_sends_photo(
         self,
@@ -101,14 +103,56 @@ class UserActions:
         content: bytes = b"\xff\xd8\xff\xe0fake-jpeg",
         caption: str | None = None,
         chat_id: int | None = None,
+        *,
+        album: str | None = None,
     ) -> Update:
         """User sends a photo (one size)."""
         stored = self.world.files.add(content, None, "image/jpeg", "photo")
         body: dict[str, Any] = {
             "photo": [{**stored.to_dict(with_name=False), "width": 800, "height": 600}]
         }
+        return self._user_file(user_id, chat_id, body, caption, album)
+
+    def user_sends_video(
+        self,
+        user_id: int,
+        file_name: str | None = "video.mp4",
+        content: bytes = b"\x00\x00\x00\x18ftypmp42",
+        caption: str | None = None,
+        chat_id: int | None = None,
+        *,
+        size: int | None = None,
+        album: str | None = None,
+    ) -> Update:
+        """User sends a video (``size``, ``album`` as for documents)."""
+        stored = self.world.files.add(content, file_name, "video/mp4", "video", size)
+        video = {**stored.to_dict(), "width": 1280, "height": 720, "duration": 60}
+        return self._user_file(user_id, chat_id, {"video": video}, caption, album)
+
+    def user_resends(self, user_id: int, message: dict[str, Any]) -> Update:
+        """User sends the content of an earlier ``message`` again (the same file, with the
+        same ``file_unique_id``)."""
+        content = {k: v for k, v in message_content(message).items() if k != "media_group_id"}
+        return self._user_message(user_id, message["chat"]["id"], content)
+
+    def user_sends_voice(self, user_id: int, chat_id: int | None = None) -> Update:
+        """User sends a voice message."""
+        stored = self.world.files.add(b"OggS-voice", None, "audio/ogg", "voice")
+        voice = {**stored.to_dict(with_name=False), "duration": 3, "mime_type": "audio/ogg"}
+        return self._user_message(user_id, chat_id, {"voice": voice})
+
+    def _user_file(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        body: dict[str, Any],
+        caption: str | None,
+        album: str | None,
+    ) -> Update:
         if caption:
             body["caption"] = caption
+        if album:
+            body["media_group_id"] = album
         return self._user_message(user_id, chat_id, body)
 
     def user_sends_sticker(

@@ -124,7 +124,13 @@ def get_chat_menu_button(ctx: Context, p: Params) -> dict[str, Any]:
 
 
 # --- files ------------------------------------------------------------------------------
+# Bots may download files up to this size (a local Bot API server lifts it).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
 @handles("getFile")
 def get_file(ctx: Context, p: Params) -> dict[str, Any]:
     stored = ctx.world.files.get(p.get("file_id"))
+    if stored.size > DOWNLOAD_LIMIT:
+        raise bad_request("file is too big")
     return {**stored.to_dict(with_name=False), "file_path": stored.file_path}

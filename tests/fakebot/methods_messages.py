@@ -76,12 +76,28 @@ def stored_file(ctx: Context, value: Any, kind: str) -> StoredFile:
         return files.add(value.content, value.filename, value.content_type, kind)
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         return files.add(b"", value.rsplit("/", 1)[-1] or None, None, kind)
+    if isinstance(value, str) and value.startswith("attach://"):  # a part of a media group
+        return files.add(b"", None, None, kind)
     return files.get(value)
 
 
 def photo_sizes(stored: StoredFile) -> list[dict[str, Any]]:
     """A one-size ``PhotoSize`` array."""
     return [{**stored.to_dict(with_name=False), "width": 800, "height": 600}]
+
+
+def video_dict(stored: StoredFile) -> dict[str, Any]:
+    """A ``Video`` (name and mime type when known)."""
+    return {**stored.to_dict(), "width": 1280, "height": 720, "duration": 60}
+
+
+def media_content(stored: StoredFile, kind: str) -> dict[str, Any]:
+    """The message field a file of ``kind`` (document, photo, video) is shown as."""
+    if kind == "photo":
+        return {"photo": photo_sizes(stored)}
+    if kind == "video":
+        return {"video": video_dict(stored)}
+    return {"document": stored.to_dict()}
 
 
 # --- the common send path ---------------------------------------------------------------
@@ -141,6 +157,13 @@ def send_document(ctx: Context, p: Params) -> dict[str, Any]:
 def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
     content = caption_content(p)
     content["photo"] = photo_sizes(stored_file(ctx, p.get("photo"), "photo"))
+    return deliver(ctx, p, content)
+
+
+@handles("sendVideo")
+def send_video(ctx: Context, p: Params) -> dict[str, Any]:
+    content = caption_content(p)
+    content["video"] = video_dict(stored_file(ctx, p.get("video"), "video"))
     return deliver(ctx, p, content)
 
 
@@ -219,7 +242,16 @@ def send_media_group(ctx: Context, p: Params) -> list[dict[str, Any]]:
     media = p.get("media") or []
     if not 2 <= len(media) <= 10:
         raise bad_request("wrong number of media in the album")
-    return [deliver(ctx, p, caption_content(item)) for item in media]
+    kinds = {item.get("type") for item in media}
+    if "document" in kinds and kinds != {"document"}:
+        raise bad_request("document can't be mixed with other media types")
+    group_id = str(10_000_000 + len(ctx.world.chat(p.get("chat_id")).messages))
+    sent = []
+    for item in media:
+        stored = stored_file(ctx, item.get("media"), item.get("type", "document"))
+        content = {**caption_content(item), **media_content(stored, item.get("type", ""))}
+        sent.append(deliver(ctx, p, {**content, "media_group_id": group_id}))
+    return sent
 
 
 def send_other(ctx: Context, p: Params) -> dict[str, Any]:
