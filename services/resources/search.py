@@ -2,7 +2,7 @@
 в 5 классе»), ranked, on both databases.
 
 - PostgreSQL: its own `russian` text search over title, tags and description (weighted in
-  that order), stored in a generated column with a GIN index (migration 0018); the
+  that order), stored in a generated column with a GIN index (migration 0019); the
   database keeps it in step.
 - SQLite: an FTS5 table `materials_fts` holding the Snowball stems (PyStemmer) of the
   approved materials' words, ranked by bm25. It is kept in step by a flush hook here:
@@ -29,7 +29,7 @@ TITLE_WEIGHT = 4.0  # a word in the title counts as much as four in the text
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
-# A stored generated column on PostgreSQL (migration 0018): title A, tags B, description C.
+# A stored generated column on PostgreSQL (migration 0019): title A, tags B, description C.
 PG_DOCUMENT = "materials.search_vector"
 
 
