@@ -4,15 +4,17 @@ set), the fake Bot API server, and a harness that runs the real Application agai
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_session_factory
-from models.migrate import upgrade_async
+from models.migrate import head_revisions, upgrade_async
 from services.clock import set_clock
 from tests.harness import BotHarness, make_settings
 
@@ -43,20 +45,98 @@ async def _reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+class MigratedTemplates:
+    """Migrating costs far more than a test, so each backend is migrated once per process.
+
+    SQLite: a migrated file is copied for each test. PostgreSQL: the schema stays and each
+    test starts from emptied tables, unless a test changed the schema (it is at another
+    revision, or its tables differ), and then it is rebuilt.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._sqlite: Path | None = None
+        self._postgres_tables: list[str] | None = None
+
+    async def sqlite_copy(self, target: Path) -> str:
+        if self._sqlite is None:
+            template = self._directory / "template.sqlite3"
+            engine = create_engine(f"sqlite+aiosqlite:///{template}")
+            await upgrade_async(engine)
+            await engine.dispose()
+            self._sqlite = template
+        shutil.copyfile(self._sqlite, target)
+        return f"sqlite+aiosqlite:///{target}"
+
+    async def postgres_emptied(self, url: str) -> str:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as connection:
+                tables = await self._postgres_schema(connection)
+                if tables is not None and tables == self._postgres_tables:
+                    await connection.execute(
+                        text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                    )
+                    return url
+            await _reset_postgres(url)
+            await upgrade_async(engine)
+            async with engine.connect() as connection:
+                self._postgres_tables = await self._postgres_schema(connection)
+        finally:
+            await engine.dispose()
+        return url
+
+    @staticmethod
+    async def _postgres_schema(connection: AsyncConnection) -> list[str] | None:
+        """The data tables, or None unless the schema is at the code's head."""
+        exists = await connection.scalar(
+            text("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+        )
+        if not exists:
+            return None
+        revisions = await connection.execute(text("SELECT version_num FROM alembic_version"))
+        if set(revisions.scalars()) != _HEADS:
+            return None
+        names = await connection.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'alembic_version' ORDER BY tablename"
+            )
+        )
+        return [f'"{name}"' for name in names.scalars()]
+
+
+_HEADS = head_revisions()
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    return MigratedTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest_asyncio.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """An empty database: a fresh SQLite file, or PostgreSQL with a fresh schema."""
+async def blank_database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """An empty database without a schema: a fresh SQLite file, or an empty PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
     await _reset_postgres(PG_URL)
     return PG_URL
 
 
+@pytest_asyncio.fixture(params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> str:
+    """A database migrated to the head and holding no rows."""
+    if request.param == "sqlite":
+        return await migrated_templates.sqlite_copy(tmp_path / "test.sqlite3")
+    return await migrated_templates.postgres_emptied(PG_URL)
+
+
 @pytest_asyncio.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """A migrated database's engine."""
     engine = create_engine(database_url)
-    await upgrade_async(engine)
     yield engine
     await engine.dispose()
 

@@ -29,8 +29,8 @@ async def test_migrated_schema_is_accepted(engine) -> None:
     await ensure_schema_current(engine)
 
 
-async def test_bot_refuses_a_schema_it_does_not_know(database_url) -> None:
-    engine = create_engine(database_url)
+async def test_bot_refuses_a_schema_it_does_not_know(blank_database_url) -> None:
+    engine = create_engine(blank_database_url)
     try:
         with pytest.raises(SchemaMismatch, match="python -m bot migrate"):
             await ensure_schema_current(engine)
