@@ -128,6 +128,12 @@ MENU_ROUND: list[Step] = [
     [Action("help2", "What you can do here", press=("home", "Help"))],
 ]
 
+# The resource bank's search, with the words typed after the command (`--search`).
+SEARCH_ROUND: list[Step] = [
+    [Action("bank", "The resource bank", text="/resources")],
+    [Action("find", "дроби»", text="/resources дроби")],
+]
+
 REGISTRATION: list[Step] = [
     [Action("start", "Consent to the processing", text="/start")],
     [Action("consent", "full name", press=("start", "I agree"))],
@@ -602,7 +608,8 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 TRACE.install()
             stats = Stats()
             cpu_before = time.process_time()
-            scripts: dict[int, list[Step]] = {t: MENU_ROUND * args.rounds for t in teachers}
+            round_ = MENU_ROUND + (SEARCH_ROUND if args.search else [])
+            scripts: dict[int, list[Step]] = {t: round_ * args.rounds for t in teachers}
             for n in range(newcomers):
                 telegram_id = NEWCOMER_BASE + n
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
@@ -754,6 +761,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="open workload: users arrive at random, offering this many updates/s",
     )
+    parser.add_argument("--search", action="store_true", help="teachers also search the bank")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
     parser.add_argument(
         "--no-limits",

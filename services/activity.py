@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, select, union
+from sqlalchemy import ColumnElement, Select, Subquery, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActivityEvent
@@ -176,32 +176,34 @@ def _where(
     return query
 
 
-def _events(kind: str) -> Source:
-    def build(scope: Scope, start: datetime, end: datetime, user_id: int | None) -> Select:
-        query = (
-            select(ActivityEvent.association_id, ActivityEvent.user_id, func.count())
-            .where(
-                ActivityEvent.kind == kind,
-                ActivityEvent.user_id.is_not(None),
-                ActivityEvent.association_id.is_not(None),
-                ActivityEvent.at >= start,
-                ActivityEvent.at < end,
-            )
-            .group_by(ActivityEvent.association_id, ActivityEvent.user_id)
+# The forms counted from activity_events, by the event's kind: read in one statement.
+EVENT_FORMS: dict[str, Form] = {
+    "group_message": Form.GROUP_MESSAGES,
+    "consultation_asked": Form.QUESTIONS,
+    "consultation_answered": Form.ANSWERS,
+    "material_downloaded": Form.DOWNLOADS,
+    "member_message": Form.MESSAGES,
+}
+
+
+def _events(
+    kinds: Sequence[str], scope: Scope, start: datetime, end: datetime, user_id: int | None
+) -> Select:
+    """(association, person, kind, count) of the events of those kinds in the period."""
+    query = (
+        select(
+            ActivityEvent.association_id, ActivityEvent.user_id, ActivityEvent.kind, func.count()
         )
-        return _where(query, ActivityEvent.association_id, ActivityEvent.user_id, scope, user_id)
-
-    return build
-
-
-for _form, _kind in (
-    (Form.GROUP_MESSAGES, "group_message"),
-    (Form.QUESTIONS, "consultation_asked"),
-    (Form.ANSWERS, "consultation_answered"),
-    (Form.DOWNLOADS, "material_downloaded"),
-    (Form.MESSAGES, "member_message"),
-):
-    _SOURCES[_form] = _events(_kind)
+        .where(
+            ActivityEvent.kind.in_(kinds),
+            ActivityEvent.user_id.is_not(None),
+            ActivityEvent.association_id.is_not(None),
+            ActivityEvent.at >= start,
+            ActivityEvent.at < end,
+        )
+        .group_by(ActivityEvent.association_id, ActivityEvent.user_id, ActivityEvent.kind)
+    )
+    return _where(query, ActivityEvent.association_id, ActivityEvent.user_id, scope, user_id)
 
 
 def _held(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
@@ -213,29 +215,33 @@ def _held(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def _present(start: datetime, end: datetime) -> Subquery:
+def _present(scope: Scope, start: datetime, end: datetime) -> Subquery:
     """(meeting, person) pairs counted present: marked, or «will attend» and not corrected."""
+    held = _held(start, end)
+    if scope is not None:
+        held.append(Meeting.association_id.in_(list(scope)))
     marked = (
         select(MeetingAttendance.meeting_id, MeetingAttendance.user_id)
         .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
-        .where(MeetingAttendance.source != ABSENT, *_held(start, end))
+        .where(MeetingAttendance.source != ABSENT, *held)
     )
-    absent = select(MeetingAttendance.id).where(
+    # «Will attend» counts where the person has no mark at all: a mark is either counted
+    # above or a correction to absent, so the two parts never overlap (UNION ALL, no sort).
+    marked_at_all = select(MeetingAttendance.id).where(
         MeetingAttendance.meeting_id == MeetingRsvp.meeting_id,
         MeetingAttendance.user_id == MeetingRsvp.user_id,
-        MeetingAttendance.source == ABSENT,
     )
     going = (
         select(MeetingRsvp.meeting_id, MeetingRsvp.user_id)
         .join(Meeting, Meeting.id == MeetingRsvp.meeting_id)
-        .where(MeetingRsvp.answer == RsvpAnswer.GOING, ~absent.exists(), *_held(start, end))
+        .where(MeetingRsvp.answer == RsvpAnswer.GOING, ~marked_at_all.exists(), *held)
     )
-    return union(marked, going).subquery()
+    return union_all(marked, going).subquery()
 
 
 @source(Form.MEETINGS)
 def _meetings(scope: Scope, start: datetime, end: datetime, user_id: int | None) -> Select:
-    present = _present(start, end)
+    present = _present(scope, start, end)
     query = (
         select(Meeting.association_id, present.c.user_id, func.count())
         .join(Meeting, Meeting.id == present.c.meeting_id)
@@ -317,7 +323,13 @@ async def tally(
     activity = Activity()
     if scope is not None and not scope:
         return activity
-    for form in forms or list(_SOURCES):
+    wanted = list(forms or Form)
+    kinds = [kind for kind, form in EVENT_FORMS.items() if form in wanted]
+    if kinds:
+        rows = await session.execute(_events(kinds, scope, start, end, user_id))
+        for association_id, person, kind, count in rows.all():
+            activity.add(association_id, person, EVENT_FORMS[kind], count)
+    for form in wanted:
         build = _SOURCES.get(form)
         if build is None:
             continue

@@ -13,11 +13,12 @@ it) and forgotten profiles are always left out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, Text, cast, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -108,6 +109,9 @@ def _selected(audience: Audience) -> Select[tuple[User]]:
     )
     if not audience.official:
         query = query.where(User.newsletters_enabled.is_(True))
+    if audience.subject:  # a coarse cut of the stored list; `_matches` checks it exactly
+        stored = json.dumps(audience.subject)
+        query = query.where(cast(User.subjects, Text).contains(stored, autoescape=True))
     member = select(Membership.id).where(
         Membership.user_id == User.id, Membership.status == MembershipStatus.ACTIVE
     )
@@ -155,9 +159,19 @@ def _matches(
     )
 
 
+def _filtered_after(audience: Audience) -> bool:
+    return bool(audience.subject or audience.organisation or audience.municipality)
+
+
 async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:
     """(user id, Telegram chat id) of everyone the audience selects, in user id order
-    (columns only: counting an audience of thousands loads no entities)."""
+    (columns only: an audience of a whole region loads no entities, and the texts matched
+    after the database only when a filter needs them)."""
+    if not _filtered_after(audience):
+        rows = await session.execute(
+            _selected(audience).with_only_columns(User.id, User.telegram_id)
+        )
+        return [(user_id, chat_id) for user_id, chat_id in rows.all()]
     query = _selected(audience).with_only_columns(
         User.id, User.telegram_id, User.subjects, User.organisation, User.municipality
     )
@@ -170,6 +184,9 @@ async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[in
 
 
 async def count(session: AsyncSession, audience: Audience) -> int:
+    if not _filtered_after(audience):
+        counted = _selected(audience).with_only_columns(func.count()).order_by(None)
+        return int(await session.scalar(counted) or 0)
     return len(await recipients(session, audience))
 
 
