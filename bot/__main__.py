@@ -137,6 +137,27 @@ def archive_files(settings: Settings) -> None:
         sys.exit(1)
 
 
+async def _report(settings: Settings, association_id: int, start: str, end: str) -> bytes:
+    from datetime import date
+
+    from documents.report import build_report
+    from models.db import create_engine, create_session_factory, unit_of_work
+    from services import report
+    from services.activity import Period
+    from services.offload import offload
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(create_session_factory(engine)) as session:
+            period = None
+            if start and end:
+                period = Period(date.fromisoformat(start), date.fromisoformat(end))
+            data = await report.gather(session, association_id, period)
+        return await offload(build_report, data)
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -153,6 +174,11 @@ def main(argv: list[str] | None = None) -> None:
         "archive-files",
         help="copy the resource bank's files (up to 20 MB each) into FILES_DIR",
     )
+    rep = sub.add_parser("report", help="the annual analytical report of an association (PDF)")
+    rep.add_argument("--association", type=int, required=True)
+    rep.add_argument("--from", dest="start", default="", help="YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", default="", help="YYYY-MM-DD")
+    rep.add_argument("-o", dest="output", required=True, help="the PDF file to write")
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -174,6 +200,12 @@ def main(argv: list[str] | None = None) -> None:
         work(settings)
     elif args.command == "archive-files":
         archive_files(settings)
+    elif args.command == "report":
+        from pathlib import Path
+
+        pdf = asyncio.run(_report(settings, args.association, args.start, args.end))
+        Path(args.output).write_bytes(pdf)
+        print(f"The report was written to {args.output}.")
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 

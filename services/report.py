@@ -1,0 +1,285 @@
+"""The annual analytical report of an association, gathered from the database.
+
+The statements are fixed in number (the association, its members, its meetings with
+attendance, its plan items, and the activity layer's own statements), whatever the number
+of members or meetings. Everything is returned as frozen dataclasses; documents/report.py
+turns them into the PDF.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.association import Association, MemberRole, Membership, MembershipStatus
+from models.meetings import Meeting, MeetingStatus
+from models.plans import Plan, PlanEntry, PlanItemStatus
+from models.user import User
+from services import activity
+from services.activity import Form, Period
+from services.clock import now
+from services.errors import NotFound
+
+NORM_OF_MEETINGS = 4
+ACTIVE_IN_MANY_FORMS = 3
+
+EXPERIENCE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 3, "до 3 лет"),
+    (3, 10, "от 3 до 10 лет"),
+    (10, 20, "от 10 до 20 лет"),
+    (20, None, "20 лет и более"),
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count out of a whole; ``percent`` is 0 for an empty whole (no division by zero)."""
+
+    label: str
+    count: int
+    whole: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.whole) if self.whole else 0
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    number: int
+    held_on: date
+    form: str
+    topic: str
+    present: int
+    members: int
+
+    @property
+    def share(self) -> int:
+        return round(100 * self.present / self.members) if self.members else 0
+
+
+@dataclass(frozen=True)
+class PlanFulfilment:
+    planned: int
+    done: int
+    moved: int
+    cancelled: int
+    forms: tuple[str, ...]
+
+    @property
+    def not_done(self) -> int:
+        return self.planned - self.done - self.moved - self.cancelled
+
+
+@dataclass(frozen=True)
+class ReportData:
+    association_id: int
+    name: str
+    kind: str
+    topic: str
+    goals: str
+    organisation: str
+    order_ref: str
+    leader: str
+    period: Period
+    members: int
+    by_organisation: tuple[Share, ...]
+    by_position: tuple[Share, ...]
+    by_category: tuple[Share, ...]
+    by_experience: tuple[Share, ...]
+    plan: PlanFulfilment
+    meetings: tuple[MeetingLine, ...]
+    forms_active: tuple[Share, ...]
+    active_in_many: Share
+    most_active: tuple[str, ...]
+    least_active: tuple[str, ...]
+
+    @property
+    def held(self) -> int:
+        return len(self.meetings)
+
+    @property
+    def norm_met(self) -> bool:
+        return self.held >= NORM_OF_MEETINGS
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.period.start.year}/{self.period.end.year}"
+
+
+def academic_year(today: date) -> tuple[date, date]:
+    """The academic year containing ``today``: 1 September – 31 August."""
+    first = today.year if today.month >= 9 else today.year - 1
+    return date(first, 9, 1), date(first + 1, 8, 31)
+
+
+def _shares(values: Sequence[str], whole: int) -> tuple[Share, ...]:
+    counted = Counter(values)
+    ordered = sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(Share(label, count, whole) for label, count in ordered)
+
+
+def _experience_band(years: int | None) -> str:
+    if years is None:
+        return "не указан"
+    for low, high, label in EXPERIENCE_BANDS:
+        if years >= low and (high is None or years < high):
+            return label
+    return EXPERIENCE_BANDS[-1][2]
+
+
+CATEGORY_WORDS = {
+    "none": "без категории",
+    "compliance": "соответствие занимаемой должности",
+    "first": "первая",
+    "highest": "высшая",
+    "methodist": "педагог-методист",
+    "mentor": "педагог-наставник",
+}
+
+
+async def _members(session: AsyncSession, association_id: int) -> list[tuple[User, MemberRole]]:
+    rows = await session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == association_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(User.id)
+    )
+    return [(user, role) for user, role in rows.all()]
+
+
+async def _meetings(
+    session: AsyncSession, association_id: int, period: Period, members: int
+) -> tuple[MeetingLine, ...]:
+    start, end = period.bounds()
+    rows = await session.execute(
+        select(Meeting)
+        .where(
+            Meeting.association_id == association_id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.starts_at >= start,
+            Meeting.starts_at < min(end, now()),
+        )
+        .order_by(Meeting.starts_at)
+    )
+    meetings = rows.scalars().all()
+    present = await _present_by_meeting(session, [m.id for m in meetings], start, end)
+    zone = ZoneInfo(period.timezone)
+    return tuple(
+        MeetingLine(
+            m.number,
+            _aware(m.starts_at).astimezone(zone).date(),
+            m.form,
+            m.topic,
+            present.get(m.id, 0),
+            members,
+        )
+        for m in meetings
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+async def _present_by_meeting(
+    session: AsyncSession, meeting_ids: list[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    if not meeting_ids:
+        return {}
+    present = activity._present(start, end)  # the one definition of «present»
+    rows = await session.execute(
+        select(present.c.meeting_id, func.count())
+        .where(present.c.meeting_id.in_(meeting_ids))
+        .group_by(present.c.meeting_id)
+    )
+    return dict(rows.all())
+
+
+async def _plan(session: AsyncSession, association_id: int, period: Period) -> PlanFulfilment:
+    rows = await session.execute(
+        select(PlanEntry.status, PlanEntry.form)
+        .join(Plan, Plan.id == PlanEntry.plan_id)
+        .where(Plan.association_id == association_id, Plan.academic_year == period.start.year)
+    )
+    items = rows.all()
+    statuses = Counter(status for status, _ in items)
+    forms = tuple(sorted({form for status, form in items if status == PlanItemStatus.DONE}))
+    return PlanFulfilment(
+        planned=len(items),
+        done=statuses[PlanItemStatus.DONE],
+        moved=statuses[PlanItemStatus.MOVED],
+        cancelled=statuses[PlanItemStatus.CANCELLED],
+        forms=forms,
+    )
+
+
+async def _participation(
+    session: AsyncSession, association_id: int, period: Period, people: dict[int, str]
+) -> tuple[tuple[Share, ...], Share, tuple[str, ...], tuple[str, ...]]:
+    start, end = period.bounds()
+    counts = await activity.tally(session, start=start, end=end, association_ids=[association_id])
+    mine = {user: c for user, c in counts.of_association(association_id).items() if user in people}
+    whole = len(people)
+    forms = tuple(
+        Share(form.value, sum(1 for c in mine.values() if c.by_form[form]), whole)
+        for form in Form
+        if any(c.by_form[form] for c in mine.values())
+    )
+    many = Share("", sum(1 for c in mine.values() if c.forms_used >= ACTIVE_IN_MANY_FORMS), whole)
+    order = [user for user, score in activity.ranked(mine) if score > 0]
+    idle = [user for user in people if user not in order]
+    least = (idle + order[::-1])[:3] if order else []
+    return forms, many, tuple(people[u] for u in order[:3]), tuple(people[u] for u in least)
+
+
+async def gather(
+    session: AsyncSession, association_id: int, period: Period | None = None
+) -> ReportData:
+    """Everything the report says about the association for the period (default: this year)."""
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise NotFound()
+    if period is None:
+        start, end = academic_year(now().astimezone(ZoneInfo(association.timezone)).date())
+        period = Period(start, end, association.timezone)
+    members = await _members(session, association_id)
+    users = [user for user, _ in members]
+    whole = len(users)
+    leader = next((u.full_name or "" for u, role in members if role == MemberRole.LEADER), "")
+    people = {u.id: u.full_name or f"Участник {u.id}" for u in users}
+    forms, many, most, least = await _participation(session, association_id, period, people)
+    return ReportData(
+        association_id=association.id,
+        name=association.name,
+        kind=association.kind.value,
+        topic=association.topic or "",
+        goals=association.goals or "",
+        organisation=association.organisation or "",
+        order_ref=association.order_ref or "",
+        leader=leader,
+        period=period,
+        members=whole,
+        by_organisation=_shares([u.organisation or "не указана" for u in users], whole),
+        by_position=_shares([u.position or "не указана" for u in users], whole),
+        by_category=_shares(
+            [CATEGORY_WORDS.get(u.category.value if u.category else "none", "") for u in users],
+            whole,
+        ),
+        by_experience=_shares([_experience_band(u.experience_years) for u in users], whole),
+        plan=await _plan(session, association_id, period),
+        meetings=await _meetings(session, association_id, period, whole),
+        forms_active=forms,
+        active_in_many=many,
+        most_active=most,
+        least_active=least,
+    )

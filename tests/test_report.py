@@ -1,0 +1,115 @@
+"""The annual analytical report: the data layer's numbers and the PDF read back."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from documents.report import build_report
+from models.meetings import Meeting, MeetingAttendance
+from models.plans import Plan, PlanEntry, PlanItemStatus
+from models.user import QualificationCategory
+from services import report
+from services.activity import Period
+from services.clock import set_clock
+from tests.documents.pdf_probe import full_text
+from tests.factories import add_member, make_association, make_teacher
+
+NOW = datetime(2027, 6, 20, 9, 0, tzinfo=UTC)
+YEAR = Period(date(2026, 9, 1), date(2027, 8, 31))
+
+
+async def _world(session):  # type: ignore[no-untyped-def]
+    set_clock(lambda: NOW)
+    leader = await make_teacher(session, 880_001, full_name="Иванова Анна Петровна")
+    one = await make_teacher(session, 880_002, full_name="Петров Илья Сергеевич")
+    two = await make_teacher(session, 880_003, full_name="Сидорова Мария Олеговна")
+    for person, years, category in (
+        (leader, 25, QualificationCategory.HIGHEST),
+        (one, 2, QualificationCategory.FIRST),
+        (two, 12, QualificationCategory.FIRST),
+    ):
+        person.experience_years = years
+        person.category = category
+        person.organisation = "МБОУ СОШ № 1"
+        person.position = "учитель математики"
+    association = await make_association(session, leader=leader)
+    for person in (one, two):
+        await add_member(session, association, person)
+    meetings = [
+        Meeting(
+            association_id=association.id,
+            number=n,
+            academic_year=2026,
+            topic=f"Тема заседания {n}",
+            form="online",
+            starts_at=NOW - timedelta(days=100 - 20 * n),
+            link="https://example.org/m",
+        )
+        for n in (1, 2, 3, 4)
+    ]
+    session.add_all(meetings)
+    plan = Plan(association_id=association.id, academic_year=2026)
+    session.add(plan)
+    await session.flush()
+    session.add_all(
+        [MeetingAttendance(meeting_id=m.id, user_id=one.id, source="self") for m in meetings]
+        + [MeetingAttendance(meeting_id=meetings[0].id, user_id=two.id, source="self")]
+        + [
+            PlanEntry(
+                plan_id=plan.id, year=2026, month=9 + i, topic=f"П{i}", form="online", status=s
+            )
+            for i, s in enumerate(
+                (
+                    PlanItemStatus.DONE,
+                    PlanItemStatus.DONE,
+                    PlanItemStatus.MOVED,
+                    PlanItemStatus.PLANNED,
+                )
+            )
+        ]
+    )
+    await session.flush()
+    return association
+
+
+async def test_numbers_from_the_database(session) -> None:  # type: ignore[no-untyped-def]
+    association = await _world(session)
+    data = await report.gather(session, association.id, YEAR)
+    assert data.members == 3
+    assert data.leader == "Иванова Анна Петровна"
+    assert [(s.label, s.count) for s in data.by_category] == [("первая", 2), ("высшая", 1)]
+    assert {s.label: s.count for s in data.by_experience} == {
+        "до 3 лет": 1,
+        "от 10 до 20 лет": 1,
+        "20 лет и более": 1,
+    }
+    assert (data.plan.planned, data.plan.done, data.plan.moved, data.plan.not_done) == (4, 2, 1, 1)
+    assert [m.present for m in data.meetings] == [2, 1, 1, 1]
+    assert data.meetings[0].share == 67
+    assert data.norm_met
+    assert data.most_active[0] == "Петров Илья Сергеевич"
+    assert data.least_active[0] == "Иванова Анна Петровна"
+
+
+async def test_pdf_text(session) -> None:  # type: ignore[no-untyped-def]
+    association = await _world(session)
+    pdf = build_report(await report.gather(session, association.id, YEAR))
+    text = full_text(pdf)
+    assert "за 2026/2027 учебный год" in text
+    assert "Формирование функциональной грамотности" in text
+    assert "Всего участников: 3 чел." in text
+    assert "выполнено: 2; перенесено: 1" in text
+    assert "Проведено заседаний: 4 при нормативе 4 (норматив выполнен)" in text
+    assert "Посещаемость заседаний, чел." in text
+    assert "Тема заседания 3" in text
+
+
+async def test_empty_association(session) -> None:  # type: ignore[no-untyped-def]
+    set_clock(lambda: NOW)
+    association = await make_association(session, name="ВМО учителей химии")
+    data = await report.gather(session, association.id, YEAR)
+    assert data.members == 0 and data.held == 0 and data.active_in_many.percent == 0
+    text = full_text(build_report(data))
+    assert "В объединении пока нет участников." in text
+    assert "заседания не проводились" in text
+    assert "норматив не выполнен" in text
