@@ -50,7 +50,7 @@ def _share_table(title: str, shares: tuple[Share, ...]) -> list[Flowable]:
         (60, 15, 15),
         centered_columns=(1, 2),
     )
-    return keep_with_table([Spacer(1, 6)], table)
+    return [*keep_with_table([Spacer(1, 6)], table), Spacer(1, 6)]
 
 
 def _general(data: ReportData, info: AssociationInfo) -> list[Flowable]:

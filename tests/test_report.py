@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from documents.report import build_report
@@ -113,3 +114,20 @@ async def test_empty_association(session) -> None:  # type: ignore[no-untyped-de
     assert "В объединении пока нет участников." in text
     assert "заседания не проводились" in text
     assert "норматив не выполнен" in text
+
+
+async def test_command_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.__main__ import _report
+    from bot.settings import load_settings
+    from models.db import create_engine, create_session_factory, unit_of_work
+    from models.migrate import upgrade
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_engine(url)
+    async with unit_of_work(create_session_factory(engine)) as session:
+        association_id = (await _world(session)).id
+    await engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    pdf = await _report(load_settings(), association_id, "2026-09-01", "2027-08-31")
+    assert "Проведено заседаний: 4" in full_text(pdf)
