@@ -137,10 +137,12 @@ def archive_files(settings: Settings) -> None:
         sys.exit(1)
 
 
-async def _report(settings: Settings, association_id: int, start: str, end: str) -> bytes:
+async def _report(
+    settings: Settings, association_id: int | None, start: str, end: str, network: bool = False
+) -> bytes:
     from datetime import date
 
-    from documents.report import build_report
+    from documents.report import build_network, build_report
     from models.db import create_engine, create_session_factory, unit_of_work
     from services import report
     from services.activity import Period
@@ -152,6 +154,11 @@ async def _report(settings: Settings, association_id: int, start: str, end: str)
             period = None
             if start and end:
                 period = Period(date.fromisoformat(start), date.fromisoformat(end))
+            if network or association_id is None:
+                if period is None:
+                    period = Period(*report.academic_year(date.today()))
+                summary = await report.gather_network(session, period)
+                return await offload(build_network, summary)
             data = await report.gather(session, association_id, period)
         return await offload(build_report, data)
     finally:
@@ -175,7 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         help="copy the resource bank's files (up to 20 MB each) into FILES_DIR",
     )
     rep = sub.add_parser("report", help="the annual analytical report of an association (PDF)")
-    rep.add_argument("--association", type=int, required=True)
+    rep.add_argument("--association", type=int, help="the association's id")
+    rep.add_argument("--network", action="store_true", help="the summary of every association")
     rep.add_argument("--from", dest="start", default="", help="YYYY-MM-DD")
     rep.add_argument("--to", dest="end", default="", help="YYYY-MM-DD")
     rep.add_argument("-o", dest="output", required=True, help="the PDF file to write")
@@ -203,7 +211,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "report":
         from pathlib import Path
 
-        pdf = asyncio.run(_report(settings, args.association, args.start, args.end))
+        if args.association is None and not args.network:
+            sys.exit("Give --association ID or --network.")
+        pdf = asyncio.run(_report(settings, args.association, args.start, args.end, args.network))
         Path(args.output).write_bytes(pdf)
         print(f"The report was written to {args.output}.")
     elif args.command == "i18n":

@@ -7,14 +7,14 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from documents.base import build_pdf, esc, styles
+from documents.base import LANDSCAPE_WIDTH, build_pdf, esc, styles
 from documents.data import AssociationInfo, association_kind, meeting_form
 from documents.fonts import SERIF
 from documents.tables import keep_with_table, numbered_table
 from services.formatting import format_date, format_date_short
-from services.report import ReportData, Share
+from services.report import NetworkData, ReportData, Share
 
-__all__ = ["FORM_WORDS", "build_report"]
+__all__ = ["FORM_WORDS", "build_network", "build_report"]
 
 FORM_WORDS = {
     "meetings": "участие в заседаниях",
@@ -179,11 +179,11 @@ def _conclusions(data: ReportData) -> list[Flowable]:
     return story
 
 
-def _chart(title: str, bars: list[tuple[str, int]]) -> Drawing:
-    drawing = Drawing(440, 190)
-    drawing.add(String(220, 175, title, fontName=SERIF, fontSize=11, textAnchor="middle"))
+def _chart(title: str, bars: list[tuple[str, int]], width: float = 440) -> Drawing:
+    drawing = Drawing(width, 190)
+    drawing.add(String(width / 2, 175, title, fontName=SERIF, fontSize=11, textAnchor="middle"))
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, 380, 130
+    chart.x, chart.y, chart.width, chart.height = 40, 30, width - 60, 130
     chart.data = [[value for _, value in bars]]
     chart.categoryAxis.categoryNames = [label for label, _ in bars]
     chart.categoryAxis.labels.fontName = SERIF
@@ -217,3 +217,63 @@ def build_report(data: ReportData) -> bytes:
     ):
         story += [*section, Spacer(1, 8)]
     return build_pdf(story, title=title, author=data.leader or info.organisation)
+
+
+def _network_chart(data: NetworkData) -> Drawing:
+    lines = data.lines[:30]
+    scope = "первые 30 объединений" if len(data.lines) > 30 else "объединения"
+    return _chart(
+        f"Проведено заседаний ({scope} по номерам в таблице)",
+        [(str(i), line.held) for i, line in enumerate(lines, 1)],
+        width=700,
+    )
+
+
+def build_network(data: NetworkData) -> bytes:
+    """The methodists' summary of every association, landscape A4."""
+    st = styles()
+    title = f"Сводная справка о работе методических объединений за {data.year_label} учебный год"
+    story: list[Flowable] = [
+        Paragraph("СВОДНАЯ СПРАВКА", st.title),
+        Paragraph(
+            f"о работе методических объединений сети за {data.year_label} учебный год",
+            st.subtitle,
+        ),
+        Spacer(1, 10),
+    ]
+    if not data.lines:
+        story.append(_line("В сети пока нет действующих объединений."))
+        return build_pdf(story, title=title, author="Методическая служба", landscape=True)
+    total = len(data.lines)
+    story.append(
+        _line(
+            f"Действующих объединений: {total}; норматив в четыре заседания выполнили "
+            f"{data.norm_met} ({round(100 * data.norm_met / total)} %)."
+        )
+    )
+    table = numbered_table(
+        (
+            "Объединение",
+            "Участников",
+            "Заседаний",
+            "Пунктов плана",
+            "Выполнено, %",
+            "Активных, %",
+        ),
+        [
+            [
+                line.name,
+                str(line.members),
+                str(line.held),
+                str(line.planned),
+                str(line.plan_percent),
+                str(line.active_percent),
+            ]
+            for line in data.lines
+        ],
+        (60, 14, 14, 14, 14, 14),
+        total_width=LANDSCAPE_WIDTH,
+        centered_columns=(1, 2, 3, 4, 5),
+    )
+    story += [*keep_with_table([Spacer(1, 6)], table), Spacer(1, 10), _network_chart(data)]
+    return build_pdf(story, title=title, author="Методическая служба", landscape=True)

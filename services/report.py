@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.association import Association, MemberRole, Membership, MembershipStatus
+from models.association import (
+    Association,
+    AssociationStatus,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+)
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus
 from models.user import User
@@ -282,4 +288,96 @@ async def gather(
         active_in_many=many,
         most_active=most,
         least_active=least,
+    )
+
+
+@dataclass(frozen=True)
+class NetworkLine:
+    """One association's key indicators in the methodists' network summary."""
+
+    association_id: int
+    name: str
+    kind: str
+    members: int
+    held: int
+    planned: int
+    done: int
+    active: int
+
+    @property
+    def active_percent(self) -> int:
+        return round(100 * self.active / self.members) if self.members else 0
+
+    @property
+    def plan_percent(self) -> int:
+        return round(100 * self.done / self.planned) if self.planned else 0
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    period: Period
+    lines: tuple[NetworkLine, ...]
+
+    @property
+    def norm_met(self) -> int:
+        return sum(1 for line in self.lines if line.held >= NORM_OF_MEETINGS)
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.period.start.year}/{self.period.end.year}"
+
+
+async def _grouped(session: AsyncSession, query) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    return {key: count for key, count in (await session.execute(query)).all()}
+
+
+async def gather_network(session: AsyncSession, period: Period) -> NetworkData:
+    """Every active association's indicators for the period, in six statements or so."""
+    associations = (
+        await session.execute(
+            select(Association.id, Association.name, Association.kind)
+            .where(Association.status == AssociationStatus.ACTIVE)
+            .order_by(Association.name, Association.id)
+        )
+    ).all()
+    ids = [row.id for row in associations]
+    start, end = period.bounds()
+    members = await _grouped(
+        session,
+        select(Membership.association_id, func.count())
+        .where(Membership.status == MembershipStatus.ACTIVE)
+        .group_by(Membership.association_id),
+    )
+    planned = await _grouped(
+        session,
+        select(Plan.association_id, func.count(PlanEntry.id))
+        .join(PlanEntry, PlanEntry.plan_id == Plan.id)
+        .where(Plan.academic_year == period.start.year)
+        .group_by(Plan.association_id),
+    )
+    done = await _grouped(
+        session,
+        select(Plan.association_id, func.count(PlanEntry.id))
+        .join(PlanEntry, PlanEntry.plan_id == Plan.id)
+        .where(Plan.academic_year == period.start.year, PlanEntry.status == PlanItemStatus.DONE)
+        .group_by(Plan.association_id),
+    )
+    held = await activity.held_meetings(session, start=start, end=end, association_ids=ids)
+    counts = await activity.tally(session, start=start, end=end)
+    active = Counter(assoc for (assoc, _), c in counts.counts.items() if c.total > 0)
+    return NetworkData(
+        period,
+        tuple(
+            NetworkLine(
+                row.id,
+                row.name,
+                row.kind.value,
+                members.get(row.id, 0),
+                held.get(row.id, 0),
+                planned.get(row.id, 0),
+                done.get(row.id, 0),
+                min(active.get(row.id, 0), members.get(row.id, 0)),
+            )
+            for row in associations
+        ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from documents.report import build_report
+from documents.report import build_network, build_report
 from models.meetings import Meeting, MeetingAttendance
 from models.plans import Plan, PlanEntry, PlanItemStatus
 from models.user import QualificationCategory
@@ -131,3 +131,17 @@ async def test_command_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-u
     monkeypatch.setenv("DATABASE_URL", url)
     pdf = await _report(load_settings(), association_id, "2026-09-01", "2027-08-31")
     assert "Проведено заседаний: 4" in full_text(pdf)
+
+
+async def test_network_summary(session) -> None:  # type: ignore[no-untyped-def]
+    association = await _world(session)
+    await make_association(session, name="ВМО учителей истории")
+    data = await report.gather_network(session, YEAR)
+    line = next(line for line in data.lines if line.association_id == association.id)
+    assert (line.members, line.held, line.planned, line.done) == (3, 4, 4, 2)
+    assert line.active_percent == 67 and line.plan_percent == 50
+    assert data.norm_met == 1
+    text = full_text(build_network(data))
+    assert "СВОДНАЯ СПРАВКА" in text
+    assert "норматив в четыре заседания выполнили 1 (50 %)" in text
+    assert "ВМО учителей истории" in text
