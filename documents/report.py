@@ -151,8 +151,49 @@ def _participation(data: ReportData) -> list[Flowable]:
     return story
 
 
+MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def _bank(data: ReportData) -> list[Flowable]:
+    bank = data.bank
+    story: list[Flowable] = [_heading("7. Банк методических ресурсов")]
+    if not (bank.added or bank.approved or bank.downloads):
+        return [
+            *story,
+            _line("За отчётный период материалы в банк ресурсов не поступали и не скачивались."),
+        ]
+    story.append(
+        _line(
+            f"Поступило материалов: {bank.added}; одобрено: {bank.approved}; "
+            f"скачиваний: {bank.downloads}."
+        )
+    )
+    months = [m for m in bank.months]
+    story.append(
+        _chart(
+            "Скачивания материалов по месяцам",
+            [(f"{MONTHS[m.month - 1]} {m.year % 100:02d}", m.downloads) for m in months],
+        )
+    )
+    story.append(
+        _chart(
+            "Одобрено материалов по месяцам",
+            [(f"{MONTHS[m.month - 1]} {m.year % 100:02d}", m.approved) for m in months],
+        )
+    )
+    if bank.top:
+        table = numbered_table(
+            ("Наиболее востребованный материал", "Скачиваний"),
+            [[title, str(count)] for title, count in bank.top],
+            (80, 20),
+            centered_columns=(1,),
+        )
+        story += keep_with_table([Spacer(1, 6)], table)
+    return story
+
+
 def _conclusions(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("7. Выводы")]
+    story: list[Flowable] = [_heading("8. Выводы")]
     if data.norm_met:
         story.append(_line(f"Норматив в четыре заседания за год выполнен: проведено {data.held}."))
     else:
@@ -213,6 +254,7 @@ def build_report(data: ReportData) -> bytes:
         _plan(data),
         _meetings(data),
         _participation(data),
+        _bank(data),
         _conclusions(data),
     ):
         story += [*section, Spacer(1, 8)]

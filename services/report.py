@@ -24,8 +24,10 @@ from models.association import (
     Membership,
     MembershipStatus,
 )
+from models.audit import ActivityEvent
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus
+from models.resources import Material
 from models.user import User
 from services import activity
 from services.activity import Form, Period
@@ -33,6 +35,7 @@ from services.clock import now
 from services.errors import NotFound
 
 NORM_OF_MEETINGS = 4
+DOWNLOAD = "material_downloaded"  # the activity event of a material taken from the bank
 ACTIVE_IN_MANY_FORMS = 3
 
 EXPERIENCE_BANDS: tuple[tuple[int, int | None, str], ...] = (
@@ -84,6 +87,35 @@ class PlanFulfilment:
 
 
 @dataclass(frozen=True)
+class MonthLine:
+    """One month of the resource bank: materials submitted, approved, downloads."""
+
+    year: int
+    month: int
+    added: int
+    approved: int
+    downloads: int
+
+
+@dataclass(frozen=True)
+class Bank:
+    months: tuple[MonthLine, ...]
+    top: tuple[tuple[str, int], ...]  # the most downloaded materials' titles and downloads
+
+    @property
+    def added(self) -> int:
+        return sum(m.added for m in self.months)
+
+    @property
+    def approved(self) -> int:
+        return sum(m.approved for m in self.months)
+
+    @property
+    def downloads(self) -> int:
+        return sum(m.downloads for m in self.months)
+
+
+@dataclass(frozen=True)
 class ReportData:
     association_id: int
     name: str
@@ -105,6 +137,7 @@ class ReportData:
     active_in_many: Share
     most_active: tuple[str, ...]
     least_active: tuple[str, ...]
+    bank: Bank
 
     @property
     def held(self) -> int:
@@ -248,6 +281,61 @@ async def _participation(
     return forms, many, tuple(people[u] for u in order[:3]), tuple(people[u] for u in least)
 
 
+def _months(period: Period) -> list[tuple[int, int]]:
+    months, (year, month) = [], (period.start.year, period.start.month)
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_of(moment: datetime | None, zone: ZoneInfo) -> tuple[int, int] | None:
+    if moment is None:
+        return None
+    local = _aware(moment).astimezone(zone)
+    return local.year, local.month
+
+
+async def _bank(session: AsyncSession, association_id: int, period: Period) -> Bank:
+    """Three statements: the materials' dates, the downloads, the top ten's titles."""
+    start, end = period.bounds()
+    zone = ZoneInfo(period.timezone)
+    materials = (
+        await session.execute(
+            select(Material.submitted_at, Material.approved_at).where(
+                Material.association_id == association_id,
+                Material.submitted_at < end,
+                (Material.submitted_at >= start) | (Material.approved_at >= start),
+            )
+        )
+    ).all()
+    downloads = (
+        await session.execute(
+            select(ActivityEvent.ref_id, ActivityEvent.at).where(
+                ActivityEvent.kind == DOWNLOAD,
+                ActivityEvent.association_id == association_id,
+                ActivityEvent.at >= start,
+                ActivityEvent.at < end,
+            )
+        )
+    ).all()
+    added = Counter(_month_of(submitted, zone) for submitted, _ in materials)
+    approved = Counter(_month_of(at, zone) for _, at in materials if at and start <= _aware(at))
+    taken = Counter(_month_of(at, zone) for _, at in downloads)
+    by_material = Counter(ref for ref, _ in downloads if ref is not None)
+    top = by_material.most_common(10)
+    titles: dict[int, str] = {}
+    if top:
+        rows = await session.execute(
+            select(Material.id, Material.title).where(Material.id.in_([i for i, _ in top]))
+        )
+        titles = dict(rows.all())
+    months = tuple(
+        MonthLine(y, m, added[(y, m)], approved[(y, m)], taken[(y, m)]) for y, m in _months(period)
+    )
+    return Bank(months, tuple((titles.get(i, f"№ {i}"), n) for i, n in top))
+
+
 async def gather(
     session: AsyncSession, association_id: int, period: Period | None = None
 ) -> ReportData:
@@ -288,6 +376,7 @@ async def gather(
         active_in_many=many,
         most_active=most,
         least_active=least,
+        bank=await _bank(session, association_id, period),
     )
 
 

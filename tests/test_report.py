@@ -99,6 +99,7 @@ async def test_pdf_text(session) -> None:  # type: ignore[no-untyped-def]
     assert "за 2026/2027 учебный год" in text
     assert "Формирование функциональной грамотности" in text
     assert "Всего участников: 3 чел." in text
+    assert "банк ресурсов не поступали" in text
     assert "выполнено: 2; перенесено: 1" in text
     assert "Проведено заседаний: 4 при нормативе 4 (норматив выполнен)" in text
     assert "Посещаемость заседаний, чел." in text
@@ -145,3 +146,35 @@ async def test_network_summary(session) -> None:  # type: ignore[no-untyped-def]
     assert "СВОДНАЯ СПРАВКА" in text
     assert "норматив в четыре заседания выполнили 1 (50 %)" in text
     assert "ВМО учителей истории" in text
+
+
+async def test_resource_bank(session) -> None:  # type: ignore[no-untyped-def]
+    from models import ActivityEvent
+    from tests.factories import make_material
+
+    association = await _world(session)
+    october = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    first = await make_material(session, title="Задачи на проценты", association=association)
+    second = await make_material(session, title="Рабочий лист", association=association)
+    first.submitted_at = first.approved_at = second.submitted_at = october
+    second.approved_at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    january = datetime(2027, 1, 9, tzinfo=UTC)
+    downloads = [
+        (first.id, october),
+        (first.id, october),
+        (second.id, january),
+    ]
+    session.add_all(
+        ActivityEvent(kind="material_downloaded", association_id=association.id, ref_id=ref, at=at)
+        for ref, at in downloads
+    )
+    await session.flush()
+    bank = (await report.gather(session, association.id, YEAR)).bank
+    assert (bank.added, bank.approved, bank.downloads) == (2, 2, 3)
+    months = {(m.year, m.month): (m.added, m.approved, m.downloads) for m in bank.months}
+    assert months[(2026, 10)] == (2, 1, 2) and months[(2026, 11)] == (0, 1, 0)
+    assert months[(2027, 1)] == (0, 0, 1) and len(bank.months) == 12
+    assert bank.top == (("Задачи на проценты", 2), ("Рабочий лист", 1))
+    text = full_text(build_report(await report.gather(session, association.id, YEAR)))
+    assert "Поступило материалов: 2; одобрено: 2; скачиваний: 3." in text
+    assert "Скачивания материалов по месяцам" in text and "Задачи на проценты" in text
