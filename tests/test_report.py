@@ -178,3 +178,36 @@ async def test_resource_bank(session) -> None:  # type: ignore[no-untyped-def]
     text = full_text(build_report(await report.gather(session, association.id, YEAR)))
     assert "Поступило материалов: 2; одобрено: 2; скачиваний: 3." in text
     assert "Скачивания материалов по месяцам" in text and "Задачи на проценты" in text
+
+
+async def test_sent_privately_to_the_leader_and_approvers_once(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.notices import NoticeRenderer
+    from models.outbox import OutboxMessage
+    from models.user import NetworkRole
+    from services.report_delivery import send_annual_reports
+
+    association = await _world(session)
+    approver = await make_teacher(session, 880_010, roles=(NetworkRole.APPROVER,))
+    association.chat_id = -100_555
+    await session.flush()
+    import handlers.report.notices  # noqa: F401
+
+    renderer = NoticeRenderer("ru")
+    assert await send_annual_reports(session) == 2
+    await renderer.deliver(session)
+    assert await send_annual_reports(session) == 0
+    rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    chats = sorted(row.chat_id for row in rows)
+    assert chats == sorted([880_001, approver.telegram_id])
+    assert all(row.file_id for row in rows)
+    assert "Аналитическая справка о работе «ВМО учителей математики»" in rows[0].payload["text"]
+
+
+async def test_not_before_the_season(session) -> None:  # type: ignore[no-untyped-def]
+    from services.report_delivery import send_annual_reports
+
+    await _world(session)
+    set_clock(lambda: datetime(2027, 5, 20, 9, tzinfo=UTC))
+    assert await send_annual_reports(session) == 0
