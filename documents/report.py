@@ -192,8 +192,40 @@ def _bank(data: ReportData) -> list[Flowable]:
     return story
 
 
+def _number(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _support(data: ReportData) -> list[Flowable]:
+    sup = data.support
+    story: list[Flowable] = [_heading("8. Консультации и задания")]
+    if sup.questions:
+        line = f"Задано вопросов: {sup.questions}; получили ответ: {sup.answered}."
+        if sup.median_hours is not None:
+            line += f" Время ответа (медиана): {_number(sup.median_hours)} ч."
+        if sup.average_rating is not None:
+            line += (
+                f" Средняя оценка ответов: {_number(sup.average_rating)} из 5 "
+                f"(оценок: {sup.ratings})."
+            )
+        story.append(_line(line))
+    else:
+        story.append(_line("За отчётный период вопросов на консультации не поступало."))
+    if sup.tasks:
+        share = round(100 * sup.handed_in / sup.assignments) if sup.assignments else 0
+        story.append(
+            _line(
+                f"Выдано заданий: {sup.tasks}; назначений участникам: {sup.assignments}; "
+                f"сдано: {sup.handed_in} ({share} %), из них принято: {sup.accepted}."
+            )
+        )
+    else:
+        story.append(_line("За отчётный период задания участникам не выдавались."))
+    return story
+
+
 def _conclusions(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("8. Выводы")]
+    story: list[Flowable] = [_heading("9. Выводы")]
     if data.norm_met:
         story.append(_line(f"Норматив в четыре заседания за год выполнен: проведено {data.held}."))
     else:
@@ -255,6 +287,7 @@ def build_report(data: ReportData) -> bytes:
         _meetings(data),
         _participation(data),
         _bank(data),
+        _support(data),
         _conclusions(data),
     ):
         story += [*section, Spacer(1, 8)]

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -25,9 +26,11 @@ from models.association import (
     MembershipStatus,
 )
 from models.audit import ActivityEvent
+from models.consultations import Consultation
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus
 from models.resources import Material
+from models.tasks import AssignmentStatus, Task, TaskAssignment
 from models.user import User
 from services import activity
 from services.activity import Form, Period
@@ -116,6 +119,21 @@ class Bank:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Consultations and tasks of the period."""
+
+    questions: int = 0
+    answered: int = 0
+    median_hours: float | None = None  # from the question to the answer
+    ratings: int = 0
+    average_rating: float | None = None
+    tasks: int = 0
+    assignments: int = 0
+    handed_in: int = 0
+    accepted: int = 0
+
+
+@dataclass(frozen=True)
 class ReportData:
     association_id: int
     name: str
@@ -138,6 +156,7 @@ class ReportData:
     most_active: tuple[str, ...]
     least_active: tuple[str, ...]
     bank: Bank
+    support: Support
 
     @property
     def held(self) -> int:
@@ -336,6 +355,48 @@ async def _bank(session: AsyncSession, association_id: int, period: Period) -> B
     return Bank(months, tuple((titles.get(i, f"№ {i}"), n) for i, n in top))
 
 
+async def _support(session: AsyncSession, association_id: int, period: Period) -> Support:
+    """Two statements: the consultations asked in the period, the tasks set in it."""
+    start, end = period.bounds()
+    asked = (
+        await session.execute(
+            select(Consultation.created_at, Consultation.answered_at, Consultation.rating).where(
+                Consultation.association_id == association_id,
+                Consultation.parent_id.is_(None),
+                Consultation.created_at >= start,
+                Consultation.created_at < end,
+            )
+        )
+    ).all()
+    tasks = (
+        await session.execute(
+            select(Task.id, TaskAssignment.status)
+            .outerjoin(TaskAssignment, TaskAssignment.task_id == Task.id)
+            .where(Task.association_id == association_id, Task.created_at >= start)
+            .where(Task.created_at < end)
+        )
+    ).all()
+    waits = sorted(
+        (_aware(answered) - _aware(created)).total_seconds() / 3600
+        for created, answered, _ in asked
+        if answered is not None
+    )
+    ratings = [rating for _, _, rating in asked if rating]
+    statuses = [status for _, status in tasks if status is not None]
+    done = (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
+    return Support(
+        questions=len(asked),
+        answered=len(waits),
+        median_hours=median(waits) if waits else None,
+        ratings=len(ratings),
+        average_rating=sum(ratings) / len(ratings) if ratings else None,
+        tasks=len({task for task, _ in tasks}),
+        assignments=len(statuses),
+        handed_in=sum(1 for status in statuses if status in done),
+        accepted=sum(1 for status in statuses if status == AssignmentStatus.ACCEPTED),
+    )
+
+
 async def gather(
     session: AsyncSession, association_id: int, period: Period | None = None
 ) -> ReportData:
@@ -377,6 +438,7 @@ async def gather(
         most_active=most,
         least_active=least,
         bank=await _bank(session, association_id, period),
+        support=await _support(session, association_id, period),
     )
 
 

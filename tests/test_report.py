@@ -211,3 +211,42 @@ async def test_not_before_the_season(session) -> None:  # type: ignore[no-untype
     await _world(session)
     set_clock(lambda: datetime(2027, 5, 20, 9, tzinfo=UTC))
     assert await send_annual_reports(session) == 0
+
+
+async def test_consultations_and_tasks(session) -> None:  # type: ignore[no-untyped-def]
+    from models.consultations import Consultation
+
+    association = await _world(session)
+    asker = (await make_teacher(session, 880_020)).id
+    asked = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    session.add_all(
+        [
+            Consultation(
+                asker_id=asker,
+                association_id=association.id,
+                question="Как?",
+                created_at=asked,
+                answered_at=asked + timedelta(hours=2),
+                rating=5,
+            ),
+            Consultation(
+                asker_id=asker,
+                association_id=association.id,
+                question="Где?",
+                created_at=asked,
+                answered_at=asked + timedelta(hours=6),
+                rating=4,
+            ),
+            Consultation(
+                asker_id=asker, association_id=association.id, question="Когда?", created_at=asked
+            ),
+        ]
+    )
+    await session.flush()
+    sup = (await report.gather(session, association.id, YEAR)).support
+    assert (sup.questions, sup.answered, sup.median_hours, sup.average_rating) == (3, 2, 4.0, 4.5)
+    assert sup.tasks == 0
+    text = full_text(build_report(await report.gather(session, association.id, YEAR)))
+    assert "Задано вопросов: 3; получили ответ: 2. Время ответа (медиана): 4,0 ч." in text
+    assert "Средняя оценка ответов: 4,5 из 5 (оценок: 2)." in text
+    assert "задания участникам не выдавались" in text
