@@ -250,3 +250,26 @@ async def test_consultations_and_tasks(session) -> None:  # type: ignore[no-unty
     assert "Задано вопросов: 3; получили ответ: 2. Время ответа (медиана): 4,0 ч." in text
     assert "Средняя оценка ответов: 4,5 из 5 (оценок: 2)." in text
     assert "задания участникам не выдавались" in text
+
+
+async def test_statements_do_not_grow_with_members(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    association = await _world(session)
+    statements: list[str] = []
+
+    def count(*args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(args[2])
+
+    engine = session.bind.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await report.gather(session, association.id, YEAR)
+        few = len(statements)
+        for n in range(20):
+            await add_member(session, association, await make_teacher(session, 881_000 + n))
+        statements.clear()
+        await report.gather(session, association.id, YEAR)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert 0 < len(statements) == few
