@@ -138,7 +138,12 @@ def archive_files(settings: Settings) -> None:
 
 
 async def _report(
-    settings: Settings, association_id: int | None, start: str, end: str, network: bool = False
+    settings: Settings,
+    association_id: int | None,
+    start: str,
+    end: str,
+    network: bool = False,
+    anonymous: bool = False,
 ) -> bytes:
     from datetime import date
 
@@ -159,7 +164,7 @@ async def _report(
                     period = Period(*report.academic_year(date.today()))
                 summary = await report.gather_network(session, period)
                 return await offload(build_network, summary)
-            data = await report.gather(session, association_id, period)
+            data = await report.gather(session, association_id, period, anonymous=anonymous)
         return await offload(build_report, data)
     finally:
         await engine.dispose()
@@ -184,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     rep = sub.add_parser("report", help="the annual analytical report of an association (PDF)")
     rep.add_argument("--association", type=int, help="the association's id")
     rep.add_argument("--network", action="store_true", help="the summary of every association")
+    rep.add_argument(
+        "--anonymous", action="store_true", help="the most and least active without names"
+    )
     rep.add_argument("--from", dest="start", default="", help="YYYY-MM-DD")
     rep.add_argument("--to", dest="end", default="", help="YYYY-MM-DD")
     rep.add_argument("-o", dest="output", required=True, help="the PDF file to write")
@@ -213,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
 
         if args.association is None and not args.network:
             sys.exit("Give --association ID or --network.")
-        pdf = asyncio.run(_report(settings, args.association, args.start, args.end, args.network))
+        pdf = asyncio.run(
+            _report(settings, args.association, args.start, args.end, args.network, args.anonymous)
+        )
         Path(args.output).write_bytes(pdf)
         print(f"The report was written to {args.output}.")
     elif args.command == "i18n":

@@ -398,9 +398,17 @@ async def _support(session: AsyncSession, association_id: int, period: Period) -
 
 
 async def gather(
-    session: AsyncSession, association_id: int, period: Period | None = None
+    session: AsyncSession,
+    association_id: int,
+    period: Period | None = None,
+    *,
+    anonymous: bool = False,
 ) -> ReportData:
-    """Everything the report says about the association for the period (default: this year)."""
+    """Everything the report says about the association for the period (default: this year).
+
+    ``anonymous`` names the most and the least active members by their number in the roster
+    («участник № 3») instead of their names, as the leader may choose.
+    """
     association = await session.get(Association, association_id)
     if association is None:
         raise NotFound()
@@ -411,7 +419,10 @@ async def gather(
     users = [user for user, _ in members]
     whole = len(users)
     leader = next((u.full_name or "" for u, role in members if role == MemberRole.LEADER), "")
-    people = {u.id: u.full_name or f"Участник {u.id}" for u in users}
+    people = {
+        u.id: f"участник № {n}" if anonymous or not u.full_name else u.full_name
+        for n, u in enumerate(users, 1)
+    }
     forms, many, most, least = await _participation(session, association_id, period, people)
     return ReportData(
         association_id=association.id,

@@ -273,3 +273,11 @@ async def test_statements_do_not_grow_with_members(session) -> None:  # type: ig
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert 0 < len(statements) == few
+
+
+async def test_anonymous_names(session) -> None:  # type: ignore[no-untyped-def]
+    association = await _world(session)
+    data = await report.gather(session, association.id, YEAR, anonymous=True)
+    assert data.most_active[0] == "участник № 2"
+    text = full_text(build_report(data))
+    assert "Петров" not in text.split("Наиболее активные")[1]
