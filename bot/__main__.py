@@ -219,11 +219,18 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "report":
         from pathlib import Path
 
+        from services.errors import DomainError
+
         if args.association is None and not args.network:
             sys.exit("Give --association ID or --network.")
-        pdf = asyncio.run(
-            _report(settings, args.association, args.start, args.end, args.network, args.anonymous)
-        )
+        try:
+            pdf = asyncio.run(
+                _report(
+                    settings, args.association, args.start, args.end, args.network, args.anonymous
+                )
+            )
+        except (DomainError, ValueError) as error:  # ValueError: a date not as YYYY-MM-DD
+            sys.exit(f"Not done: {error}")
         Path(args.output).write_bytes(pdf)
         print(f"The report was written to {args.output}.")
     elif args.command == "i18n":
