@@ -276,7 +276,9 @@ def build_report(data: ReportData) -> bytes:
     title = f"Аналитическая справка о работе {info.genitive} за {data.year_label} учебный год"
     story: list[Flowable] = [
         Paragraph("АНАЛИТИЧЕСКАЯ СПРАВКА", st.title),
-        Paragraph(f"о работе {esc(info.genitive)} за {data.year_label} учебный год", st.subtitle),
+        Paragraph(
+            f"о работе {esc(info.genitive)} за {data.year_label}\u00a0учебный год", st.subtitle
+        ),
         Spacer(1, 10),
     ]
     for section in (
@@ -311,7 +313,7 @@ def build_network(data: NetworkData) -> bytes:
     story: list[Flowable] = [
         Paragraph("СВОДНАЯ СПРАВКА", st.title),
         Paragraph(
-            f"о работе методических объединений сети за {data.year_label} учебный год",
+            f"о работе методических объединений сети за {data.year_label}\u00a0учебный год",
             st.subtitle,
         ),
         Spacer(1, 10),

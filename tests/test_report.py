@@ -96,7 +96,7 @@ async def test_pdf_text(session) -> None:  # type: ignore[no-untyped-def]
     association = await _world(session)
     pdf = build_report(await report.gather(session, association.id, YEAR))
     text = full_text(pdf)
-    assert "за 2026/2027 учебный год" in text
+    assert "за 2026/2027 учебный год" in text.replace("\u00a0", " ")
     assert "Формирование функциональной грамотности" in text
     assert "Всего участников: 3 чел." in text
     assert "банк ресурсов не поступали" in text
