@@ -198,7 +198,7 @@ def _number(value: float) -> str:
 
 def _support(data: ReportData) -> list[Flowable]:
     sup = data.support
-    story: list[Flowable] = [_heading("8. Консультации и задания")]
+    story: list[Flowable] = [_heading("8. Консультации, задания и анкетирование")]
     if sup.questions:
         line = f"Задано вопросов: {sup.questions}; получили ответ: {sup.answered}."
         if sup.median_hours is not None:
@@ -221,6 +221,16 @@ def _support(data: ReportData) -> list[Flowable]:
         )
     else:
         story.append(_line("За отчётный период задания участникам не выдавались."))
+    if sup.surveys:
+        share = round(100 * sup.responded / sup.invited) if sup.invited else 0
+        story.append(
+            _line(
+                f"Проведено анкетирований: {sup.surveys}; приглашений: {sup.invited}; "
+                f"ответили: {sup.responded} ({share} %)."
+            )
+        )
+    else:
+        story.append(_line("За отчётный период анкетирования не проводились."))
     return story
 
 

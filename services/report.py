@@ -30,6 +30,7 @@ from models.consultations import Consultation
 from models.meetings import Meeting, MeetingStatus
 from models.plans import Plan, PlanEntry, PlanItemStatus
 from models.resources import Material
+from models.surveys import Survey, SurveyInvitation
 from models.tasks import AssignmentStatus, Task, TaskAssignment
 from models.user import User
 from services import activity
@@ -131,6 +132,9 @@ class Support:
     assignments: int = 0
     handed_in: int = 0
     accepted: int = 0
+    surveys: int = 0
+    invited: int = 0
+    responded: int = 0
 
 
 @dataclass(frozen=True)
@@ -356,7 +360,7 @@ async def _bank(session: AsyncSession, association_id: int, period: Period) -> B
 
 
 async def _support(session: AsyncSession, association_id: int, period: Period) -> Support:
-    """Two statements: the consultations asked in the period, the tasks set in it."""
+    """Three statements: the consultations asked, the tasks set, the surveys closed."""
     start, end = period.bounds()
     asked = (
         await session.execute(
@@ -374,6 +378,14 @@ async def _support(session: AsyncSession, association_id: int, period: Period) -
             .outerjoin(TaskAssignment, TaskAssignment.task_id == Task.id)
             .where(Task.association_id == association_id, Task.created_at >= start)
             .where(Task.created_at < end)
+        )
+    ).all()
+    invited = (
+        await session.execute(
+            select(Survey.id, SurveyInvitation.answered)
+            .outerjoin(SurveyInvitation, SurveyInvitation.survey_id == Survey.id)
+            .where(Survey.association_id == association_id, Survey.closes_at >= start)
+            .where(Survey.closes_at < end)
         )
     ).all()
     waits = sorted(
@@ -394,6 +406,9 @@ async def _support(session: AsyncSession, association_id: int, period: Period) -
         assignments=len(statuses),
         handed_in=sum(1 for status in statuses if status in done),
         accepted=sum(1 for status in statuses if status == AssignmentStatus.ACCEPTED),
+        surveys=len({survey for survey, _ in invited}),
+        invited=sum(1 for _, answered in invited if answered is not None),
+        responded=sum(1 for _, answered in invited if answered),
     )
 
 

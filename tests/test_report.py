@@ -250,6 +250,7 @@ async def test_consultations_and_tasks(session) -> None:  # type: ignore[no-unty
     assert "Задано вопросов: 3; получили ответ: 2. Время ответа (медиана): 4,0 ч." in text
     assert "Средняя оценка ответов: 4,5 из 5 (оценок: 2)." in text
     assert "задания участникам не выдавались" in text
+    assert "анкетирования не проводились" in text
 
 
 async def test_statements_do_not_grow_with_members(session) -> None:  # type: ignore[no-untyped-def]
@@ -281,3 +282,33 @@ async def test_anonymous_names(session) -> None:  # type: ignore[no-untyped-def]
     assert data.most_active[0] == "участник № 2"
     text = full_text(build_report(data))
     assert "Петров" not in text.split("Наиболее активные")[1]
+
+
+async def test_survey_response_rate(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from models.association import Membership
+    from models.surveys import Survey, SurveyInvitation
+
+    association = await _world(session)
+    survey = Survey(
+        association_id=association.id,
+        title="Итоги года",
+        closes_at=datetime(2027, 5, 30, tzinfo=UTC),
+    )
+    session.add(survey)
+    await session.flush()
+    members = (
+        await session.execute(
+            select(Membership.user_id).where(Membership.association_id == association.id)
+        )
+    ).scalars()
+    session.add_all(
+        SurveyInvitation(survey_id=survey.id, user_id=user, answered=n < 2)
+        for n, user in enumerate(members)
+    )
+    await session.flush()
+    sup = (await report.gather(session, association.id, YEAR)).support
+    assert (sup.surveys, sup.invited, sup.responded) == (1, 3, 2)
+    text = full_text(build_report(await report.gather(session, association.id, YEAR)))
+    assert "Проведено анкетирований: 1; приглашений: 3; ответили: 2 (67 %)." in text
