@@ -137,6 +137,39 @@ def archive_files(settings: Settings) -> None:
         sys.exit(1)
 
 
+async def _report(
+    settings: Settings,
+    association_id: int | None,
+    start: str,
+    end: str,
+    network: bool = False,
+    anonymous: bool = False,
+) -> bytes:
+    from datetime import date
+
+    from documents.report import build_network, build_report
+    from models.db import create_engine, create_session_factory, unit_of_work
+    from services import report
+    from services.activity import Period
+    from services.offload import offload
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(create_session_factory(engine)) as session:
+            period = None
+            if start and end:
+                period = Period(date.fromisoformat(start), date.fromisoformat(end))
+            if network or association_id is None:
+                if period is None:
+                    period = Period(*report.academic_year(date.today()))
+                summary = await report.gather_network(session, period)
+                return await offload(build_network, summary)
+            data = await report.gather(session, association_id, period, anonymous=anonymous)
+        return await offload(build_report, data)
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -153,6 +186,15 @@ def main(argv: list[str] | None = None) -> None:
         "archive-files",
         help="copy the resource bank's files (up to 20 MB each) into FILES_DIR",
     )
+    rep = sub.add_parser("report", help="the annual analytical report of an association (PDF)")
+    rep.add_argument("--association", type=int, help="the association's id")
+    rep.add_argument("--network", action="store_true", help="the summary of every association")
+    rep.add_argument(
+        "--anonymous", action="store_true", help="the most and least active without names"
+    )
+    rep.add_argument("--from", dest="start", default="", help="YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", default="", help="YYYY-MM-DD")
+    rep.add_argument("-o", dest="output", required=True, help="the PDF file to write")
     for name in ("grant", "revoke"):
         cmd = sub.add_parser(name, help=f"{name} a network role")
         cmd.add_argument("telegram_id", type=int)
@@ -174,6 +216,23 @@ def main(argv: list[str] | None = None) -> None:
         work(settings)
     elif args.command == "archive-files":
         archive_files(settings)
+    elif args.command == "report":
+        from pathlib import Path
+
+        from services.errors import DomainError
+
+        if args.association is None and not args.network:
+            sys.exit("Give --association ID or --network.")
+        try:
+            pdf = asyncio.run(
+                _report(
+                    settings, args.association, args.start, args.end, args.network, args.anonymous
+                )
+            )
+        except (DomainError, ValueError) as error:  # ValueError: a date not as YYYY-MM-DD
+            sys.exit(f"Not done: {error}")
+        Path(args.output).write_bytes(pdf)
+        print(f"The report was written to {args.output}.")
     elif args.command == "i18n":
         from bot.catalogs import add_missing
 

@@ -38,6 +38,7 @@ from handlers import (
     profile,
     protocols,
     regulations,
+    report,
     resources,
     surveys,
     tasks,
@@ -82,6 +83,7 @@ FEATURES: list[ModuleType] = [
     regulations,
     uploads,
     resources,
+    report,
 ]
 
 

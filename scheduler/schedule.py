@@ -21,6 +21,7 @@ from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
 from scheduler.metrics import measure_outbox_backlog
 from scheduler.polls import close_due_polls, remind_non_voters
+from scheduler.report import send_annual_reports
 from scheduler.resource_review import tell_review_digests
 from scheduler.resources import weekly_materials_digest
 from scheduler.surveys import offer_meeting_feedback, run_surveys
@@ -71,4 +72,5 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("outbox-backlog", every=timedelta(seconds=15), run=measure_outbox_backlog),
     Sweep("material-review-digest", every=timedelta(minutes=15), run=tell_review_digests),
     Sweep("materials-digest", every=timedelta(hours=1), run=weekly_materials_digest, first=40.0),
+    Sweep("annual-reports", every=timedelta(hours=1), run=send_annual_reports, first=120.0),
 )
