@@ -215,7 +215,7 @@ def _held(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def _present(scope: Scope, start: datetime, end: datetime) -> Subquery:
+def present_pairs(scope: Scope, start: datetime, end: datetime) -> Subquery:
     """(meeting, person) pairs counted present: marked, or «will attend» and not corrected."""
     held = _held(start, end)
     if scope is not None:
@@ -241,7 +241,7 @@ def _present(scope: Scope, start: datetime, end: datetime) -> Subquery:
 
 @source(Form.MEETINGS)
 def _meetings(scope: Scope, start: datetime, end: datetime, user_id: int | None) -> Select:
-    present = _present(scope, start, end)
+    present = present_pairs(scope, start, end)
     query = (
         select(Meeting.association_id, present.c.user_id, func.count())
         .join(Meeting, Meeting.id == present.c.meeting_id)

@@ -258,7 +258,7 @@ async def _present_by_meeting(
 ) -> dict[int, int]:
     if not meeting_ids:
         return {}
-    present = activity._present(start, end)  # the one definition of «present»
+    present = activity.present_pairs(None, start, end)  # the one definition of «present»
     rows = await session.execute(
         select(present.c.meeting_id, func.count())
         .where(present.c.meeting_id.in_(meeting_ids))
