@@ -34,12 +34,11 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bench.bench_search import QUERIES, _material
+from bench.bench_search import QUERIES, _material, migrated_empty
 from models import ActivityEvent, Association, Membership, User
 from models.association import AssociationKind, AssociationStatus, MemberRole
 from models.db import create_engine, create_session_factory
 from models.meetings import Meeting, MeetingAttendance, MeetingStatus
-from models.migrate import upgrade_async
 from models.user import NetworkRole, NetworkRoleGrant, QualificationCategory
 from services import activity, audience, memberships
 from services.access import Actor
@@ -217,11 +216,7 @@ async def _materials(session: AsyncSession, sizes: Sizes, rng: random.Random) ->
 
 async def build(engine: AsyncEngine, sizes: Sizes) -> Region:
     """The region's rows, written in bulk (the bot's own code paths are for the reads)."""
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    await upgrade_async(engine)
+    await migrated_empty(engine)
     rng = random.Random(2025)
     async with create_session_factory(engine)() as session:
         await _insert(session, User, _teachers(sizes, rng))

@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade_async
@@ -96,13 +97,18 @@ def _material(rng: random.Random, n: int) -> Material:
     )
 
 
-async def _build(url: str, count: int) -> None:
-    engine = create_engine(url)
-    if url.startswith("postgresql"):
+async def migrated_empty(engine: AsyncEngine) -> None:
+    """A fresh schema: PostgreSQL's `public` is dropped first (a new SQLite file is empty)."""
+    if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
     await upgrade_async(engine)
+
+
+async def _build(url: str, count: int) -> None:
+    engine = create_engine(url)
+    await migrated_empty(engine)
     rng = random.Random(7)
     async with create_session_factory(engine)() as session:
         for start in range(0, count, 2000):
