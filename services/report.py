@@ -181,9 +181,14 @@ def academic_year(today: date) -> tuple[date, date]:
     return date(first, 9, 1), date(first + 1, 8, 31)
 
 
-def _shares(values: Sequence[str], whole: int) -> tuple[Share, ...]:
+def _shares(values: Sequence[str], whole: int, order: Sequence[str] = ()) -> tuple[Share, ...]:
+    """Most frequent first, or in the given order of labels (experience: by years)."""
     counted = Counter(values)
-    ordered = sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
+    if order:
+        rank = {label: i for i, label in enumerate(order)}
+        ordered = sorted(counted.items(), key=lambda pair: rank.get(pair[0], len(rank)))
+    else:
+        ordered = sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
     return tuple(Share(label, count, whole) for label, count in ordered)
 
 
@@ -456,7 +461,11 @@ async def gather(
             [CATEGORY_WORDS.get(u.category.value if u.category else "none", "") for u in users],
             whole,
         ),
-        by_experience=_shares([_experience_band(u.experience_years) for u in users], whole),
+        by_experience=_shares(
+            [_experience_band(u.experience_years) for u in users],
+            whole,
+            order=[label for _low, _high, label in EXPERIENCE_BANDS],
+        ),
         plan=await _plan(session, association_id, period),
         meetings=await _meetings(session, association_id, period, whole),
         forms_active=forms,
