@@ -249,7 +249,12 @@ def _conclusions(data: ReportData) -> list[Flowable]:
                 f"Наибольшая посещаемость — заседание № {best.number}: {best.share} % участников."
             )
         )
-    if data.forms_active:
+    if len(data.forms_active) == 1:
+        (only,) = data.forms_active
+        story.append(
+            _line(f"Участие отмечено в одной форме — {_form(only.label)} ({only.percent} %).")
+        )
+    elif data.forms_active:
         strongest = max(data.forms_active, key=lambda s: s.count)
         weakest = min(data.forms_active, key=lambda s: s.count)
         story.append(

@@ -305,8 +305,10 @@ async def _participation(
     many = Share("", sum(1 for c in mine.values() if c.forms_used >= ACTIVE_IN_MANY_FORMS), whole)
     order = [user for user, score in activity.ranked(mine) if score > 0]
     idle = [user for user in people if user not in order]
-    least = (idle + order[::-1])[:3] if order else []
-    return forms, many, tuple(people[u] for u in order[:3]), tuple(people[u] for u in least)
+    most = order[:3]
+    # The least active are never also named among the most active (a small association).
+    least = [user for user in (idle + order[::-1]) if user not in most][:3] if order else []
+    return forms, many, tuple(people[u] for u in most), tuple(people[u] for u in least)
 
 
 def _months(period: Period) -> list[tuple[int, int]]:
