@@ -40,7 +40,7 @@ from models.association import AssociationKind, AssociationStatus, MemberRole
 from models.db import create_engine, create_session_factory
 from models.meetings import Meeting, MeetingAttendance, MeetingStatus
 from models.user import NetworkRole, NetworkRoleGrant, QualificationCategory
-from services import activity, audience, memberships
+from services import activity, audience, memberships, report
 from services.access import Actor
 from services.resources import catalogue
 
@@ -284,6 +284,12 @@ def reads(region: Region) -> dict[str, Read]:
         )
         return len(counted.counts)
 
+    async def network_active(session: AsyncSession) -> int:
+        return len(await activity.active_people(session, start=start, end=end))
+
+    async def network_summary(session: AsyncSession) -> int:
+        return len((await report.gather_network(session, PERIOD)).lines)
+
     return {
         "roster, 100 members": lambda s: roster(region.large, region.leader_of_large, s),
         "roster, 10 members": lambda s: roster(region.small, region.leader_of_small, s),
@@ -293,6 +299,8 @@ def reads(region: Region) -> dict[str, Read]:
         "newsletter audience: one subject": lambda s: _audience(s, one_subject),
         "activity of an association, a year": association_year,
         "activity of the network, a year": network_year,
+        "people active in the network, a year": network_active,
+        "network summary data (report)": network_summary,
     }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, func, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActivityEvent
@@ -339,6 +339,30 @@ async def tally(
     return activity
 
 
+async def active_people(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    association_ids: Iterable[int] | None = None,
+) -> dict[int, int]:
+    """How many people took part in any form, per association: counted by the database.
+
+    The network summary needs only this number, so no (association, person) pair leaves the
+    database — a region's year is a million and a half acts and a thousand rows back.
+    """
+    scope = None if association_ids is None else sorted(set(association_ids))
+    if scope is not None and not scope:
+        return {}
+    parts = [_events(list(EVENT_FORMS), scope, start, end, None)]
+    parts += [build(scope, start, end, None) for build in _SOURCES.values()]
+    pairs = union(*(part.with_only_columns(*part.selected_columns[:2]) for part in parts))
+    pairs = pairs.subquery()
+    association, _person = pairs.c
+    rows = await session.execute(select(association, func.count()).group_by(association))
+    return dict(rows.all())
+
+
 async def held_meetings(
     session: AsyncSession, *, start: datetime, end: datetime, association_ids: Iterable[int]
 ) -> dict[int, int]:
@@ -372,6 +396,7 @@ __all__ = [
     "Counts",
     "Form",
     "Period",
+    "active_people",
     "held_meetings",
     "parse_weights",
     "ranked",
