@@ -47,7 +47,8 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import load_settings
+from handlers.meetings.buttons import Going
 from models import ReceivedUpdate
 from models.db import create_engine, create_session_factory
+from models.meetings import Meeting
 from models.migrate import upgrade_async
-from tests.factories import make_teacher
+from models.polls import Poll
+from models.user import User
+from services.clock import now
+from tests.factories import add_member, make_association, make_teacher
 from tests.fakebot import FakeBotApi
 from tests.fakebot.server import Call
 from tests.flows import button
@@ -70,6 +77,8 @@ from tests.harness import ADMIN_ID, BotHarness
 LATENCY = 0.05
 ANSWER_METHODS = frozenset({"sendMessage", "editMessageText"})
 TEACHER_BASE = 500_000
+LEADER_ID = 499_999
+BENCH_GROUP_ID = -1_000_500_000
 NEWCOMER_BASE = 600_000
 
 
@@ -85,7 +94,14 @@ class BenchApi(FakeBotApi):
     def _record(self, call: Call, response: dict[str, Any], status: int) -> None:
         super()._record(call, response, status)
         chat_id = call.params.get("chat_id")
-        if call.method in ANSWER_METHODS and isinstance(chat_id, int):
+        if call.method == "answerCallbackQuery" and call.ok:  # a toast: filed with its text
+            query = self.ctx.callback_queries.get(str(call.params.get("callback_query_id")))
+            chat_id = query["message"]["chat"]["id"] if query else None
+            toast = {"text": call.params.get("text", "")}
+            call = replace(call, response={"ok": True, "result": toast})
+        if (call.method in ANSWER_METHODS or call.method == "answerCallbackQuery") and isinstance(
+            chat_id, int
+        ):
             self.answers[chat_id].append(call)
             event = self._answer_events.pop(chat_id, None)
             if event is not None:
@@ -113,6 +129,7 @@ class Action:
     expect: str  # substring of the answer (sendMessage / editMessageText) ending the update
     text: str | None = None  # the user writes this...
     press: tuple[str, str] | None = None  # ...or presses (answer of action `name`, label)
+    vote: bool = False  # ...or answers the association's poll: nothing comes back to wait for
 
 
 Step = list[Action]  # pushed at once; the user waits for all answers before the next step
@@ -133,6 +150,14 @@ SEARCH_ROUND: list[Step] = [
     [Action("bank", "The resource bank", text="/resources")],
     [Action("find", "дроби»", text="/resources дроби")],
 ]
+
+# A member's part in the association (`--mixed`): the poll's answer (`poll_answer`, silent),
+# then «Will attend» under the meeting's invitation (answered by a toast, answerCallbackQuery).
+MIXED_ROUND: list[Step] = [
+    [Action("vote", "", vote=True)],
+    [Action("rsvp", "you will attend", press=("invitation", "Will attend"))],
+]
+BENCH_POLL_ID = "bench-poll"
 
 REGISTRATION: list[Step] = [
     [Action("start", "Consent to the processing", text="/start")],
@@ -172,10 +197,12 @@ async def run_user(
     wait_seconds: float,
     think: float = 0.0,
     arrives: float = 0.0,
+    given: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     if arrives:  # open workload: the user turns up at this offset from the start
         await asyncio.sleep(arrives)
-    answers: dict[str, dict[str, Any]] = {}  # action name -> the bot's answer (a message)
+    # action name -> the bot's answer (a message); `given`: messages the user already has
+    answers: dict[str, dict[str, Any]] = dict(given or {})
     chat = api.world.chat(user_id)
     last_index = -1  # position in api.answers[user_id] of this user's previous answer
     pause = random.Random(user_id)
@@ -184,6 +211,10 @@ async def run_user(
             await asyncio.sleep(think * pause.uniform(0.5, 1.5))
         pushed: list[tuple[Action, float]] = []
         for action in step:
+            if action.vote:
+                api.user_answers_poll(user_id, {"poll": {"id": BENCH_POLL_ID}}, [0])
+                stats.pushed += 1
+                continue
             if action.press is not None:
                 source, label = action.press
                 if source not in answers:
@@ -405,6 +436,9 @@ async def child_main(args: argparse.Namespace) -> None:
     # The update workers (`python -m bot worker`) have exited and been waited for by now.
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     report["cpu_workers"] = children.ru_utime + children.ru_stime
+    # Peak resident memory (Linux: KiB): this process, and the largest of its workers.
+    report["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report["peak_worker_mb"] = children.ru_maxrss / 1024 if workers else 0
     print("REPORT " + json.dumps(report), flush=True)
 
 
@@ -505,7 +539,10 @@ class _ErrorCounter(logging.Handler):
                 self.first += f" -> {record.exc_info[1]!r}"[:300]
 
 
-async def _prepare_database(url: str, teachers: list[int]) -> None:
+async def _prepare_database(url: str, teachers: list[int], mixed: bool = False) -> int | None:
+    """A fresh schema with the teachers; `mixed`: their association, a meeting, an open poll.
+
+    Returns the meeting's id when `mixed`."""
     engine = create_engine(url)
     try:
         if not url.startswith("sqlite"):
@@ -515,11 +552,63 @@ async def _prepare_database(url: str, teachers: list[int]) -> None:
         await upgrade_async(engine)
         sessions = create_session_factory(engine)
         async with sessions() as session:
-            for telegram_id in teachers:
+            people = [
                 await make_teacher(session, telegram_id, language="en", telegram_language="en")
+                for telegram_id in teachers
+            ]
+            meeting_id = await _association_of(session, people) if mixed else None
             await session.commit()
+            return meeting_id
     finally:
         await engine.dispose()
+
+
+async def _association_of(session: AsyncSession, people: list[User]) -> int:
+    """Everyone in one association with a meeting next week and an open named poll."""
+    leader = await make_teacher(session, LEADER_ID, language="en", telegram_language="en")
+    association = await make_association(session, leader=leader, chat_id=BENCH_GROUP_ID)
+    for person in people:
+        await add_member(session, association, person)
+    soon = now() + timedelta(days=7)
+    meeting = Meeting(
+        association_id=association.id,
+        number=1,
+        academic_year=soon.year if soon.month >= 9 else soon.year - 1,
+        topic="Функциональная грамотность",
+        form="online",
+        starts_at=soon,
+        link="https://meet.example.ru/vmo",
+        created_by_user_id=leader.id,
+    )
+    session.add(meeting)
+    session.add(
+        Poll(
+            association_id=association.id,
+            author_user_id=leader.id,
+            question="Удобное время встречи?",
+            options=["15:00", "16:00"],
+            is_anonymous=False,
+            allows_multiple=False,
+            closes_at=soon,
+            chat_id=BENCH_GROUP_ID,
+            message_id=1,
+            telegram_poll_id=BENCH_POLL_ID,
+            totals=[0, 0],
+        )
+    )
+    await session.flush()
+    return meeting.id
+
+
+def invitation(api: BenchApi, user_id: int, meeting_id: int) -> dict[str, Any]:
+    """The meeting's invitation with its answer buttons, as the bot had sent it before."""
+    chat = api.world.chat(user_id)
+    keyboard = [[{"text": "✅ Will attend", "callback_data": Going(meeting_id).data()}]]
+    return api.world.add_message(
+        chat,
+        api.world.bot,
+        {"text": "Invitation to the meeting", "reply_markup": {"inline_keyboard": keyboard}},
+    )
 
 
 async def _handled_count(url: str) -> int:
@@ -563,7 +652,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
     teachers = [TEACHER_BASE + i for i in range(users - newcomers)]
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        await _prepare_database(url, teachers)
+        meeting_id = await _prepare_database(url, teachers, args.mixed)
         api = BenchApi(latency=args.latency, enforce_limits=not args.no_limits)
         await api.start()
         values: dict[str, Any] = {
@@ -609,7 +698,12 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
             stats = Stats()
             cpu_before = time.process_time()
             round_ = MENU_ROUND + (SEARCH_ROUND if args.search else [])
+            round_ += MIXED_ROUND if args.mixed else []
             scripts: dict[int, list[Step]] = {t: round_ * args.rounds for t in teachers}
+            given = {
+                t: {"invitation": invitation(api, t, meeting_id)} if meeting_id else {}
+                for t in teachers
+            }
             for n in range(newcomers):
                 telegram_id = NEWCOMER_BASE + n
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
@@ -617,7 +711,16 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
             arrivals = arrival_offsets(scripts, args.rate)
             await asyncio.gather(
                 *(
-                    run_user(api, uid, steps, stats, args.timeout, args.think, arrivals[uid])
+                    run_user(
+                        api,
+                        uid,
+                        steps,
+                        stats,
+                        args.timeout,
+                        args.think,
+                        arrivals[uid],
+                        given.get(uid),
+                    )
                     for uid, steps in scripts.items()
                 )
             )
@@ -651,6 +754,9 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         notes += f", bot process {bot_report['cpu'] / elapsed:.0%}"
         if bot_report.get("cpu_workers"):
             notes += f", its worker processes {bot_report['cpu_workers'] / elapsed:.0%}"
+        notes += f"; peak memory: bot {bot_report.get('peak_mb', 0):.0f} MB"
+        if bot_report.get("peak_worker_mb"):
+            notes += f", largest worker {bot_report['peak_worker_mb']:.0f} MB"
     notes += (
         f"; errors: API {api_errors}, spec {len(api.violations)}, logged {logged}, "
         f"unanswered {stats.missing}, not marked handled {unhandled}"
@@ -762,6 +868,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="open workload: users arrive at random, offering this many updates/s",
     )
     parser.add_argument("--search", action="store_true", help="teachers also search the bank")
+    parser.add_argument(
+        "--mixed", action="store_true", help="teachers also answer a poll and a meeting's RSVP"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
     parser.add_argument(
         "--no-limits",

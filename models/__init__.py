@@ -17,7 +17,7 @@ from models.association import (
     MembershipStatus,
     SubjectScope,
 )
-from models.audit import ActivityEvent, AuditEntry
+from models.audit import ActivityEvent, ActivityRollup, ActivityRollupMark, AuditEntry
 from models.base import Base, utcnow
 from models.outbox import OutboxMessage, OutboxStatus, StoredFile
 from models.runtime import DialogState, ReceivedUpdate
@@ -25,6 +25,8 @@ from models.user import NetworkRole, NetworkRoleGrant, QualificationCategory, Us
 
 __all__ = [
     "ActivityEvent",
+    "ActivityRollup",
+    "ActivityRollupMark",
     "Association",
     "AssociationKind",
     "AssociationStatus",

@@ -41,3 +41,34 @@ class ActivityEvent(Base):
     # What the event is about, by the kind: a material's id for a view or a download.
     ref_id: Mapped[int | None] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ActivityRollup(Base):
+    """Who took part in any form in an association during an academic year (up to a mark).
+
+    The network summary counts active people per association; counting them from the acts
+    themselves reads a region's million and a half rows, from here a hundred thousand.
+    Built by the «activity-rollup» sweep (services/activity_rollup.py).
+    """
+
+    __tablename__ = "activity_rollup"
+
+    academic_year: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ActivityRollupMark(Base):
+    """What one academic year's rollup covers: acts in [start, through) of the year [start, end)."""
+
+    __tablename__ = "activity_rollup_marks"
+
+    academic_year: Mapped[int] = mapped_column(primary_key=True)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    through: Mapped[datetime]
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, select, union, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActivityEvent
@@ -339,28 +339,12 @@ async def tally(
     return activity
 
 
-async def active_people(
-    session: AsyncSession,
-    *,
-    start: datetime,
-    end: datetime,
-    association_ids: Iterable[int] | None = None,
-) -> dict[int, int]:
-    """How many people took part in any form, per association: counted by the database.
-
-    The network summary needs only this number, so no (association, person) pair leaves the
-    database — a region's year is a million and a half acts and a thousand rows back.
-    """
-    scope = None if association_ids is None else sorted(set(association_ids))
-    if scope is not None and not scope:
-        return {}
+def active_pairs(scope: Scope, start: datetime, end: datetime) -> list[Select]:
+    """Statements of (association, person) pairs with an act of any form in the period
+    (repeats included: union them to count people)."""
     parts = [_events(list(EVENT_FORMS), scope, start, end, None)]
     parts += [build(scope, start, end, None) for build in _SOURCES.values()]
-    pairs = union(*(part.with_only_columns(*part.selected_columns[:2]) for part in parts))
-    pairs = pairs.subquery()
-    association, _person = pairs.c
-    rows = await session.execute(select(association, func.count()).group_by(association))
-    return dict(rows.all())
+    return [part.with_only_columns(*part.selected_columns[:2]) for part in parts]
 
 
 async def held_meetings(
@@ -396,7 +380,7 @@ __all__ = [
     "Counts",
     "Form",
     "Period",
-    "active_people",
+    "active_pairs",
     "held_meetings",
     "parse_weights",
     "ranked",

@@ -33,7 +33,7 @@ from models.resources import Material
 from models.surveys import Survey, SurveyInvitation
 from models.tasks import AssignmentStatus, Task, TaskAssignment
 from models.user import User
-from services import activity
+from services import activity, activity_rollup
 from services.activity import Form, Period
 from services.clock import now
 from services.errors import NotFound
@@ -551,8 +551,7 @@ async def gather_network(session: AsyncSession, period: Period) -> NetworkData:
         .group_by(Plan.association_id),
     )
     held = await activity.held_meetings(session, start=start, end=end, association_ids=ids)
-    counts = await activity.tally(session, start=start, end=end)
-    active = Counter(assoc for (assoc, _), c in counts.counts.items() if c.total > 0)
+    active = await activity_rollup.active_people(session, start=start, end=end)
     return NetworkData(
         period,
         tuple(

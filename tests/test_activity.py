@@ -193,23 +193,6 @@ async def test_held_meetings_and_ranking(session) -> None:  # type: ignore[no-un
     assert counts[two.id].forms_used == 5
 
 
-async def test_active_people_are_counted_in_the_database(session) -> None:  # type: ignore[no-untyped-def]
-    association, other, _leader, _one, _two = await _world(session)
-    start, end = YEAR.bounds()
-
-    counted = await activity.active_people(session, start=start, end=end)
-
-    tallied = await activity.tally(session, start=start, end=end)
-    expected = {assoc: 0 for assoc, _ in tallied.counts}
-    for assoc, _person in tallied.counts:
-        expected[assoc] += 1
-    assert counted == expected == {association.id: 3, other.id: 1}
-    assert await activity.active_people(
-        session, start=start, end=end, association_ids=[other.id]
-    ) == {other.id: 1}
-    assert await activity.active_people(session, start=start, end=end, association_ids=[]) == {}
-
-
 def test_weights_are_checked() -> None:
     assert activity.parse_weights("")[Form.MEETINGS] == activity.DEFAULT_WEIGHTS[Form.MEETINGS]
     with pytest.raises(activity.BadWeights):
