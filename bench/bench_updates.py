@@ -420,7 +420,9 @@ async def child_main(args: argparse.Namespace) -> None:
         TRACE.install()
     engine_kwargs = {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
     harness = BotHarness(None, settings, engine_kwargs)  # type: ignore[arg-type]
-    await harness.start()
+    app = await harness.start()
+    if args.no_limits:  # the bot's own pacing off too: what is left is its CPU
+        app.bot.request.limits = None  # type: ignore[attr-defined]
     workers = await spawn_workers(json.loads(args.child), args.workers)
     print("READY", flush=True)
     cpu_start = time.process_time()
@@ -489,6 +491,7 @@ class BotProcess:
         command = [sys.executable, __file__, "--child", json.dumps(self.values)]
         command += ["--db-pool", str(self.args.db_pool), "--workers", str(self.args.workers)]
         command += ["--trace"] if self.args.trace else []
+        command += ["--no-limits"] if self.args.no_limits else []
         self.proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )
@@ -685,7 +688,9 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                     {"pool_size": args.db_pool, "max_overflow": 0} if args.db_pool else {}
                 )
                 harness = BotHarness(api, load_settings(_env_file=None, **values), engine_kwargs)
-                await harness.start()
+                app = await harness.start()
+                if args.no_limits:
+                    app.bot.request.limits = None  # type: ignore[attr-defined]
                 in_process_workers = await spawn_workers(values, args.workers)
             else:
                 process = BotProcess(values, args)
@@ -707,7 +712,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
             for n in range(newcomers):
                 telegram_id = NEWCOMER_BASE + n
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
-                scripts[telegram_id] = REGISTRATION
+                scripts[telegram_id] = REGISTRATION[:1] if args.first_contacts else REGISTRATION
             arrivals = arrival_offsets(scripts, args.rate)
             await asyncio.gather(
                 *(
@@ -869,13 +874,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--search", action="store_true", help="teachers also search the bank")
     parser.add_argument(
+        "--first-contacts",
+        action="store_true",
+        help="newcomers only send /start (with --newcomers 1: a burst of first contacts)",
+    )
+    parser.add_argument(
         "--mixed", action="store_true", help="teachers also answer a poll and a meeting's RSVP"
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per answer")
     parser.add_argument(
         "--no-limits",
         action="store_true",
-        help="switch Telegram's flood limits off in the fake server (measures the bot's capacity)",
+        help="Telegram's flood limits off in the fake server and the bot (measures its capacity)",
     )
     return parser.parse_args(argv)
 

@@ -161,9 +161,7 @@ async def _report(
                 period = Period(date.fromisoformat(start), date.fromisoformat(end))
             if network or association_id is None:
                 if period is None:
-                    period = Period(
-                        *report.academic_year(date.today()), settings.default_timezone
-                    )
+                    period = Period(*report.academic_year(date.today()), settings.default_timezone)
                 summary = await report.gather_network(session, period)
                 return await offload(build_network, summary)
             data = await report.gather(session, association_id, period, anonymous=anonymous)

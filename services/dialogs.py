@@ -9,9 +9,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import DialogState
 from services.clock import now
 
+# (chat, user) pairs known to have no open dialog in this session: the identity map keeps
+# what was found, not what was missing, and an update asks more than once (the dialogs'
+# router, then the command's handler).
+_NONE_OPEN = "dialogs.none_open"
+
+
+def _none_open(session: AsyncSession) -> set[tuple[int, int]]:
+    return session.info.setdefault(_NONE_OPEN, set())
+
 
 async def load(session: AsyncSession, *, chat_id: int, user_id: int) -> DialogState | None:
-    return await session.get(DialogState, (chat_id, user_id))
+    if (chat_id, user_id) in _none_open(session):
+        return None
+    state = await session.get(DialogState, (chat_id, user_id))
+    if state is None:
+        _none_open(session).add((chat_id, user_id))
+    return state
 
 
 async def begin(
@@ -35,6 +49,7 @@ async def begin(
             updated_at=now(),
         )
         session.add(state)
+        _none_open(session).discard((chat_id, user_id))
     else:
         state.dialog, state.step, state.data, state.updated_at = (
             dialog,
