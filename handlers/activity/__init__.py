@@ -1,0 +1,22 @@
+"""Activity and incentives: the ranking (/members → «📊 Activity»), nomination lists
+(«🏅 Nominate») and /portfolio.
+
+One module per use case: `ranking` (the screen), `nominating` (choosing members and their
+justifications, dialog `actn`; past lists and their PDFs), `portfolio` (/portfolio and its
+extract), `notices` (`activity.*`), `buttons` (the `act1` presses). Rules in
+services/ranking.py, services/nominations.py and services/portfolio.py; every count from
+services/activity.py.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers.activity import ranking  # noqa: F401  (routes)
+from handlers.activity.buttons import BUTTONS
+
+COMMANDS: list = []
+
+
+def register(app: Application) -> None:
+    app.add_handler(BUTTONS.handler())
