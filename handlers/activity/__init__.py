@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers.activity import ranking  # noqa: F401  (routes)
+from handlers.activity import nominating, notices, ranking  # noqa: F401  (routes, notices)
 from handlers.activity.buttons import BUTTONS
 
 COMMANDS: list = []
