@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ActivityEvent, Association, User
+from models import ActivityEvent, Association, Membership, User
 from models.meetings import Meeting, MeetingAttendance, MeetingStatus
 from models.resources import Material, MaterialKind, MaterialStatus
 from models.tasks import Task, TaskAssignment, TaskAudience
@@ -82,6 +83,11 @@ async def build_world(session: AsyncSession, telegram_base: int = 790_000) -> Wo
     ]
     for person in (star, second, *chatty, *zeroes):
         await add_member(session, association, person)
+    await session.execute(  # everyone joined before the previous academic year ended
+        update(Membership)
+        .where(Membership.association_id == association.id)
+        .values(joined_at=datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    )
 
     meetings = [
         Meeting(

@@ -10,13 +10,20 @@ services/activity.py.
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from telegram.ext import Application, CommandHandler, filters
 
+from bot.commands import Audience, CommandSpec
 from handlers.activity import nominating, notices, ranking  # noqa: F401  (routes, notices)
 from handlers.activity.buttons import BUTTONS
+from handlers.activity.portfolio import portfolio_command
+from services.texts import N_
 
-COMMANDS: list = []
+COMMANDS = [
+    CommandSpec("portfolio", N_("What I did in my associations this year"), Audience.REGISTERED)
+]
 
 
 def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("portfolio", portfolio_command, filters=private))
     app.add_handler(BUTTONS.handler())

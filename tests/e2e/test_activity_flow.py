@@ -136,3 +136,27 @@ async def test_the_leader_nominates_two_members_and_the_approver_gets_the_list(h
     await fake_api.wait_for(lambda: len(fake_api.calls_of("sendDocument")) > before)
     assert "ПООЩРЕНИЮ" in _pdf_text(fake_api.calls_of("sendDocument")[-1].files["document"])
     fake_api.assert_clean()
+
+
+async def test_a_member_reads_their_portfolio_and_gets_the_extract(harness, fake_api):
+    await _world(harness, fake_api)
+    screen = await say(fake_api, STAR_ID, "/portfolio", "Моё портфолио")
+    text = screen["text"]
+    assert "2026/2027 учебный год" in text and "«ВМО учителей математики» — участник" in text
+    assert "• посещение заседаний: 5 из 6" in text and "• выполненные задания: 1" in text
+    assert "15.09.2026 — Функциональная грамотность на уроках математики" in text
+    assert "«Дроби в 5 классе»" in text
+    last = await press(fake_api, STAR_ID, screen, "Прошлый учебный год", "2025/2026")
+    assert "Итоги прошлого года" in last["text"] and "1 из 1" in last["text"]
+    before = len(fake_api.calls_of("sendDocument"))
+    fake_api.user_presses(STAR_ID, last, button(last, "Выписка PDF"))
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("sendDocument")) > before)
+    sent = fake_api.calls_of("sendDocument")[-1]
+    assert int(sent.params["chat_id"]) == STAR_ID
+    pdf = _pdf_text(sent.files["document"])
+    assert "ВЫПИСКА об участии в работе методического объединения" in pdf
+    assert "за 2025/2026 учебный год" in pdf and STAR in pdf and "Итоги прошлого года" in pdf
+    # someone not registered gets the polite answer
+    fake_api.add_user(BASE + 99, "Гость")
+    await say(fake_api, BASE + 99, "/portfolio", "/start")
+    fake_api.assert_clean()
