@@ -41,7 +41,7 @@ class NominationData:
 
 _HEADERS = ("Фамилия, имя, отчество", "Должность", "Организация", "Обоснование", "Активность")
 # Relative; the name column widens for the longest surname, the justification takes most.
-_WEIGHTS = (30, 20, 26, 50, 36)
+_WEIGHTS = (26, 16, 22, 60, 36)
 
 
 def _flowables(data: NominationData) -> list[Flowable]:

@@ -21,7 +21,7 @@ from bot.replies import ack, alert, reply, show
 from handlers.activity.buttons import OpenRanking
 from handlers.correspondence import fellows_command, write_row
 from models import MemberRole
-from services import associations, memberships
+from services import associations, memberships, ranking
 from services.formatting import format_date_short
 from services.texts import N_
 
@@ -144,10 +144,7 @@ async def show_roster(
         role = t.plain(associations.ROLE_TITLES[entry.membership.role])
         lines.append(t.gettext("{number}. {name} — {role}", number=number, name=name, role=role))
         rows.append([(f"{number}. {name}"[:60], OpenMember(association_id, entry.user.id).data())])
-    leads = any(
-        e.user.telegram_id == context.actor.telegram_id and e.membership.role == MemberRole.LEADER
-        for e in entries
-    )
+    leads = await ranking.leads(context.session, actor=context.actor, association_id=association_id)
     rows.extend(_roster_rows(t, association_id, page, pages, leads))
     await show(update, context, "\n".join(lines), inline(rows))
 

@@ -109,6 +109,12 @@ async def _role_in(session: AsyncSession, user_id: int, association_id: int) -> 
     )
 
 
+async def leads(session: AsyncSession, *, actor: Actor, association_id: int) -> bool:
+    """Whether the actor leads the association (the roster offers them «📊 Activity»)."""
+    user = await require_registered(session, actor)
+    return await _role_in(session, user.id, association_id) == MemberRole.LEADER
+
+
 async def require_viewer(
     session: AsyncSession, *, actor: Actor, association_id: int
 ) -> tuple[Association, User, bool]:
@@ -248,6 +254,7 @@ __all__ = [
     "Span",
     "approvers",
     "breakdown",
+    "leads",
     "member_counts",
     "period_of",
     "ranking",
