@@ -156,3 +156,35 @@ async def test_mydata_and_forget_cover_the_entries(session) -> None:  # type: ig
     assert left == 0
     kept = await session.scalar(select(func.count()).select_from(NominationEntry))
     assert kept == 1  # Сидорова's entry stays
+
+
+def test_long_names_are_never_cut_mid_word() -> None:
+    from datetime import date
+
+    from documents.data import AssociationInfo, Person
+    from documents.nominations import NominationData, Nominee, build_nomination_list
+
+    long_name = "Константинопольская Екатерина Александровна"
+    data = NominationData(
+        association=AssociationInfo(name="ВМО учителей математики", organisation="МБОУ «СОШ № 5»"),
+        academic_year=2026,
+        issued_on=date(2027, 5, 20),
+        number=3,
+        nominees=[
+            Nominee(
+                long_name,
+                "Учитель-логопед",
+                "МБОУ «Средняя общеобразовательная школа № 5 имени А. С. Пушкина»",
+                "Провела серию открытых уроков по функциональной грамотности",
+                "посещение заседаний — 6\u00a0из\u00a06",
+            )
+        ]
+        * 12,
+        leader=Person("Иванова Анна Петровна"),
+    )
+    reader = PdfReader(BytesIO(build_nomination_list(data)))
+    raw = " ".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2  # the header row repeats; the pages are numbered
+    assert raw.count("Константинопольская") == 12 and "Константино-" not in raw
+    assert "Фамилия, имя, отчество" in " ".join(reader.pages[1].extract_text().split())
+    assert reader.pages[1].extract_text().split()[0] == "2"

@@ -85,6 +85,14 @@ async def test_the_leader_sees_the_ranking_and_a_member_cannot(harness, fake_api
     data = button(screen, "Этот месяц")
     answer = await _forged_press(harness, fake_api, STAR_ID, data)
     assert answer.get("show_alert") and "руководител" in answer["text"]
+    for forged in (
+        button(screen, "🏅"),  # nominating
+        button(screen, "Прежние представления"),
+        "act1:rank:1:forever:0",  # a period that does not exist
+        "act1:npdf:x",
+    ):
+        answer = await _forged_press(harness, fake_api, STAR_ID, forged)
+        assert answer.get("show_alert"), forged
     fake_api.assert_clean()
 
 
