@@ -35,7 +35,8 @@ from services.catalogs import position_title
 from services.clock import academic_year_bounds, academic_year_start, now
 from services.offload import offload
 
-YEARS_BACK = (0, 1)  # this academic year, the previous one
+YEARS_BACK = (0, 1)
+DEFAULT_ZONE = "Europe/Moscow"  # this academic year, the previous one
 Words = Callable[[str], str]
 
 
@@ -71,6 +72,11 @@ class Portfolio:
     academic_year: int  # its September's year
     years_back: int
     parts: list[Part]
+
+
+def _zone(user: User) -> ZoneInfo:
+    """The person's own time zone (the network's usual one when they have not chosen)."""
+    return ZoneInfo(user.timezone or DEFAULT_ZONE)
 
 
 def _period(
@@ -129,7 +135,7 @@ async def portfolio(session: AsyncSession, *, actor: Actor, years_back: int = 0)
         .order_by(Association.name, Association.id)
     )
     moment = now()
-    year = academic_year_start(moment.astimezone(ZoneInfo("Europe/Moscow")).date()) - years_back
+    year = academic_year_start(moment.astimezone(_zone(user)).date()) - years_back
     first, last = academic_year_bounds(year)
     parts = []
     for association, membership in rows.all():
@@ -200,7 +206,7 @@ async def extract(
             organisation=user.organisation or "",
         ),
         academic_year=found.academic_year,
-        issued_on=now().astimezone(ZoneInfo("Europe/Moscow")).date(),
+        issued_on=now().astimezone(_zone(user)).date(),
         sections=[_section(part, words) for part in found.parts],
     )
     content = await offload(build_portfolio, data)
