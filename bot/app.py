@@ -21,6 +21,7 @@ from bot.request import AiohttpRequest
 from bot.settings import Settings
 from bot.workers import OUTBOX_CHANNEL, listen, notify_outbox
 from handlers import (
+    activity,
     admin,
     announcements,
     associations,
@@ -68,6 +69,7 @@ FEATURES: list[ModuleType] = [
     admin,
     associations,
     members,
+    activity,
     correspondence,
     groups,
     announcements,

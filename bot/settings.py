@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=2000)
     files_dir: Path = PROJECT_ROOT / "data" / "files"
     admin_alert_interval: int = 300
+    # How much one act of each form of activity weighs in the ranking (services/activity.py):
+    # `meetings=5, materials=4`; forms not named keep their default weight.
+    activity_weights: str = ""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -96,6 +99,17 @@ class Settings(BaseSettings):
             raise ValueError("OUTBOX_RATE_PER_SECOND must be in (0, 30]: Telegram allows ~30/s")
         return value
 
+    @field_validator("activity_weights")
+    @classmethod
+    def _known_weights(cls, value: str) -> str:
+        from services.activity import BadWeights, parse_weights
+
+        try:
+            parse_weights(value)
+        except BadWeights as error:
+            raise ValueError(error.message) from error
+        return value
+
     @field_validator("files_dir", mode="after")
     @classmethod
     def _from_project_root(cls, value: Path) -> Path:
@@ -105,6 +119,13 @@ class Settings(BaseSettings):
     @cached_property
     def admin_set(self) -> frozenset[int]:
         return frozenset(self.admin_ids)
+
+    @cached_property
+    def weights(self) -> dict:
+        """The ranking's weights per form (ACTIVITY_WEIGHTS over the defaults)."""
+        from services.activity import parse_weights
+
+        return parse_weights(self.activity_weights)
 
     @property
     def is_sqlite(self) -> bool:

@@ -18,9 +18,10 @@ from bot.group_members import remove_from_group
 from bot.i18n import Translator
 from bot.keyboards import inline
 from bot.replies import ack, alert, reply, show
+from handlers.activity.buttons import OpenRanking
 from handlers.correspondence import fellows_command, write_row
 from models import MemberRole
-from services import associations, memberships
+from services import associations, memberships, ranking
 from services.formatting import format_date_short
 from services.texts import N_
 
@@ -99,7 +100,9 @@ async def members_command(update: Update, context: BotContext) -> None:
     await reply(update, context, t.gettext("Which association?"), inline(rows))
 
 
-def _roster_rows(t: Translator, association_id: int, page: int, pages: int) -> Rows:
+def _roster_rows(
+    t: Translator, association_id: int, page: int, pages: int, leads: bool = False
+) -> Rows:
     pager = []
     if page > 0:
         pager.append((t.plain("⬅️"), OpenRoster(association_id, page - 1).data()))
@@ -110,7 +113,10 @@ def _roster_rows(t: Translator, association_id: int, page: int, pages: int) -> R
         (t.plain("📄 PDF"), ExportPdf(association_id).data()),
         (t.plain("📊 CSV"), ExportCsv(association_id).data()),
     ]
-    return [pager, tools] if pager else [tools]
+    rows = [pager, tools] if pager else [tools]
+    if leads:  # the ranking and nominations (handlers/activity)
+        rows.append([(t.plain("📊 Activity"), OpenRanking(association_id).data())])
+    return rows
 
 
 async def show_roster(
@@ -138,7 +144,8 @@ async def show_roster(
         role = t.plain(associations.ROLE_TITLES[entry.membership.role])
         lines.append(t.gettext("{number}. {name} — {role}", number=number, name=name, role=role))
         rows.append([(f"{number}. {name}"[:60], OpenMember(association_id, entry.user.id).data())])
-    rows.extend(_roster_rows(t, association_id, page, pages))
+    leads = await ranking.leads(context.session, actor=context.actor, association_id=association_id)
+    rows.extend(_roster_rows(t, association_id, page, pages, leads))
     await show(update, context, "\n".join(lines), inline(rows))
 
 

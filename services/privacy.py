@@ -96,6 +96,7 @@ _ERASED_WITH_THE_PERSON = (
     "mentorships",
     "survey_invitations",
     "survey_responses",
+    "nomination_entries",  # the person on a nomination list, and the leader's words on them
 )
 
 
