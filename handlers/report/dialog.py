@@ -79,7 +79,7 @@ def _periods(turn: Turn) -> list[tuple[str, str]]:
     return [
         ("this", t.plain("This academic year ({year})", year=f"{this[0].year}/{this[1].year}")),
         ("prev", t.plain("Previous year ({year})", year=f"{this[0].year - 1}/{this[0].year}")),
-        ("custom", t.plain("Another period…")),
+        ("custom", t.plain("Another period (two dates)…")),
     ]
 
 
