@@ -528,3 +528,31 @@ async def test_empty_association_sections(session) -> None:  # type: ignore[no-u
     assert "Диагностика профессиональных потребностей в отчётном периоде не проводилась." in text
     assert "по итогам года в отчётном периоде не проводилось." in text
     assert "Руководитель объединения выводы и задачи пока не сформулировал." in text
+
+
+async def test_the_leaders_texts_are_in_mydata(session) -> None:  # type: ignore[no-untyped-def]
+    from models.report import Fulfilment
+    from services.access import Actor, user_by_telegram_id
+    from services.privacy import export_personal_data
+    from services.report import goals
+
+    association = await _world(session)
+    leader = await user_by_telegram_id(session, 880_001)
+    assert leader is not None
+    for call in (
+        goals.save_conclusions(
+            session, association_id=association.id, year=2026, user_id=leader.id, text="Итоги."
+        ),
+        goals.save_assessments(
+            session,
+            association_id=association.id,
+            year=2026,
+            user_id=leader.id,
+            assessments=[goals.Assessment("Цель", Fulfilment.FULLY, Fulfilment.PARTLY, "курсы")],
+        ),
+    ):
+        await call
+    exported = await export_personal_data(session, actor=Actor(880_001))
+    records = exported["records"]
+    assert records["report_conclusions"][0]["text"] == "Итоги."
+    assert records["report_goal_assessments"][0]["reason"] == "курсы"

@@ -148,3 +148,33 @@ async def test_a_stale_goal_button_is_refused(harness, fake_api, monkeypatch):
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
     async with harness.sessions() as session:
         assert not (await session.scalars(select(ReportGoalAssessment))).all()
+
+
+async def test_a_methodist_gets_the_network_summary_and_a_report(harness, fake_api, monkeypatch):
+    from models.user import NetworkRole
+
+    methodist = 771_009
+    await _world(harness, fake_api, monkeypatch)
+    fake_api.add_user(methodist, "Ольга")
+    async with unit_of_work(harness.sessions) as session:
+        await make_teacher(session, methodist, roles=(NetworkRole.METHODIST,))
+    choice = await say(fake_api, methodist, "/report", "О каком объединении справка?")
+    period = await press(fake_api, methodist, choice, "Сводная справка по сети", "За какой период?")
+    await press(fake_api, methodist, period, "Текущий учебный год", "готовится", new=True)
+    await harness.idle(0.2)
+    await harness.app.bot_data["outbox"].drain()
+    sent = await fake_api.wait_for_message(methodist, "Сводная справка о работе объединений")
+    assert contains(
+        fake_api.world.files.get(sent["document"]["file_id"]).content, "СВОДНАЯ СПРАВКА"
+    )
+    # an association's report: no goals dialog for a methodist, the bot's proposals printed
+    choice = await say(fake_api, methodist, "/report математ", "О каком объединении справка?")
+    period = await press(fake_api, methodist, choice, "ВМО учителей математики", "За какой период?")
+    await press(fake_api, methodist, period, "Текущий учебный год", "готовится", new=True)
+    await harness.idle(0.2)
+    await harness.app.bot_data["outbox"].drain()
+    sent = await fake_api.wait_for_message(methodist, "Аналитическая справка о работе")
+    pdf = fake_api.world.files.get(sent["document"]["file_id"]).content
+    assert contains(pdf, "Освоить обновлённые ФГОС выполнена частично (предложено по данным плана)")
+    nothing = await say(fake_api, methodist, "/report биология", "Нет объединения")
+    assert "«биология»" in nothing["text"]
