@@ -12,8 +12,10 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from markupsafe import escape
 from telegram import Update
 
+from bot.buttons import settle
 from bot.callbacks import Callback, cb
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn
@@ -142,6 +144,7 @@ async def _period_chosen(turn: Turn) -> None:
         whole=plan.planned - plan.cancelled,
         held=found.held,
         kept=found.kept,
+        earlier={goal: value.value for goal, value in found.earlier.items()},
         values=[],
     )
     if not found.goals:
@@ -187,20 +190,30 @@ async def _ask_goal(turn: Turn) -> None:
         value=fulfilment_title(turn, proposed),
         basis=_basis(turn),
     )
+    earlier = (d.get("earlier") or {}).get(d["goals"][index])
+    if earlier:
+        text = t.gettext(
+            "{text}\n\nYour earlier assessment: {value}.",
+            text=text,
+            value=fulfilment_title(turn, Fulfilment(earlier)),
+        )
+    # The goal's number is in the data: a press under an earlier goal's question is stale.
     buttons = [
-        (fulfilment_button(turn, value), cb(REPORT.name, "goal", value.value))
+        (fulfilment_button(turn, value), cb(REPORT.name, "goal", value.value, index))
         for value in Fulfilment
     ]
-    keep = [(t.plain("Keep all as proposed"), cb(REPORT.name, "goal", KEEP_ALL))]
+    keep = [(t.plain("Keep all as proposed"), cb(REPORT.name, "goal", KEEP_ALL, index))]
     await turn.say(text, inline([buttons, keep]))
 
 
 async def _on_goal(turn: Turn, data: Callback) -> None:
-    value = data.arg(0)
+    value, index = data.arg(0), data.arg(1)
     values = list(turn.data["values"])
-    if data.action != "goal" or value not in {*(f.value for f in Fulfilment), KEEP_ALL}:
+    known = {*(f.value for f in Fulfilment), KEEP_ALL}
+    if data.action != "goal" or value not in known or index != str(len(values)):
         await turn.repeat()
         return
+    await _settle_goal(turn, data)
     if value == KEEP_ALL:
         proposed = turn.data["proposed"]
         values += [[proposed, None] for _ in turn.data["goals"][len(values) :]]
@@ -212,6 +225,19 @@ async def _on_goal(turn: Turn, data: Callback) -> None:
         await _next_goal(turn)
     else:
         await turn.goto("reason")
+
+
+async def _settle_goal(turn: Turn, data: Callback) -> None:
+    """The answered goal's question shows the choice and loses its buttons (the next goal
+    is the same step, so the dialog would not settle it by itself)."""
+    value = data.arg(0)
+    label = (
+        turn.t.plain("Keep all as proposed")
+        if value == KEEP_ALL
+        else fulfilment_button(turn, Fulfilment(value))
+    )
+    await settle(turn.update, f"➡️ {escape(label)}")
+    turn.edited_pressed = True
 
 
 async def _next_goal(turn: Turn) -> None:

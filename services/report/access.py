@@ -140,6 +140,7 @@ class Proposal:
     plan: PlanFulfilment
     held: int
     kept: str  # the conclusions that skipping keeps
+    earlier: dict[str, Fulfilment]  # the leader's stored values of this year, by goal
 
 
 async def proposal(
@@ -155,6 +156,7 @@ async def proposal(
         data.plan,
         data.held,
         await goals.kept_conclusions(session, association.id, year_of(period)),
+        {g.text: g.confirmed for g in data.goal_lines if g.confirmed is not None},
     )
 
 

@@ -80,8 +80,18 @@ async def test_the_leader_assesses_goals_and_gets_the_pdf(harness, fake_api, mon
     assert "Освоить обновлённые ФГОС" in goal["text"]
     assert "Бот предлагает оценку: выполнена частично" in goal["text"]
     assert "выполнено пунктов плана: 2 из 3; проведено 3 заседания при нормативе 4" in goal["text"]
+    first, markup = goal, goal["reply_markup"]
     goal = await press(fake_api, LEADER, goal, "Полностью", "Цель (задача) 2 из 2", new=True)
     assert "Провести открытые уроки" in goal["text"]
+    settled = fake_api.world.chat(LEADER).messages[first["message_id"]]
+    assert "➡️ ✅ Полностью" in settled["text"] and not settled.get("reply_markup")
+    # a forged press under the first goal's question does not assess the second
+    forged = {**settled, "reply_markup": markup}
+    fake_api.world.chat(LEADER).messages[first["message_id"]] = forged
+    fake_api.user_presses(LEADER, forged, button(forged, "Не выполнена"))
+    again = await fake_api.wait_for_message(LEADER, "Цель (задача) 2 из 2", edits=False)
+    assert "Провести открытые уроки" in again["text"]
+    await harness.restart()  # the dialog goes on where it stopped
     why = await press(fake_api, LEADER, goal, "Не выполнена", "почему?", new=True)
     assert "Цель не выполнена — почему?" in why["text"]
     await say(fake_api, LEADER, "   ", "несколько слов")  # empty: explained, asked again
@@ -111,6 +121,7 @@ async def test_the_leader_assesses_goals_and_gets_the_pdf(harness, fake_api, mon
     await say(fake_api, LEADER, "с первого сентября", "Не удалось прочитать период")
     await say(fake_api, LEADER, "31.05.2027 – 01.09.2026", "раньше, чем начинается")
     goal = await say(fake_api, LEADER, "01.09.2026 – 31.05.2027", "из 2")
+    assert "Ваша прежняя оценка: выполнена полностью" in goal["text"]
     keep = await press(fake_api, LEADER, goal, "Оставить все как предложено", "оставьте написанные")
     assert "Работа удовлетворительна." in keep["text"]
     await press(fake_api, LEADER, keep, "Оставить эти", "готовится", new=True)
