@@ -158,7 +158,8 @@ def _overall(data: ReportData) -> float | None:
 def _findings(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = []
     verdict = "выполнен" if data.norm_met else "не выполнен"
-    story.append(line(f"Норматив в четыре заседания за год {verdict}: проведено {data.held}."))
+    held = f"проведено {data.held}" if data.held else "заседания не проводились"
+    story.append(line(f"Норматив в четыре заседания за год {verdict}: {held}."))
     if data.goal_lines:
         counts = {
             value: sum(1 for g in data.goal_lines if g.value is value) for value in Fulfilment

@@ -528,6 +528,7 @@ async def test_empty_association_sections(session) -> None:  # type: ignore[no-u
     assert "Диагностика профессиональных потребностей в отчётном периоде не проводилась." in text
     assert "по итогам года в отчётном периоде не проводилось." in text
     assert "Руководитель объединения выводы и задачи пока не сформулировал." in text
+    assert "за год не выполнен: заседания не проводились." in text
 
 
 async def test_the_leaders_texts_are_in_mydata(session) -> None:  # type: ignore[no-untyped-def]
