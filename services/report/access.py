@@ -36,6 +36,7 @@ from services.offload import offload
 from services.outbox import store_file
 from services.report import gather, gather_network, goals, year_of
 from services.report.data import PlanFulfilment
+from services.report.meetings import held_meetings, plan_fulfilment
 from services.report.surveys import Word, same
 from services.texts import N_
 
@@ -149,14 +150,18 @@ async def proposal(
     association, leads = await check_reporter(session, actor, association_id)
     if not leads:
         raise NotTheLeader()
-    data = await gather(session, association_id, period)
+    plan = await plan_fulfilment(session, association.id, period)
+    held = len(await held_meetings(session, association.id, period, 0))
+    proposed = goals.propose(plan, held)
+    year = year_of(period)
+    lines = await goals.goal_lines(session, association.id, year, association.goals, proposed)
     return Proposal(
-        tuple(g.text for g in data.goal_lines),
-        goals.propose(data.plan, data.held),
-        data.plan,
-        data.held,
-        await goals.kept_conclusions(session, association.id, year_of(period)),
-        {g.text: g.confirmed for g in data.goal_lines if g.confirmed is not None},
+        tuple(g.text for g in lines),
+        proposed,
+        plan,
+        held,
+        await goals.kept_conclusions(session, association.id, year),
+        {g.text: g.confirmed for g in lines if g.confirmed is not None},
     )
 
 
