@@ -122,7 +122,7 @@ async def test_the_leader_assesses_goals_and_gets_the_pdf(harness, fake_api, mon
     await say(fake_api, LEADER, "31.05.2027 – 01.09.2026", "раньше, чем начинается")
     goal = await say(fake_api, LEADER, "01.09.2026 – 31.05.2027", "из 2")
     assert "Ваша прежняя оценка: выполнена полностью" in goal["text"]
-    keep = await press(fake_api, LEADER, goal, "Оставить все как предложено", "оставьте написанные")
+    keep = await press(fake_api, LEADER, goal, "Оставить все оценки", "оставьте написанные")
     assert "Работа удовлетворительна." in keep["text"]
     await press(fake_api, LEADER, keep, "Оставить эти", "готовится", new=True)
     pdf = await _pdf(harness, fake_api)
