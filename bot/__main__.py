@@ -147,6 +147,7 @@ async def _report(
 ) -> bytes:
     from datetime import date
 
+    from bot.i18n import translations
     from documents.report import build_network, build_report
     from models.db import create_engine, create_session_factory, unit_of_work
     from services import report
@@ -164,7 +165,13 @@ async def _report(
                     period = Period(*report.academic_year(date.today()), settings.default_timezone)
                 summary = await report.gather_network(session, period)
                 return await offload(build_network, summary)
-            data = await report.gather(session, association_id, period, anonymous=anonymous)
+            data = await report.gather(
+                session,
+                association_id,
+                period,
+                anonymous=anonymous,
+                word=translations("ru").gettext,  # built-in survey questions, in Russian
+            )
         return await offload(build_report, data)
     finally:
         await engine.dispose()

@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
+from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from documents.base import LANDSCAPE_WIDTH, build_pdf, esc, styles
 from documents.data import AssociationInfo, association_kind, meeting_form
-from documents.fonts import SERIF
+from documents.report_assessment import conclusions, evaluation, goals, needs
+from documents.report_common import (
+    FORM_WORDS,
+    chart,
+    decimal,
+    heading,
+    line,
+    share_table,
+)
 from documents.tables import keep_with_table, numbered_table
 from services.formatting import format_date, format_date_short
 from services.report import NetworkData, ReportData, Share
 
 __all__ = ["FORM_WORDS", "build_network", "build_report"]
-
-FORM_WORDS = {
-    "meetings": "участие в заседаниях",
-    "group_messages": "сообщения в группе",
-    "polls": "ответы на опросы",
-    "surveys": "ответы на анкеты",
-    "questions": "вопросы на консультациях",
-    "answers": "ответы на консультациях",
-    "materials": "материалы в банке ресурсов",
-    "downloads": "скачивание материалов",
-    "tasks": "выполнение заданий",
-    "messages": "сообщения участникам",
-    "contests": "участие в конкурсах",
-}
-
-
-def _form(code: str) -> str:
-    return esc(FORM_WORDS.get(code, code))
-
-
-def _heading(text: str) -> Paragraph:
-    return Paragraph(esc(text), styles().heading)
-
-
-def _line(text: str) -> Paragraph:
-    return Paragraph(text, styles().body)
-
-
-def _share_table(title: str, shares: tuple[Share, ...]) -> list[Flowable]:
-    table = numbered_table(
-        (title, "Человек", "Доля, %"),
-        [[s.label, str(s.count), str(s.percent)] for s in shares],
-        (60, 15, 15),
-        centered_columns=(1, 2),
-    )
-    return [*keep_with_table([Spacer(1, 6)], table), Spacer(1, 6)]
 
 
 def _general(data: ReportData, info: AssociationInfo) -> list[Flowable]:
@@ -63,56 +33,47 @@ def _general(data: ReportData, info: AssociationInfo) -> list[Flowable]:
         f"<b>Период:</b> {period}",
         f"<b>Приказ о создании:</b> {esc(data.order_ref or 'не указан')}",
     ]
-    return [_heading("1. Общие сведения"), *(_line(t) for t in lines)]
-
-
-def _goals(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("2. Цели и задачи")]
-    if data.goals:
-        story.append(_line(esc(data.goals)))
-    else:
-        story.append(_line("Цели и задачи объединения в системе не записаны."))
-    return story
+    return [heading("1. Общие сведения"), *(line(t) for t in lines)]
 
 
 def _members(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("3. Состав объединения")]
+    story: list[Flowable] = [heading("3. Состав объединения")]
     if not data.members:
-        return [*story, _line("В объединении пока нет участников.")]
-    story.append(_line(f"Всего участников: {data.members} чел."))
-    story += _share_table("Образовательная организация", data.by_organisation)
-    story += _share_table("Должность", data.by_position)
-    story += _share_table("Квалификационная категория", data.by_category)
-    story += _share_table("Педагогический стаж", data.by_experience)
-    story.append(_chart("Состав по стажу, чел.", [(s.label, s.count) for s in data.by_experience]))
+        return [*story, line("В объединении пока нет участников.")]
+    story.append(line(f"Всего участников: {data.members} чел."))
+    story += share_table("Образовательная организация", data.by_organisation)
+    story += share_table("Должность", data.by_position)
+    story += share_table("Квалификационная категория", data.by_category)
+    story += share_table("Педагогический стаж", data.by_experience)
+    story.append(chart("Состав по стажу, чел.", [(s.label, s.count) for s in data.by_experience]))
     return story
 
 
 def _plan(data: ReportData) -> list[Flowable]:
     plan = data.plan
-    story: list[Flowable] = [_heading("4. Выполнение плана")]
+    story: list[Flowable] = [heading("4. Выполнение плана")]
     if plan.planned:
         story.append(
-            _line(
+            line(
                 f"Запланировано мероприятий: {plan.planned}; выполнено: {plan.done}; "
                 f"перенесено: {plan.moved}; отменено: {plan.cancelled}; "
                 f"не выполнено: {plan.not_done}."
             )
         )
     else:
-        story.append(_line("План работы на этот учебный год в системе не составлен."))
+        story.append(line("План работы на этот учебный год в системе не составлен."))
     norm = "норматив выполнен" if data.norm_met else "норматив не выполнен"
-    story.append(_line(f"Проведено заседаний: {data.held} при нормативе 4 ({norm})."))
+    story.append(line(f"Проведено заседаний: {data.held} при нормативе 4 ({norm})."))
     if plan.forms:
         forms = ", ".join(meeting_form(f) for f in plan.forms)
-        story.append(_line(f"Использованные формы работы: {esc(forms)}."))
+        story.append(line(f"Использованные формы работы: {esc(forms)}."))
     return story
 
 
 def _meetings(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("5. Заседания")]
+    story: list[Flowable] = [heading("5. Заседания")]
     if not data.meetings:
-        return [*story, _line("За отчётный период заседания не проводились.")]
+        return [*story, line("За отчётный период заседания не проводились.")]
     table = numbered_table(
         ("Дата", "Форма", "Тема", "Присутствовали, чел.", "Доля, %"),
         [
@@ -130,24 +91,24 @@ def _meetings(data: ReportData) -> list[Flowable]:
     )
     story += keep_with_table([Spacer(1, 6)], table)
     bars = [(f"№ {m.number}", m.present) for m in data.meetings]
-    story.append(_chart("Посещаемость заседаний, чел.", bars))
+    story.append(chart("Посещаемость заседаний, чел.", bars))
     return story
 
 
 def _participation(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("6. Участие в деятельности")]
+    story: list[Flowable] = [heading("6. Участие в деятельности")]
     if not data.forms_active:
-        return [*story, _line("За отчётный период активность участников не зафиксирована.")]
+        return [*story, line("За отчётный период активность участников не зафиксирована.")]
     shares = tuple(
         Share(FORM_WORDS.get(s.label, s.label), s.count, s.whole) for s in data.forms_active
     )
-    story += _share_table("Форма участия", shares)
+    story += share_table("Форма участия", shares)
     many = data.active_in_many
-    story.append(_line(f"Участвовали в трёх и более формах: {many.count} чел. ({many.percent} %)."))
+    story.append(line(f"Участвовали в трёх и более формах: {many.count} чел. ({many.percent} %)."))
     if data.most_active:
-        story.append(_line(f"Наиболее активные участники: {esc(', '.join(data.most_active))}."))
+        story.append(line(f"Наиболее активные участники: {esc(', '.join(data.most_active))}."))
     if data.least_active:
-        story.append(_line(f"Наименее активные участники: {esc(', '.join(data.least_active))}."))
+        story.append(line(f"Наименее активные участники: {esc(', '.join(data.least_active))}."))
     return story
 
 
@@ -156,27 +117,27 @@ MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", 
 
 def _bank(data: ReportData) -> list[Flowable]:
     bank = data.bank
-    story: list[Flowable] = [_heading("7. Банк методических ресурсов")]
+    story: list[Flowable] = [heading("7. Банк методических ресурсов")]
     if not (bank.added or bank.approved or bank.downloads):
         return [
             *story,
-            _line("За отчётный период материалы в банк ресурсов не поступали и не скачивались."),
+            line("За отчётный период материалы в банк ресурсов не поступали и не скачивались."),
         ]
     story.append(
-        _line(
+        line(
             f"Поступило материалов: {bank.added}; одобрено: {bank.approved}; "
             f"скачиваний: {bank.downloads}."
         )
     )
     months = [m for m in bank.months]
     story.append(
-        _chart(
+        chart(
             "Скачивания материалов по месяцам",
             [(f"{MONTHS[m.month - 1]} {m.year % 100:02d}", m.downloads) for m in months],
         )
     )
     story.append(
-        _chart(
+        chart(
             "Одобрено материалов по месяцам",
             [(f"{MONTHS[m.month - 1]} {m.year % 100:02d}", m.approved) for m in months],
         )
@@ -192,96 +153,46 @@ def _bank(data: ReportData) -> list[Flowable]:
     return story
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+def _counted(count: int, share: Share, text: str, none: str) -> Paragraph:
+    """`text` with the share's percent in place of `{percent}`, or `none` when `count` is 0."""
+    return line(text.format(percent=share.percent) if count else none)
 
 
 def _support(data: ReportData) -> list[Flowable]:
     sup = data.support
-    story: list[Flowable] = [_heading("8. Консультации, задания и анкетирование")]
+    story: list[Flowable] = [heading("8. Консультации, задания и анкетирование")]
     if sup.questions:
-        line = f"Задано вопросов: {sup.questions}; получили ответ: {sup.answered}."
+        said = f"Задано вопросов: {sup.questions}; получили ответ: {sup.answered}."
         if sup.median_hours is not None:
-            line += f" Время ответа (медиана): {_number(sup.median_hours)} ч."
+            said += f" Время ответа (медиана): {decimal(sup.median_hours)} ч."
         if sup.average_rating is not None:
-            line += (
-                f" Средняя оценка ответов: {_number(sup.average_rating)} из 5 "
+            said += (
+                f" Средняя оценка ответов: {decimal(sup.average_rating)} из 5 "
                 f"(оценок: {sup.ratings})."
             )
-        story.append(_line(line))
+        story.append(line(said))
     else:
-        story.append(_line("За отчётный период вопросов на консультации не поступало."))
-    if sup.tasks:
-        share = round(100 * sup.handed_in / sup.assignments) if sup.assignments else 0
-        story.append(
-            _line(
-                f"Выдано заданий: {sup.tasks}; назначений участникам: {sup.assignments}; "
-                f"сдано: {sup.handed_in} ({share} %), из них принято: {sup.accepted}."
-            )
+        story.append(line("За отчётный период вопросов на консультации не поступало."))
+    story.append(
+        _counted(
+            sup.tasks,
+            Share("", sup.handed_in, sup.assignments),
+            f"Выдано заданий: {sup.tasks}; назначений участникам: {sup.assignments}; "
+            f"сдано: {sup.handed_in} ({{percent}} %), из них принято: {sup.accepted}.",
+            "За отчётный период задания участникам не выдавались.",
         )
-    else:
-        story.append(_line("За отчётный период задания участникам не выдавались."))
-    if sup.surveys:
-        share = round(100 * sup.responded / sup.invited) if sup.invited else 0
-        story.append(
-            _line(
-                f"Проведено анкетирований: {sup.surveys}; приглашений: {sup.invited}; "
-                f"ответили: {sup.responded} ({share} %)."
-            )
+    )
+    story.append(
+        _counted(
+            sup.surveys,
+            Share("", sup.responded, sup.invited),
+            f"Проведено анкетирований: {sup.surveys}; приглашений: {sup.invited}; "
+            f"ответили: {sup.responded} ({{percent}} %).",
+            "За отчётный период анкетирования не проводились.",
         )
-    else:
-        story.append(_line("За отчётный период анкетирования не проводились."))
+    )
+    story += needs(data)
     return story
-
-
-def _conclusions(data: ReportData) -> list[Flowable]:
-    story: list[Flowable] = [_heading("9. Выводы")]
-    if data.norm_met:
-        story.append(_line(f"Норматив в четыре заседания за год выполнен: проведено {data.held}."))
-    else:
-        story.append(
-            _line(f"Норматив в четыре заседания за год не выполнен: проведено {data.held}.")
-        )
-    if data.meetings:
-        best = max(data.meetings, key=lambda m: (m.share, -m.number))
-        story.append(
-            _line(
-                f"Наибольшая посещаемость — заседание № {best.number}: {best.share} % участников."
-            )
-        )
-    if len(data.forms_active) == 1:
-        (only,) = data.forms_active
-        story.append(
-            _line(f"Участие отмечено в одной форме — {_form(only.label)} ({only.percent} %).")
-        )
-    elif data.forms_active:
-        strongest = max(data.forms_active, key=lambda s: s.count)
-        weakest = min(data.forms_active, key=lambda s: s.count)
-        story.append(
-            _line(
-                f"Самая распространённая форма участия — {_form(strongest.label)} "
-                f"({strongest.percent} %), самая редкая — {_form(weakest.label)} "
-                f"({weakest.percent} %)."
-            )
-        )
-    return story
-
-
-def _chart(title: str, bars: list[tuple[str, int]], width: float = 440) -> Drawing:
-    drawing = Drawing(width, 190)
-    drawing.add(String(width / 2, 175, title, fontName=SERIF, fontSize=11, textAnchor="middle"))
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, width - 60, 130
-    chart.data = [[value for _, value in bars]]
-    chart.categoryAxis.categoryNames = [label for label, _ in bars]
-    chart.categoryAxis.labels.fontName = SERIF
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.labels.fontName = SERIF
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueStep = max(1, max((v for _, v in bars), default=1) // 5)
-    chart.bars[0].fillColor = colors.HexColor("#4A6FA5")
-    drawing.add(chart)
-    return drawing
 
 
 def build_report(data: ReportData) -> bytes:
@@ -298,23 +209,24 @@ def build_report(data: ReportData) -> bytes:
     ]
     for section in (
         _general(data, info),
-        _goals(data),
+        goals(data),
         _members(data),
         _plan(data),
         _meetings(data),
         _participation(data),
         _bank(data),
         _support(data),
-        _conclusions(data),
+        evaluation(data),
+        conclusions(data),
     ):
         story += [*section, Spacer(1, 8)]
     return build_pdf(story, title=title, author=data.leader or info.organisation)
 
 
-def _network_chart(data: NetworkData) -> Drawing:
+def _networkchart(data: NetworkData) -> Drawing:
     lines = data.lines[:30]
     scope = "первые 30 объединений" if len(data.lines) > 30 else "объединения"
-    return _chart(
+    return chart(
         f"Проведено заседаний ({scope} по номерам в таблице)",
         [(str(i), line.held) for i, line in enumerate(lines, 1)],
         width=700,
@@ -334,11 +246,11 @@ def build_network(data: NetworkData) -> bytes:
         Spacer(1, 10),
     ]
     if not data.lines:
-        story.append(_line("В сети пока нет действующих объединений."))
+        story.append(line("В сети пока нет действующих объединений."))
         return build_pdf(story, title=title, author="Методическая служба", landscape=True)
     total = len(data.lines)
     story.append(
-        _line(
+        line(
             f"Действующих объединений: {total}; норматив в четыре заседания выполнили "
             f"{data.norm_met} ({round(100 * data.norm_met / total)} %)."
         )
@@ -367,5 +279,5 @@ def build_network(data: NetworkData) -> bytes:
         total_width=LANDSCAPE_WIDTH,
         centered_columns=(1, 2, 3, 4, 5),
     )
-    story += [*keep_with_table([Spacer(1, 6)], table), Spacer(1, 10), _network_chart(data)]
+    story += [*keep_with_table([Spacer(1, 6)], table), Spacer(1, 10), _networkchart(data)]
     return build_pdf(story, title=title, author="Методическая служба", landscape=True)

@@ -128,3 +128,47 @@ def parse_meeting_time(
     if not period[0] <= local.date() <= period[1]:
         raise OutsidePeriod(start=format_date(period[0], lang), end=format_date(period[1], lang))
     return moment
+
+
+class UnreadablePeriod(InvalidInput):
+    message = N_(
+        "I could not read the period. Please write it like this: "
+        "<i>01.09.2026 – 31.05.2027</i> or <i>1 сентября 2026 – 31 мая 2027</i>."
+    )
+
+
+class BackwardPeriod(InvalidInput):
+    message = N_("The period ends before it begins. Please write the earlier date first.")
+
+
+_DAY_NUMERIC = re.compile(r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})$")
+_DAY_WORDS = re.compile(r"^(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})(?:\s*г\.?)?$")
+_PERIOD_SPLIT = re.compile(r"\s*(?:[–—-]|\.\.|\bпо\b|\bto\b)\s*")
+
+
+def _day(text: str) -> date:
+    month: int | None
+    if match := _DAY_NUMERIC.match(text):
+        day, month, year = int(match["d"]), int(match["m"]), match["y"]
+    elif (match := _DAY_WORDS.match(text)) and (month := _month(match["mon"])):
+        day, year = int(match["d"]), match["y"]
+    else:
+        raise UnreadablePeriod()
+    try:
+        return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+    except ValueError:
+        raise NoSuchDate() from None
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """Two dates with their years, «dd.mm.yyyy – dd.mm.yyyy» (or with month words, «с … по
+    …»); the first not after the second."""
+    cleaned = " ".join(text.strip().lower().replace("ё", "е").split())
+    cleaned = re.sub(r"^с\s+", "", cleaned)
+    parts = [p for p in _PERIOD_SPLIT.split(cleaned, maxsplit=1) if p]
+    if len(parts) != 2:
+        raise UnreadablePeriod()
+    start, end = _day(parts[0]), _day(parts[1])
+    if end < start:
+        raise BackwardPeriod()
+    return start, end

@@ -23,6 +23,7 @@ from services.notices import Notice, tell
 from services.offload import offload
 from services.outbox import store_file
 from services.report import academic_year, gather
+from services.report.surveys import Word, same
 
 SEASON_START = (6, 15)  # from 15 June to the end of the academic year (31 August)
 READY = "report.ready"
@@ -54,9 +55,12 @@ async def recipients(session: AsyncSession, association_id: int) -> list[User]:
     return list(rows.scalars().all())
 
 
-async def send_report(session: AsyncSession, association_id: int, period: Period) -> int:
-    """Build the report and tell each recipient privately; returns the recipients told."""
-    data = await gather(session, association_id, period)
+async def send_report(
+    session: AsyncSession, association_id: int, period: Period, *, word: Word = same
+) -> int:
+    """Build the report and tell each recipient privately; returns the recipients told.
+    `word` words the built-in survey questions (the caller's Russian catalogue)."""
+    data = await gather(session, association_id, period, word=word)
     people = await recipients(session, association_id)
     if not people:
         return 0
@@ -88,7 +92,7 @@ def _in_season(today: date) -> bool:
     return (today.month, today.day) >= SEASON_START and today.month <= 8
 
 
-async def send_annual_reports(session: AsyncSession) -> int:
+async def send_annual_reports(session: AsyncSession, *, word: Word = same) -> int:
     """The sweep: from 15 June, each active association's report once per academic year."""
     moment = now()
     rows = await session.execute(
@@ -106,5 +110,5 @@ async def send_annual_reports(session: AsyncSession) -> int:
         start, end = academic_year(today)
         if not _in_season(today) or f"{association_id}:{start.year}" in done:
             continue
-        told += await send_report(session, association_id, Period(start, end, timezone))
+        told += await send_report(session, association_id, Period(start, end, timezone), word=word)
     return told

@@ -65,3 +65,31 @@ def test_refusals_say_why() -> None:
     for text in ("когда-нибудь", "12.12", "25:00 завтра", "12.12 25:00", "32 декабря 10:00"):
         with pytest.raises((UnreadableTime, NoSuchDate)):
             when(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("01.09.2026 – 31.05.2027", date(2026, 9, 1), date(2027, 5, 31)),
+        ("1.9.26-31.12.26", date(2026, 9, 1), date(2026, 12, 31)),
+        ("с 1 сентября 2026 по 31 мая 2027 г.", date(2026, 9, 1), date(2027, 5, 31)),
+        ("1 September 2026 — 1 March 2027", date(2026, 9, 1), date(2027, 3, 1)),
+        ("15.01.2027 – 15.01.2027", date(2027, 1, 15), date(2027, 1, 15)),
+    ],
+)
+def test_a_period_of_two_dates(text: str, start: date, end: date) -> None:
+    from services.dateparse import parse_period
+
+    assert parse_period(text) == (start, end)
+
+
+def test_a_period_refused() -> None:
+    from services.dateparse import BackwardPeriod, UnreadablePeriod, parse_period
+
+    with pytest.raises(BackwardPeriod):
+        parse_period("31.05.2027 – 01.09.2026")
+    with pytest.raises(NoSuchDate):
+        parse_period("30.02.2027 – 01.03.2027")
+    for text in ("01.09.2026", "с сентября по май", "01.09 – 31.05", "вчера – сегодня"):
+        with pytest.raises(UnreadablePeriod):
+            parse_period(text)

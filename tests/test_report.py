@@ -12,7 +12,7 @@ from models.user import QualificationCategory
 from services import report
 from services.activity import Period
 from services.clock import set_clock
-from tests.documents.pdf_probe import full_text
+from tests.documents.pdf_probe import contains, full_text
 from tests.factories import add_member, make_association, make_teacher
 
 NOW = datetime(2027, 6, 20, 9, 0, tzinfo=UTC)
@@ -312,3 +312,248 @@ async def test_survey_response_rate(session) -> None:  # type: ignore[no-untyped
     assert (sup.surveys, sup.invited, sup.responded) == (1, 3, 2)
     text = full_text(build_report(await report.gather(session, association.id, YEAR)))
     assert "Проведено анкетирований: 1; приглашений: 3; ответили: 2 (67 %)." in text
+
+
+class _Said:
+    """`phrase in _Said(pdf)`: the phrase is in the PDF's text, whatever its hyphenation."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self.pdf = pdf
+
+    def __contains__(self, phrase: str) -> bool:
+        return contains(self.pdf, phrase)
+
+
+# ---- section 2: goals and their fulfilment; section 10: the leader's conclusions ----------
+
+
+def test_goals_are_split_into_items() -> None:
+    from services.report.goals import split_goals
+
+    text = "Цель:\n1. Повысить качество уроков;\n2) Внедрить ФОП\n– Обобщить опыт\n\n"
+    assert split_goals(text) == ["Повысить качество уроков", "Внедрить ФОП", "Обобщить опыт"]
+    assert split_goals("Первое; второе; третье") == ["Первое", "второе", "третье"]
+    assert split_goals(None) == [] and split_goals("  \n") == []
+
+
+def test_the_proposal_rule() -> None:
+    from models.report import Fulfilment
+    from services.report import PlanFulfilment
+    from services.report.goals import propose
+
+    def plan(planned: int, done: int, cancelled: int = 0) -> PlanFulfilment:
+        return PlanFulfilment(planned, done, 0, cancelled, ())
+
+    assert propose(plan(5, 4, cancelled=1), 4) is Fulfilment.FULLY  # 4 of 4, norm met
+    assert propose(plan(5, 5), 3) is Fulfilment.PARTLY  # the norm is not met
+    assert propose(plan(10, 2), 1) is Fulfilment.NOT_DONE
+    assert propose(plan(10, 2), 2) is Fulfilment.PARTLY
+    assert propose(plan(0, 0), 4) is Fulfilment.FULLY
+    assert propose(plan(0, 0), 1) is Fulfilment.PARTLY
+    assert propose(plan(0, 0), 0) is Fulfilment.NOT_DONE
+
+
+async def test_goals_table_and_conclusions_in_the_pdf(session) -> None:  # type: ignore[no-untyped-def]
+    from models.report import Fulfilment
+    from services.report import goals
+
+    association = await _world(session)
+    association.goals = "1. Освоить ФОП\n2. Провести открытые уроки\n3. Обобщить опыт"
+    await session.flush()
+    data = await report.gather(session, association.id, YEAR)
+    # The world: 2 of 4 items done, 4 meetings: «partly» proposed for every goal.
+    assert [(g.number, g.text, g.proposed, g.confirmed) for g in data.goal_lines] == [
+        (1, "Освоить ФОП", Fulfilment.PARTLY, None),
+        (2, "Провести открытые уроки", Fulfilment.PARTLY, None),
+        (3, "Обобщить опыт", Fulfilment.PARTLY, None),
+    ]
+    await goals.save_assessments(
+        session,
+        association_id=association.id,
+        year=2026,
+        user_id=None,
+        assessments=[
+            goals.Assessment("Освоить ФОП", Fulfilment.PARTLY, Fulfilment.FULLY),
+            goals.Assessment(
+                "Провести открытые уроки", Fulfilment.PARTLY, Fulfilment.PARTLY, "болел учитель"
+            ),
+            goals.Assessment("Обобщить опыт", Fulfilment.PARTLY, Fulfilment.NOT_DONE, "нет тем"),
+        ],
+    )
+    await goals.save_conclusions(
+        session,
+        association_id=association.id,
+        year=2026,
+        user_id=None,
+        text="Работа признана удовлетворительной.\nЗадача: провести шесть заседаний.",
+    )
+    data = await report.gather(session, association.id, YEAR)
+    assert [g.value for g in data.goal_lines] == [
+        Fulfilment.FULLY,
+        Fulfilment.PARTLY,
+        Fulfilment.NOT_DONE,
+    ]
+    assert data.goal_lines[1].reason == "болел учитель"
+    text = _Said(build_report(data))
+    assert "Освоить ФОП выполнена полностью" in text
+    assert "выполнена частично болел учитель" in text
+    assert "не выполнена нет тем" in text
+    assert "выполнено 2 из 4 пунктов плана" in text
+    assert "Из 3 целей и задач выполнено полностью — 1, частично — 1, не выполнено — 1." in text
+    assert "Работа признана удовлетворительной." in text
+    assert "Задача: провести шесть заседаний." in text
+    # Another year sees neither; skipping next year keeps these conclusions.
+    other = await report.gather(
+        session, association.id, Period(date(2027, 9, 1), date(2028, 8, 31))
+    )
+    assert other.conclusions == "" and all(g.confirmed is None for g in other.goal_lines)
+    assert await goals.kept_conclusions(session, association.id, 2027) == data.conclusions
+
+
+# ---- section 9: the members' evaluation; section 8: the needs summary --------------------
+
+
+async def _survey(session, association, template, questions, answers):  # type: ignore[no-untyped-def]
+    from models.surveys import (
+        Survey,
+        SurveyQuestion,
+        SurveyResponse,
+        SurveyStatus,
+    )
+
+    survey = Survey(
+        association_id=association.id,
+        template=template,
+        title="Анкета",
+        status=SurveyStatus.CLOSED,
+        closes_at=datetime(2027, 5, 25, tzinfo=UTC),
+    )
+    session.add(survey)
+    await session.flush()
+    rows = []
+    for position, (kind, text, options) in enumerate(questions, 1):
+        rows.append(
+            SurveyQuestion(
+                survey_id=survey.id,
+                position=position,
+                kind=kind,
+                text=text,
+                options=list(options),
+                builtin=True,
+            )
+        )
+    session.add_all(rows)
+    await session.flush()
+    session.add_all(
+        SurveyResponse(
+            id=survey.id * 1000 + n,
+            survey_id=survey.id,
+            submitted_on=date(2027, 5, 20),
+            answers={str(rows[i].id): value for i, value in enumerate(answer)},
+        )
+        for n, answer in enumerate(answers)
+    )
+    await session.flush()
+    return survey
+
+
+async def test_members_evaluation(session) -> None:  # type: ignore[no-untyped-def]
+    from models.surveys import QuestionKind, SurveyTemplate
+
+    association = await _world(session)
+    scale, text = QuestionKind.SCALE, QuestionKind.TEXT
+    await _survey(
+        session,
+        association,
+        SurveyTemplate.YEAR,
+        [(scale, "Rate the content", ()), (scale, "Rate the leader", ()), (text, "Why?", ())],
+        [(5, 4, "хорошо"), (4, 4, None), (3, None, None)],
+    )
+    words = {
+        "Rate the content": "Оцените содержание (от 1 до 5)",
+        "Rate the leader": "Оцените руководителя",
+    }
+    data = await report.gather(session, association.id, YEAR, word=lambda s: words.get(s, s))
+    found = data.evaluation
+    assert (found.surveys, found.respondents) == (1, 3)
+    content, leader = found.scales
+    assert (content.text, content.counts, content.answers) == (
+        "Оцените содержание",
+        (0, 0, 1, 1, 1),
+        3,
+    )
+    assert content.average == 4.0
+    assert (leader.counts, leader.answers, leader.average) == ((0, 0, 0, 2, 0), 2, 4.0)
+    text_ = _Said(build_report(data))
+    assert "9. Оценка работы объединения участниками" in text_
+    assert "ответили: 3 чел." in text_
+    assert "Оцените содержание 4,0 3 0 0 1 1 1" in text_
+    assert "Средний балл по вопросам анкеты (из 5)" in text_
+    assert "Средняя оценка работы объединения участниками — 4,0 из 5" in text_
+
+
+async def test_needs_summary(session) -> None:  # type: ignore[no-untyped-def]
+    from models.surveys import QuestionKind, SurveyTemplate
+
+    association = await _world(session)
+    options = ("Оценивание", "ОГЭ", "Одарённые", "Родители", "Цифровые ресурсы", "Отчёты")
+    await _survey(
+        session,
+        association,
+        SurveyTemplate.NEEDS,
+        [(QuestionKind.MULTI, "Difficulties?", options), (QuestionKind.SINGLE, "Format?", ("a",))],
+        [([0, 1, 4], 0), ([0, 1], 0), ([0, 3, 5], 0), ([2], 0)],
+    )
+    needs = (await report.gather(session, association.id, YEAR)).needs
+    assert (needs.surveys, needs.respondents) == (1, 4)
+    assert [(s.label, s.count, s.percent) for s in needs.top] == [
+        ("Оценивание", 3, 75),
+        ("ОГЭ", 2, 50),
+        ("Одарённые", 1, 25),
+        ("Отчёты", 1, 25),
+        ("Родители", 1, 25),
+    ]
+    text = _Said(build_report(await report.gather(session, association.id, YEAR)))
+    assert "Диагностика профессиональных потребностей: ответили 4 чел." in text
+    assert "Оценивание 3 75" in text and "Цифровые ресурсы" not in text
+
+
+async def test_empty_association_sections(session) -> None:  # type: ignore[no-untyped-def]
+    set_clock(lambda: NOW)
+    association = await make_association(session, name="ВМО учителей химии")
+    association.goals = None
+    await session.flush()
+    text = _Said(build_report(await report.gather(session, association.id, YEAR)))
+    assert "Цели и задачи объединения в системе не записаны." in text
+    assert "Диагностика профессиональных потребностей в отчётном периоде не проводилась." in text
+    assert "по итогам года в отчётном периоде не проводилось." in text
+    assert "Руководитель объединения выводы и задачи пока не сформулировал." in text
+    assert "за год не выполнен: заседания не проводились." in text
+
+
+async def test_the_leaders_texts_are_in_mydata(session) -> None:  # type: ignore[no-untyped-def]
+    from models.report import Fulfilment
+    from services.access import Actor, user_by_telegram_id
+    from services.privacy import export_personal_data
+    from services.report import goals
+
+    association = await _world(session)
+    leader = await user_by_telegram_id(session, 880_001)
+    assert leader is not None
+    for call in (
+        goals.save_conclusions(
+            session, association_id=association.id, year=2026, user_id=leader.id, text="Итоги."
+        ),
+        goals.save_assessments(
+            session,
+            association_id=association.id,
+            year=2026,
+            user_id=leader.id,
+            assessments=[goals.Assessment("Цель", Fulfilment.FULLY, Fulfilment.PARTLY, "курсы")],
+        ),
+    ):
+        await call
+    exported = await export_personal_data(session, actor=Actor(880_001))
+    records = exported["records"]
+    assert records["report_conclusions"][0]["text"] == "Итоги."
+    assert records["report_goal_assessments"][0]["reason"] == "курсы"
