@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 
 from bot.callbacks import cb
 from bot.context import BotContext
@@ -64,7 +64,9 @@ async def send_text(
                 reply_markup=keyboard,
                 message_thread_id=thread_id,
             )
-    except LongWait:
+    except (LongWait, RetryAfter):
+        # LongWait: its turn is far off. RetryAfter: Telegram kept saying 429 through every
+        # wait (a crowd at once): the outbox keeps trying, so the answer is not lost.
         if buttons is None:
             raise
         await _hand_off(update, context, chat_id, text, buttons, thread_id)

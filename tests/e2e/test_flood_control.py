@@ -162,6 +162,22 @@ async def test_a_long_wait_hands_the_reply_to_the_outbox_in_order(harness, fake_
     assert _calls_inside_a_pause(fake_api) == []
 
 
+async def test_a_reply_refused_through_every_retry_goes_to_the_outbox(harness, fake_api):
+    _with_echo(harness)
+    fake_api.add_user(PEOPLE)
+    # Telegram says 429 to every try the reply makes itself (a crowd at once), then relents.
+    fake_api.inject_error("sendMessage", chat_id=PEOPLE, code=429, retry_after=1, count=5)
+    update = fake_api.user_sends(PEOPLE, "/echo kept")
+    await _answered(fake_api, PEOPLE, 1, within=20.0)
+    assert _texts(fake_api, PEOPLE) == ["kept"]
+    async with harness.sessions() as session:
+        rows = list(await session.scalars(select(OutboxMessage)))
+    assert [(r.payload["text"], r.dedupe_key) for r in rows] == [
+        ("kept", f"reply:{update['update_id']}:1")
+    ]
+    assert _calls_inside_a_pause(fake_api) == []
+
+
 async def test_150_first_contacts_are_all_answered_once(harness, fake_api):
     people = [PEOPLE + n for n in range(150)]
     for person in people:
