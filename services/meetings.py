@@ -670,7 +670,14 @@ async def rsvp(
         )
     else:
         found.answer, found.answered_at = answer, now()
-    await session.execute(update(Meeting).where(Meeting.id == meeting_id).values(card_dirty=True))
+    if not meeting.card_dirty:
+        # Only the first answer since the last card edit writes the meeting's row: a crowd
+        # answering at once would otherwise queue on its lock, each for a whole update.
+        await session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id, Meeting.card_dirty.is_(False))
+            .values(card_dirty=True)
+        )
     await session.flush()
     return await counts(session, meeting_id)
 
