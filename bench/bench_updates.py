@@ -423,7 +423,7 @@ async def child_main(args: argparse.Namespace) -> None:
     app = await harness.start()
     if args.no_limits:  # the bot's own pacing off too: what is left is its CPU
         app.bot.request.limits = None  # type: ignore[attr-defined]
-    workers = await spawn_workers(json.loads(args.child), args.workers)
+    workers = await spawn_workers(json.loads(args.child), args.workers, paced=not args.no_limits)
     print("READY", flush=True)
     cpu_start = time.process_time()
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
@@ -444,18 +444,20 @@ async def child_main(args: argparse.Namespace) -> None:
     print("REPORT " + json.dumps(report), flush=True)
 
 
-async def spawn_workers(values: dict[str, Any], count: int) -> list[asyncio.subprocess.Process]:
+async def spawn_workers(
+    values: dict[str, Any], count: int, *, paced: bool = True
+) -> list[asyncio.subprocess.Process]:
     """`count` update workers on the bot's database (PostgreSQL), started and listening."""
     if values.get("handle_updates", True) or count < 1:
         return []
     env = {**os.environ, **{name.upper(): _env_value(v) for name, v in values.items()}}
     env["AUTO_MIGRATE"] = "false"
+    # Unpaced (`--no-limits`): the worker without the bot's own flood pacing.
+    command = ["-m", "bot", "worker"] if paced else [str(ROOT / "bench" / "unlimited_worker.py")]
     workers = [
         await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "bot",
-            "worker",
+            *command,
             cwd=ROOT,
             env=env,
             stdout=asyncio.subprocess.DEVNULL,
@@ -691,7 +693,9 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 app = await harness.start()
                 if args.no_limits:
                     app.bot.request.limits = None  # type: ignore[attr-defined]
-                in_process_workers = await spawn_workers(values, args.workers)
+                in_process_workers = await spawn_workers(
+                    values, args.workers, paced=not args.no_limits
+                )
             else:
                 process = BotProcess(values, args)
                 await process.start()
