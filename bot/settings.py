@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=2000)
     files_dir: Path = PROJECT_ROOT / "data" / "files"
     admin_alert_interval: int = 300
+    # The public verification page (bot/web.py), served by this process when WEB_PORT is set;
+    # WEB_BASE_URL is its public address (behind a proxy), where documents' QR codes point.
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_listen: str = "0.0.0.0"
+    web_base_url: str | None = None
+    # true only behind a proxy that sets X-Forwarded-For: then its last entry is the client.
+    web_trust_forwarded: bool = False
+    # Codes one address may check in 10 minutes (a burst of this many, then evenly).
+    web_lookups_per_10_minutes: int = Field(default=20, ge=1, le=10_000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -65,6 +74,23 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("web_port", "web_base_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("WEB_BASE_URL must be an http:// or https:// address")
         return value
 
     @field_validator("default_language")
@@ -105,6 +131,11 @@ class Settings(BaseSettings):
     @cached_property
     def admin_set(self) -> frozenset[int]:
         return frozenset(self.admin_ids)
+
+    @property
+    def verification_base_url(self) -> str | None:
+        """Where documents' QR codes point: the public page when this process serves one."""
+        return self.web_base_url if self.web_port is not None and self.web_base_url else None
 
     @property
     def is_sqlite(self) -> bool:
