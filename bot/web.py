@@ -145,7 +145,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["ru_date"] = lambda day: format_date(day, "ru")
+    env.filters["ru_date"] = ru_date
     env.filters["ru_plural"] = ru_plural
     return env
 
@@ -164,13 +164,18 @@ def home_link(raw_path: str) -> str:
     return "../" * max(0, raw_path.count("/") - 1) + "verify"
 
 
+def ru_date(day: date) -> str:
+    """«31 мая 2027 г.», never broken across lines (no-break spaces)."""
+    return format_date(day, "ru").replace(" ", "\u00a0")
+
+
 def _period(start: date | None, end: date | None) -> str | None:
     if start and end:
-        return f"с {format_date(start, 'ru')} по {format_date(end, 'ru')}"
+        return f"с {ru_date(start)} по {ru_date(end)}"
     if start:
-        return f"с {format_date(start, 'ru')}"
+        return f"с {ru_date(start)}"
     if end:
-        return f"по {format_date(end, 'ru')}"
+        return f"по {ru_date(end)}"
     return None
 
 
