@@ -19,6 +19,7 @@ in Russian, with one inline stylesheet and no external resources.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import math
@@ -53,6 +54,8 @@ LOOKUPS_PER_WINDOW = 20
 WINDOW_SECONDS = 600.0
 # Addresses remembered at once; the least recently seen are forgotten first.
 MAX_CLIENTS = 10_000
+# Lookups reading the database at once (the pool's overflow has room for them).
+LOOKUP_CONNECTIONS = 2
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
@@ -279,11 +282,18 @@ def make_web_app(
     return app
 
 
-def database_lookup(sessions: async_sessionmaker[AsyncSession]) -> WebLookup:
-    """The production lookup: every feature's registered verifier, in a session of its own."""
+def database_lookup(
+    sessions: async_sessionmaker[AsyncSession], *, connections: int = LOOKUP_CONNECTIONS
+) -> WebLookup:
+    """The production lookup: every feature's registered verifier, in a session of its own.
+
+    At most `connections` lookups hold a database connection at once: the pool is sized for
+    the bot's handlers (models/db.py), and visitors of the page must not take it from them.
+    """
+    gate = asyncio.Semaphore(connections)
 
     async def lookup(code: str) -> Verification | None:
-        async with sessions() as session:
+        async with gate, sessions() as session:
             return await verify(session, code)
 
     return lookup

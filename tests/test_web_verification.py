@@ -3,9 +3,11 @@ and forged codes, the guessing limit, the headers, and the page served by the bo
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 
 import aiohttp
@@ -19,6 +21,7 @@ from bot.ops import _web_findings
 from bot.web import (
     SECURITY_HEADERS,
     GuessLimiter,
+    database_lookup,
     home_link,
     make_web_app,
     ru_plural,
@@ -491,6 +494,40 @@ async def test_the_bot_serves_the_page_from_its_registry(fake_api, database_url)
     finally:
         await bot.stop()
         verification._LOOKUPS.remove(by_telegram_id)
+
+
+async def test_visitors_hold_at_most_two_database_connections() -> None:
+    holding = 0
+    most = 0
+    release = asyncio.Event()
+
+    @asynccontextmanager
+    async def sessions() -> AsyncIterator[object]:
+        nonlocal holding, most
+        holding += 1
+        most = max(most, holding)
+        try:
+            yield object()
+        finally:
+            holding -= 1
+
+    async def slow(session: AsyncSession, code: str) -> Verification | None:
+        await release.wait()
+        return VALID if code == VALID.code else None
+
+    verification.verifier(slow)
+    try:
+        lookup = database_lookup(sessions)  # type: ignore[arg-type]
+        waiting = [asyncio.create_task(lookup("K7MXQ-RT4WC")) for _ in range(6)]
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert most == holding == 2
+        release.set()
+        found = await asyncio.gather(*waiting)
+    finally:
+        verification._LOOKUPS.remove(slow)
+    assert found == [VALID] * 6
+    assert most == 2 and holding == 0
 
 
 async def test_without_web_port_nothing_is_served(harness) -> None:  # type: ignore[no-untyped-def]
