@@ -171,6 +171,8 @@ def test_a_revoked_document_reads_well_on_a_phone(browser, site, tmp_path) -> No
 
 def test_an_unknown_code_and_the_form_work_without_javascript(browser, site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
 
     body = _open(browser, f"{site}/verify/AAAAA-CCCCC")
     assert "Документ с таким кодом не найден" in body.text
@@ -184,6 +186,8 @@ def test_an_unknown_code_and_the_form_work_without_javascript(browser, site, tmp
     field.clear()
     field.send_keys("k7mxq-rt4wc")
     browser.find_element(By.TAG_NAME, "button").click()
+    # The click starts a navigation; the old page's body goes stale when the new one is in.
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(body))
     assert "Документ действителен" in browser.find_element(By.TAG_NAME, "body").text
     assert browser.current_url.endswith("/verify?code=k7mxq-rt4wc")
 
