@@ -208,6 +208,12 @@ async def _post_init(application: Application) -> None:
     await data["outbox"].start()
     await data["sweeps"].renew()
     jobs.schedule(application)
+    if settings.web_port is not None:
+        # The public verification page (bot/web.py): served by the receiving process.
+        from bot.web import WebServer
+
+        data["web"] = WebServer.from_settings(settings, data["sessions"])
+        await data["web"].start()
 
 
 async def _warn_if_connections_run_short(engine: AsyncEngine, settings: Settings) -> None:
@@ -228,6 +234,8 @@ async def _warn_if_connections_run_short(engine: AsyncEngine, settings: Settings
 async def _post_stop(application: Application) -> None:
     if application.bot_data["role"] == "worker":
         return
+    if "web" in application.bot_data:
+        await application.bot_data.pop("web").stop()
     if "outbox_listener" in application.bot_data:
         application.bot_data.pop("outbox_listener").cancel()
     await application.bot_data["sweeps"].release()

@@ -49,6 +49,41 @@ def _settings_findings(settings: Settings) -> list[Finding]:
         found.append(Finding(False, "WEBHOOK_SECRET", "must be set with WEBHOOK_URL"))
     if settings.webhook_url and not settings.webhook_url.startswith("https://"):
         found.append(Finding(False, "WEBHOOK_URL", "Telegram only calls https:// addresses"))
+    return found + _web_findings(settings)
+
+
+def _web_findings(settings: Settings) -> list[Finding]:
+    """The public verification page: served, and reachable where the QR codes point."""
+    if settings.web_port is None:
+        if settings.web_base_url:
+            return [
+                Finding(
+                    False,
+                    "WEB_BASE_URL",
+                    "set without WEB_PORT: no page is served, QR codes open the bot instead",
+                )
+            ]
+        return []
+    taken = {"METRICS_PORT": settings.metrics_port}
+    if settings.webhook_url:
+        taken["WEBHOOK_PORT"] = settings.webhook_port
+    for name, port in taken.items():
+        if port == settings.web_port:
+            return [Finding(False, "WEB_PORT", f"{port} is also {name}: give each its own port")]
+    if not settings.web_base_url:
+        return [
+            Finding(
+                False,
+                "WEB_BASE_URL",
+                f"not set: the page is served on port {settings.web_port}, but QR codes "
+                "open the bot; set the page's public address (https://…)",
+            )
+        ]
+    found = [Finding(True, "WEB_BASE_URL", f"QR codes point to {settings.web_base_url}/verify/…")]
+    if not settings.web_base_url.startswith("https://"):
+        found.append(
+            Finding(False, "WEB_BASE_URL", "not https://: phones may warn that the page is unsafe")
+        )
     return found
 
 

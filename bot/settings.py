@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     # How much one act of each form of activity weighs in the ranking (services/activity.py):
     # `meetings=5, materials=4`; forms not named keep their default weight.
     activity_weights: str = ""
+    # The public verification page (bot/web.py), served by this process when WEB_PORT is set;
+    # WEB_BASE_URL is its public address (behind a proxy), where documents' QR codes point.
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_listen: str = "0.0.0.0"
+    web_base_url: str | None = None
+    # true only behind a proxy that sets X-Forwarded-For: then its last entry is the client.
+    web_trust_forwarded: bool = False
+    # Codes one address may check in 10 minutes (a burst of this many, then evenly).
+    web_lookups_per_10_minutes: int = Field(default=20, ge=1, le=10_000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -68,6 +77,23 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("web_port", "web_base_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("WEB_BASE_URL must be an http:// or https:// address")
         return value
 
     @field_validator("default_language")
@@ -126,6 +152,11 @@ class Settings(BaseSettings):
         from services.activity import parse_weights
 
         return parse_weights(self.activity_weights)
+
+    @property
+    def verification_base_url(self) -> str | None:
+        """Where documents' QR codes point: the public page when this process serves one."""
+        return self.web_base_url if self.web_port is not None and self.web_base_url else None
 
     @property
     def is_sqlite(self) -> bool:
