@@ -70,8 +70,6 @@ class Certificate(Base):
     hours: Mapped[int | None]
     leader_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[CertificateStatus] = mapped_column(default=CertificateStatus.REQUESTED)
-    # What eligibility said when it was requested («attended 2 of 6 meetings»).
-    explanation: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)  # of a decline or a revocation
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]

@@ -147,7 +147,6 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("explanation", sa.Text(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("requested_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("issued_at", models.base.UTCDateTime(timezone=True), nullable=True),

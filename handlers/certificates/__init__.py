@@ -1,0 +1,1 @@
+"""/certificate and /verify (being assembled)."""
