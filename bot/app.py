@@ -24,6 +24,7 @@ from handlers import (
     admin,
     announcements,
     associations,
+    certificates,
     common,
     consultations,
     correspondence,
@@ -84,6 +85,7 @@ FEATURES: list[ModuleType] = [
     uploads,
     resources,
     report,
+    certificates,
 ]
 
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=2000)
     files_dir: Path = PROJECT_ROOT / "data" / "files"
     admin_alert_interval: int = 300
+    # The public verification page's address: certificates' QR codes point to
+    # <WEB_BASE_URL>/verify/<code> when set, else to the bot's `verify_` deep link.
+    web_base_url: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod

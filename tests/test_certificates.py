@@ -193,7 +193,7 @@ async def test_a_request_below_the_rules_goes_to_the_leader(session) -> None:  #
             reason="передумала",
             links=LINKS,
         )
-    (text, file_id), *_ = await _texts(session, weak.telegram_id)
+    (_text, file_id), *_ = await _texts(session, weak.telegram_id)
     assert file_id is not None
     assert "Черных Олегу Викторовичу" in await _pdf_text(session, file_id)
 
@@ -221,7 +221,7 @@ async def test_the_leader_declines_with_a_reason(session) -> None:  # type: igno
         links=LINKS,
     )
     texts = await _texts(session, weak.telegram_id)
-    assert any("отклонена" in t and "ещё одно заседание" in t for t, _ in texts), texts
+    assert any("отклонён" in t and "ещё одно заседание" in t for t, _ in texts), texts
     # Declined: the member may ask again later.
     again = await requests.request_participation(
         session, Actor(weak.telegram_id), association_id=association.id, links=LINKS
@@ -271,11 +271,11 @@ async def test_batch_issues_to_all_eligible_once(session) -> None:  # type: igno
     )
     assert count == 2
     numbers = set(
-        (await session.scalars(select(Certificate.number).where(Certificate.number.is_not(None))))
+        await session.scalars(select(Certificate.number).where(Certificate.number.is_not(None)))
     )
     assert numbers == {"ВМО-2027-0001", "ВМО-2027-0002"}
     for person in (good, half):
-        (text, file_id), *_ = await _texts(session, person.telegram_id)
+        (_text, file_id), *_ = await _texts(session, person.telegram_id)
         assert file_id is not None
     rows = await session.scalars(
         select(OutboxMessage.batch).where(OutboxMessage.file_id.is_not(None))
@@ -366,7 +366,7 @@ async def test_publication_certificates_for_approved_materials(session) -> None:
         await requests.request_publication(
             session, Actor(good.telegram_id), material_id=mine.id, links=LINKS
         )
-    (text, file_id), *_ = await _texts(session, good.telegram_id)
+    (_text, file_id), *_ = await _texts(session, good.telegram_id)
     printed = await _pdf_text(session, file_id)
     assert "СВИДЕТЕЛЬСТВО О ПУБЛИКАЦИИ" in printed and "Дроби" in printed
     found = await verification.verify(session, outcome.view.code or "")
@@ -407,7 +407,7 @@ async def test_a_corrected_name_is_kept_and_reused(session) -> None:  # type: ig
 
 
 async def test_registry_csv_and_pdf(session) -> None:  # type: ignore[no-untyped-def]
-    leader, association, good, half, _ = await _world(session)
+    leader, association, good, _half, _ = await _world(session)
     await issue.issue_to_all_eligible(
         session, Actor(leader.telegram_id), association_id=association.id, links=LINKS
     )

@@ -86,7 +86,7 @@ def revoked(t: Translator, notice: Notice) -> Rendered:
     view: CertificateView = notice.params["view"]
     return Rendered(
         t.gettext(
-            "Your certificate is revoked by the leader: {certificate}.\nReason: {reason}",
+            "⛔ Your certificate is revoked by the leader: {certificate}\nReason: {reason}",
             certificate=certificate_line(t, view),
             reason=view.reason or "",
         )

@@ -34,7 +34,7 @@ from services.certificates.common import (
     period_of,
     view_of,
 )
-from services.certificates.names import printed_names
+from services.certificates.names import correct_name, printed_names
 from services.certificates.rules import rules_of, standings
 from services.clock import now
 from services.errors import DomainError
@@ -269,11 +269,12 @@ async def revoke(
     code says «revoked» with the date and the reason from now on."""
     certificate, association = await loaded(session, certificate_id)
     await leader_of(session, actor, certificate.association_id)
+    cleaned = clean_reason(reason)
     certificate = await lock(session, Certificate, certificate_id)
     if certificate.status is not CertificateStatus.ISSUED:
         raise NotIssued()
     certificate.status = CertificateStatus.REVOKED
-    certificate.reason = clean_reason(reason)
+    certificate.reason = cleaned
     certificate.revoked_at = now()
     await session.flush()
     holder = await session.get(User, certificate.user_id)
@@ -312,3 +313,18 @@ async def certificate_pdf(
         raise NotIssued()
     pdf = await offload(build_certificate, document_of(certificate, association, links))
     return pdf_name(certificate), pdf
+
+
+async def correct_and_resend(
+    session: AsyncSession, actor: Actor, *, certificate_id: int, corrected: str, links: Links
+) -> int:
+    """The leader's correction of a declined name (services/certificates/names.py); each
+    issued certificate it changes goes to its holder again. Returns how many were re-sent."""
+    changed = await correct_name(session, actor, certificate_id=certificate_id, corrected=corrected)
+    issued = []
+    for certificate in changed:
+        association = await session.get(Association, certificate.association_id)
+        holder = await session.get(User, certificate.user_id)
+        if association is not None and holder is not None:
+            issued.append((certificate, association, holder))
+    return await deliver(session, issued, links, occasion="corrected")

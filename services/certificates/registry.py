@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.certificate import RegistryData, RegistryRow, build_registry
 from documents.data import AssociationInfo
-from models import Association
+from models import Association, Membership, MembershipStatus
 from models.certificates import (
     Certificate,
     CertificateKind,
@@ -22,7 +24,17 @@ from models.certificates import (
     NameCorrection,
 )
 from services.access import Actor, require_registered
-from services.certificates.common import CertificateView, leader_of, local_today, view_of
+from services.certificates.common import (
+    MANAGERS,
+    CertificateView,
+    NotIssued,
+    leader_of,
+    loaded,
+    local_today,
+    period_of,
+    view_of,
+)
+from services.certificates.rules import RulesView, rules_of
 from services.errors import NotFound
 from services.offload import offload
 from services.verification import Verification, verifier
@@ -176,11 +188,66 @@ async def erase_of_person(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(NameCorrection).where(NameCorrection.user_id == user_id))
 
 
-__all__ = [
-    "erase_of_person",
-    "issued_list",
-    "my_certificates",
-    "registry_csv",
-    "registry_pdf",
-    "verify_certificate",
-]
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The leader's screen of an association's certificates."""
+
+    association_id: int
+    association: str
+    period_start: date
+    period_end: date
+    rules: RulesView
+    waiting: int
+    issued: int
+
+
+async def overview(session: AsyncSession, actor: Actor, association_id: int) -> Overview:
+    await leader_of(session, actor, association_id)
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise NotFound()
+    counts = dict(
+        (
+            await session.execute(
+                select(Certificate.status, func.count())
+                .where(Certificate.association_id == association_id)
+                .group_by(Certificate.status)
+            )
+        ).all()
+    )
+    return Overview(
+        association_id=association_id,
+        association=association.name,
+        period_start=period_of(association)[0],
+        period_end=period_of(association)[1],
+        rules=await rules_of(session, association_id),
+        waiting=counts.get(CertificateStatus.REQUESTED, 0),
+        issued=counts.get(CertificateStatus.ISSUED, 0),
+    )
+
+
+async def led(session: AsyncSession, actor: Actor) -> list[Association]:
+    """The associations the actor leads (their certificates are theirs to manage)."""
+    user = await require_registered(session, actor)
+    rows = await session.scalars(
+        select(Association)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role.in_(MANAGERS),
+        )
+        .order_by(Association.name)
+    )
+    return list(rows.all())
+
+
+async def managed_certificate(
+    session: AsyncSession, actor: Actor, certificate_id: int
+) -> CertificateView:
+    """An issued certificate of an association the actor leads (to revoke, to rename)."""
+    certificate, association = await loaded(session, certificate_id)
+    await leader_of(session, actor, certificate.association_id)
+    if certificate.status is not CertificateStatus.ISSUED:
+        raise NotIssued()
+    return view_of(certificate, association)

@@ -276,6 +276,7 @@ async def decide(
     told). A second decision is refused with NotRequested."""
     certificate, association = await loaded(session, certificate_id)
     leader = await leader_of(session, actor, certificate.association_id)
+    cleaned = None if approve else clean_reason(reason or "")
     certificate = await lock(session, Certificate, certificate_id)
     if certificate.status is not CertificateStatus.REQUESTED:
         raise NotRequested()
@@ -289,7 +290,7 @@ async def decide(
         await _audit(session, actor, "certificates.approve", certificate)
         return view_of(certificate, association)
     certificate.status = CertificateStatus.DECLINED
-    certificate.reason = clean_reason(reason or "")
+    certificate.reason = cleaned
     certificate.decided_by = leader.id
     await session.flush()
     if person.telegram_id is not None:
