@@ -171,8 +171,13 @@ def _name_paragraph(data: CertificateData, size: float, width: float) -> Paragra
     )
     if one_line.minWidth() <= width and one_line.wrap(width, PAGE_H)[1] <= size * 1.3:
         return one_line
-    return fitted(esc(data.recipient_dative), _style("name2", SERIF_BOLD, size * 0.8), width,
-                  size * 2.2, smallest=10)  # fmt: skip
+    return fitted(
+        esc(data.recipient_dative),
+        _style("name2", SERIF_BOLD, size * 0.8),
+        width,
+        size * 2.2,
+        smallest=10,
+    )
 
 
 def _laid_out(data: CertificateData, width: float, room: float) -> list[tuple[Paragraph, float]]:
@@ -201,12 +206,24 @@ def _bottom(canvas: Canvas, data: CertificateData) -> None:
     width = PAGE_W - 2 * SIDE - QR_SIZE - 14 * mm
     _draw(canvas, fitted(signer, label, width, 9 * mm), left, base + 26 * mm, width)
     small = _style("small", SERIF, 11, align=TA_LEFT)
-    _draw(canvas, Paragraph(f"Дата выдачи: {format_date(data.issued_on)}", small), left,
-          base + 13 * mm, width)  # fmt: skip
-    _draw(canvas, Paragraph(f"Регистрационный № {esc(data.number)}", small), left,
-          base + 7 * mm, width)  # fmt: skip
+    _draw(
+        canvas,
+        Paragraph(f"Дата выдачи: {format_date(data.issued_on)}", small),
+        left,
+        base + 13 * mm,
+        width,
+    )
+    _draw(
+        canvas,
+        Paragraph(f"Регистрационный № {esc(data.number)}", small),
+        left,
+        base + 7 * mm,
+        width,
+    )
     qr_x = PAGE_W - SIDE - QR_SIZE
-    renderPDF.draw(qr_drawing(data.link, QR_SIZE), canvas, qr_x, base + 4 * mm)
+    qr = qr_drawing(data.link, QR_SIZE)
+    qr.initialFontName = SERIF  # the renderer would set Helvetica first
+    renderPDF.draw(qr, canvas, qr_x, base + 4 * mm)
     canvas.setFont(SANS, 9)
     canvas.setFillColor(GREY)
     canvas.drawCentredString(qr_x + QR_SIZE / 2, base, f"Код проверки: {data.printed_code}")
@@ -287,7 +304,6 @@ def build_registry(data: RegistryData) -> bytes:
             [
                 row.number,
                 row.full_name,
-                row.kind,
                 format_date(row.issued_on),
                 row.code,
                 _status(row),
@@ -296,12 +312,20 @@ def build_registry(data: RegistryData) -> bytes:
         ]
         flowables.append(
             numbered_table(
-                ["Рег. номер", "Кому выдан", "Документ", "Дата выдачи", "Код проверки", "Статус"],
+                ["Рег. номер", "Кому выдан", "Дата выдачи", "Код проверки", "Статус"],
                 rows,
-                [1.3, 2.2, 1.4, 1.3, 1.3, 1.6],
+                [1.2, 2.6, 1.0, 1.2, 1.6],
                 total_width=PORTRAIT_WIDTH,
-                centered_columns=[3],
-                whole_word_columns=[0, 1, 4],
+                centered_columns=[2],
+                whole_word_columns=[0, 1, 3],
+            )
+        )
+        flowables.append(Spacer(1, 3 * mm))
+        flowables.append(
+            Paragraph(
+                "Номера «ВМО-…» — сертификаты участника, «СП-…» — свидетельства о публикации. "
+                "Подлинность проверяется по коду в боте: /verify &lt;код&gt;.",
+                st.small,
             )
         )
     else:

@@ -387,9 +387,11 @@ async def test_a_corrected_name_is_kept_and_reused(session) -> None:  # type: ig
         )
     with pytest.raises(names.BadDeclinedName):
         await names.correct_name(
-            session, Actor(leader.telegram_id), certificate_id=first.view.certificate_id,
+            session,
+            Actor(leader.telegram_id),
+            certificate_id=first.view.certificate_id,
             corrected="1",
-        )  # fmt: skip
+        )
     changed = await names.correct_name(
         session,
         Actor(leader.telegram_id),

@@ -83,3 +83,8 @@ class CorrectName(Press, prefix=PREFIX, action="name"):
 class Registry(Press, prefix=PREFIX, action="reg"):
     association_id: int
     csv: bool = False
+
+
+@dataclass(frozen=True)
+class OpenScreen(Press, prefix=PREFIX, action="open"):
+    """The main menu's entry: the /certificate screen."""

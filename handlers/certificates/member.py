@@ -12,7 +12,14 @@ from bot.context import BotContext
 from bot.i18n import Html, Translator
 from bot.keyboards import Button, inline
 from bot.replies import ack, reply
-from handlers.certificates.buttons import BUTTONS, Download, Manage, Publication, Request
+from handlers.certificates.buttons import (
+    BUTTONS,
+    Download,
+    Manage,
+    OpenScreen,
+    Publication,
+    Request,
+)
 from handlers.certificates.links import links
 from handlers.certificates.wording import (
     STATUS_MARKS,
@@ -81,6 +88,17 @@ def _screen(t: Translator, mine: list[CertificateView], can_ask: bool) -> Html:
             )
         )
     return Html("\n".join(lines))
+
+
+@BUTTONS.on(OpenScreen)
+async def open_screen(update: Update, context: BotContext, press: OpenScreen) -> None:
+    await ack(update)
+    await certificate_command(update, context)
+
+
+def menu_rows(context: BotContext) -> list[list[Button]]:
+    """The main menu's entry to certificates."""
+    return [[(context.t.plain("🎓 Certificates"), OpenScreen().data())]]
 
 
 @BUTTONS.on(Request)
