@@ -74,6 +74,11 @@ class Certificate(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]
     issued_on: Mapped[date | None]  # the date printed, in the association's time zone
+    # What the QR code holds (services/verification.py), fixed when issued: a reprint is
+    # the same document.
+    verification_url: Mapped[str | None] = mapped_column(String(300))
+    # When the PDF was sent to its holder; the batch leaves it to the delivery sweep.
+    delivered_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.inbox import prune
 from scheduler import announcements, events, meetings, newsletters, protocols, reminders
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.certificates import deliver_certificates
 from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
 from scheduler.metrics import measure_outbox_backlog
@@ -73,4 +74,5 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("material-review-digest", every=timedelta(minutes=15), run=tell_review_digests),
     Sweep("materials-digest", every=timedelta(hours=1), run=weekly_materials_digest, first=40.0),
     Sweep("annual-reports", every=timedelta(hours=1), run=send_annual_reports, first=120.0),
+    Sweep("certificate-delivery", every=timedelta(seconds=10), run=deliver_certificates),
 )

@@ -274,6 +274,11 @@ async def test_batch_issues_to_all_eligible_once(session) -> None:  # type: igno
         await session.scalars(select(Certificate.number).where(Certificate.number.is_not(None)))
     )
     assert numbers == {"ВМО-2027-0001", "ВМО-2027-0002"}
+    # The batch writes rows only; the sweep builds and sends the PDFs, each once.
+    assert await session.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert await issue.deliver_pending(session, limit=1) == 1
+    assert await issue.deliver_pending(session) == 1
+    assert await issue.deliver_pending(session) == 0
     for person in (good, half):
         (_text, file_id), *_ = await _texts(session, person.telegram_id)
         assert file_id is not None
@@ -312,9 +317,7 @@ async def test_revoked_codes_say_so_and_unknown_or_forged_find_nothing(session) 
             session, Actor(leader.telegram_id), certificate_id=cert.id, reason="ещё раз"
         )
     with pytest.raises(NotIssued):
-        await issue.certificate_pdf(
-            session, Actor(good.telegram_id), certificate_id=cert.id, links=LINKS
-        )
+        await issue.certificate_pdf(session, Actor(good.telegram_id), certificate_id=cert.id)
     # Unknown (a well-formed code nobody has) and forged codes: the same None.
     unknown = "K7MXQRT4WC" if cert.code != "K7MXQRT4WC" else "K7MXQRT4WD"
     for text in (unknown, "K7MXQ-RT4W0", "<script>alert(1)</script>", "", "ВМО-2027-0001"):
@@ -333,13 +336,11 @@ async def test_the_pdf_is_for_its_holder_and_the_leader(session) -> None:  # typ
     )
     certificate_id = outcome.view.certificate_id
     name, pdf = await issue.certificate_pdf(
-        session, Actor(leader.telegram_id), certificate_id=certificate_id, links=LINKS
+        session, Actor(leader.telegram_id), certificate_id=certificate_id
     )
     assert name == "sertifikat-2027-0001.pdf" and pdf.startswith(b"%PDF")
     with pytest.raises(NotYourCertificate):
-        await issue.certificate_pdf(
-            session, Actor(half.telegram_id), certificate_id=certificate_id, links=LINKS
-        )
+        await issue.certificate_pdf(session, Actor(half.telegram_id), certificate_id=certificate_id)
 
 
 async def test_publication_certificates_for_approved_materials(session) -> None:  # type: ignore[no-untyped-def]
@@ -399,7 +400,7 @@ async def test_a_corrected_name_is_kept_and_reused(session) -> None:  # type: ig
         corrected="Ивановой Марие Петровне",
     )
     assert [c.id for c in changed] == [first.view.certificate_id]
-    await issue.deliver(session, [(changed[0], association, good)], LINKS, occasion="corrected")
+    await issue.deliver(session, [(changed[0], association, good)], occasion="corrected")
     material = await make_material(session, title="Урок", association=association, author=good)
     later = await requests.request_publication(
         session, Actor(good.telegram_id), material_id=material.id, links=LINKS

@@ -224,8 +224,10 @@ async def issue_all(update: Update, context: BotContext, press: IssueAll) -> Set
     await ack(update)
     return Settled(
         t.ngettext(
-            "✅ {n} certificate is issued; its holder receives it from the bot.",
-            "✅ {n} certificates are issued; their holders receive them from the bot.",
+            "✅ {n} certificate is issued; its holder receives the PDF from the bot within a "
+            "few minutes.",
+            "✅ {n} certificates are issued; their holders receive the PDFs from the bot within "
+            "a few minutes.",
             count,
         )
     )
@@ -340,7 +342,6 @@ async def _rename(turn: Turn) -> None:
         turn.context.actor,
         certificate_id=turn.data["certificate_id"],
         corrected=turn.data["name"],
-        links=links(turn.context),
     )
     await turn.finish()
     await turn.say(

@@ -144,7 +144,7 @@ async def publication(update: Update, context: BotContext, press: Publication) -
 @BUTTONS.on(Download)
 async def download(update: Update, context: BotContext, press: Download) -> None:
     name, pdf = await issue.certificate_pdf(
-        context.session, context.actor, certificate_id=press.certificate_id, links=links(context)
+        context.session, context.actor, certificate_id=press.certificate_id
     )
     await ack(update)
     chat = update.effective_chat

@@ -151,6 +151,8 @@ def upgrade() -> None:
         sa.Column("requested_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("issued_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=True),
+        sa.Column("verification_url", sa.String(length=300), nullable=True),
+        sa.Column("delivered_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "decided_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True

@@ -137,11 +137,10 @@ def view_of(certificate: Certificate, association: Association) -> CertificateVi
     )
 
 
-def document_of(
-    certificate: Certificate, association: Association, links: Links
-) -> CertificateData:
-    """The PDF's data of an issued certificate (the QR code holds `links.link(code)`)."""
+def document_of(certificate: Certificate, association: Association) -> CertificateData:
+    """The PDF's data of an issued certificate (the QR code holds its verification URL)."""
     assert certificate.code and certificate.number and certificate.issued_on
+    assert certificate.verification_url
     if certificate.kind is CertificateKind.PUBLICATION:
         title = "publication"
     elif certificate.title is CertificateTitle.PARTICIPATION:
@@ -161,7 +160,7 @@ def document_of(
         issued_on=certificate.issued_on,
         number=certificate.number,
         printed_code=printed_code(certificate.code),
-        link=links.link(certificate.code),
+        link=certificate.verification_url,
         topic=certificate.topic,
         material_title=certificate.material_title,
         hours=certificate.hours,

@@ -93,6 +93,7 @@ async def mark_issued(
     association: Association,
     *,
     decided_by: int | None,
+    links: Links,
 ) -> None:
     """Give the certificate its number and code; the registry's sequence is per kind and
     year, across associations, so the numbering is serialised (`_serialise_numbering`)."""
@@ -103,6 +104,7 @@ async def mark_issued(
     prefix = PREFIXES[certificate.kind]
     certificate.number = f"{prefix}-{today.year}-{certificate.sequence:04d}"
     certificate.code = await _unused_code(session)
+    certificate.verification_url = links.link(certificate.code)
     certificate.status = CertificateStatus.ISSUED
     certificate.issued_at, certificate.issued_on = now(), today
     certificate.decided_by = decided_by
@@ -128,7 +130,6 @@ def pdf_name(certificate: Certificate) -> str:
 async def deliver(
     session: AsyncSession,
     issued: Sequence[tuple[Certificate, Association, User]],
-    links: Links,
     *,
     batch: str | None = None,
     occasion: str = "issued",
@@ -137,10 +138,11 @@ async def deliver(
     PDF attached, through the outbox. Returns how many were told."""
     if not issued:
         return 0
-    documents = [document_of(cert, association, links) for cert, association, _ in issued]
+    documents = [document_of(cert, association) for cert, association, _ in issued]
     pdfs = await offload(build_certificates, documents)
-    told = 0
+    told, moment = 0, now()
     for (cert, association, person), pdf in zip(issued, pdfs, strict=True):
+        cert.delivered_at = moment
         stored = await store_file(
             session, filename=pdf_name(cert), mime_type="application/pdf", content=pdf
         )
@@ -153,7 +155,9 @@ async def deliver(
                 {"view": view_of(cert, association), "occasion": occasion},
                 user=person,
                 file_id=stored.id,
-                dedupe_key=f"cert:{cert.id}:{occasion}:{stored.id}",
+                dedupe_key=f"cert:{cert.id}:issued"
+                if occasion == "issued"
+                else f"cert:{cert.id}:{occasion}:{stored.id}",
                 batch=batch,
             ),
         )
@@ -208,7 +212,8 @@ async def issue_to_all_eligible(
     session: AsyncSession, actor: Actor, *, association_id: int, links: Links
 ) -> int:
     """Issue a certificate to every member meeting the rules who has none for the period
-    (a pending request of theirs is issued too); the PDFs go out through the outbox."""
+    (a pending request of theirs is issued too). Only rows are written here, in a moment;
+    the PDFs are built and sent by the delivery sweep (`deliver_pending`), off the update."""
     leader = await leader_of(session, actor, association_id)
     association = await lock(session, Association, association_id)
     chosen, _, period = await _batch_people(session, association)
@@ -245,9 +250,8 @@ async def issue_to_all_eligible(
         await snapshot(session, cert, association, person)
         session.add(cert)
         cert.period_end = period[1]
-        await mark_issued(session, cert, association, decided_by=leader.id)
-        issued.append((cert, association, person))
-    await deliver(session, issued, links, batch=f"cert:batch:{association_id}")
+        await mark_issued(session, cert, association, decided_by=leader.id, links=links)
+        issued.append(cert)
     await audit(
         session,
         actor_telegram_id=actor.telegram_id,
@@ -299,7 +303,7 @@ async def revoke(
 
 
 async def certificate_pdf(
-    session: AsyncSession, actor: Actor, *, certificate_id: int, links: Links
+    session: AsyncSession, actor: Actor, *, certificate_id: int
 ) -> tuple[str, bytes]:
     """An issued certificate's PDF, for its holder or the association's leader."""
     certificate, association = await loaded(session, certificate_id)
@@ -311,12 +315,12 @@ async def certificate_pdf(
             raise NotYourCertificate() from error
     if certificate.status is not CertificateStatus.ISSUED:
         raise NotIssued()
-    pdf = await offload(build_certificate, document_of(certificate, association, links))
+    pdf = await offload(build_certificate, document_of(certificate, association))
     return pdf_name(certificate), pdf
 
 
 async def correct_and_resend(
-    session: AsyncSession, actor: Actor, *, certificate_id: int, corrected: str, links: Links
+    session: AsyncSession, actor: Actor, *, certificate_id: int, corrected: str
 ) -> int:
     """The leader's correction of a declined name (services/certificates/names.py); each
     issued certificate it changes goes to its holder again. Returns how many were re-sent."""
@@ -327,4 +331,34 @@ async def correct_and_resend(
         holder = await session.get(User, certificate.user_id)
         if association is not None and holder is not None:
             issued.append((certificate, association, holder))
-    return await deliver(session, issued, links, occasion="corrected")
+    return await deliver(session, issued, occasion="corrected")
+
+
+DELIVERY_BATCH = 20  # PDFs per run of the sweep: a few seconds of the document process
+
+
+async def deliver_pending(session: AsyncSession, *, limit: int = DELIVERY_BATCH) -> int:
+    """The sweep «certificate-delivery»: PDFs of issued certificates not yet sent (the
+    batch's), oldest first. The PDFs are built before anything is written, so the unit of
+    work holds no write lock while ReportLab runs; a run told twice sends nothing twice
+    (each certificate is marked delivered in the transaction that enqueues it)."""
+    rows = (
+        await session.execute(
+            select(Certificate, Association, User)
+            .join(Association, Association.id == Certificate.association_id)
+            .join(User, User.id == Certificate.user_id)
+            .where(
+                Certificate.status == CertificateStatus.ISSUED,
+                Certificate.delivered_at.is_(None),
+            )
+            .order_by(Certificate.id)
+            .limit(limit)
+        )
+    ).all()
+    by_association: dict[int, list[tuple[Certificate, Association, User]]] = {}
+    for cert, association, person in rows:
+        by_association.setdefault(association.id, []).append((cert, association, person))
+    told = 0
+    for association_id, issued in by_association.items():
+        told += await deliver(session, issued, batch=f"cert:batch:{association_id}")
+    return told

@@ -111,8 +111,8 @@ async def request_participation(
     await snapshot(session, certificate, association, user)
     session.add(certificate)
     if standing.eligible and CertificateStatus.REVOKED not in statuses:
-        await mark_issued(session, certificate, association, decided_by=None)
-        await deliver(session, [(certificate, association, user)], links)
+        await mark_issued(session, certificate, association, decided_by=None, links=links)
+        await deliver(session, [(certificate, association, user)])
         await _audit(session, actor, "certificates.issue", certificate)
         return Outcome(view_of(certificate, association), issued=True, standing=standing)
     await session.flush()
@@ -217,8 +217,10 @@ async def request_publication(
     )
     await snapshot(session, certificate, association, user)
     session.add(certificate)
-    await mark_issued(session, certificate, association, decided_by=material.reviewer_user_id)
-    await deliver(session, [(certificate, association, user)], links)
+    await mark_issued(
+        session, certificate, association, decided_by=material.reviewer_user_id, links=links
+    )
+    await deliver(session, [(certificate, association, user)])
     await _audit(session, actor, "certificates.issue_publication", certificate)
     return Outcome(view_of(certificate, association), issued=True)
 
@@ -285,8 +287,8 @@ async def decide(
         raise NotFound()
     if approve:
         await snapshot(session, certificate, association, person)
-        await mark_issued(session, certificate, association, decided_by=leader.id)
-        await deliver(session, [(certificate, association, person)], links)
+        await mark_issued(session, certificate, association, decided_by=leader.id, links=links)
+        await deliver(session, [(certificate, association, person)])
         await _audit(session, actor, "certificates.approve", certificate)
         return view_of(certificate, association)
     certificate.status = CertificateStatus.DECLINED

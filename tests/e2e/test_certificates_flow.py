@@ -17,6 +17,7 @@ from models import User
 from models.certificates import Certificate
 from models.db import unit_of_work
 from models.meetings import Meeting, MeetingAttendance
+from scheduler import jobs
 from services.clock import set_clock
 from services.verification import printed_code
 from tests.factories import add_member, make_association, make_teacher
@@ -169,6 +170,9 @@ async def test_rules_dialog_and_issue_to_all_eligible(harness, fake_api):
     question = await press(fake_api, LEADER, board, "Выдать всем", "Выдать сертификаты сейчас")
     assert "Условия выполнили 2 участника из 3" in question["text"]
     await press(fake_api, LEADER, question, "Выдать (2)", "Выдано 2 сертификата")
+    assert not _documents_to(fake_api, MEMBER)  # the batch wrote rows; the sweep sends PDFs
+    await jobs.runner_of(harness.app).renew()
+    assert await jobs.run_now(harness.app, "certificate-delivery")
     await _drain(harness)
     for person, dative in ((MEMBER, "Петрову Ивану Сергеевичу"), (OTHER, "Сидоровой Марии")):
         await fake_api.wait_for(lambda person=person: _documents_to(fake_api, person))
