@@ -35,7 +35,7 @@ from services.certificates.common import (
     view_of,
 )
 from services.certificates.names import correct_name, printed_names
-from services.certificates.rules import rules_of, standings
+from services.certificates.rules import RulesView, rules_of, standings
 from services.clock import now
 from services.errors import DomainError
 from services.locks import lock
@@ -72,16 +72,35 @@ async def _leader_name(session: AsyncSession, association_id: int) -> str | None
     return initials_first(leader.full_name) if leader and leader.full_name else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Common:
+    """What every certificate of an association prints alike (read once for a batch)."""
+
+    rules: RulesView
+    leader_name: str | None
+
+
+async def _common(session: AsyncSession, association: Association) -> _Common:
+    return _Common(
+        await rules_of(session, association.id), await _leader_name(session, association.id)
+    )
+
+
 async def snapshot(
-    session: AsyncSession, certificate: Certificate, association: Association, person: User
+    session: AsyncSession,
+    certificate: Certificate,
+    association: Association,
+    person: User,
+    common: _Common | None = None,
 ) -> None:
     """What the certificate prints, taken from the association and the person now."""
-    rules = await rules_of(session, association.id)
+    common = common or await _common(session, association)
+    rules = common.rules
     certificate.full_name, certificate.full_name_dative = await printed_names(session, person)
     certificate.association_name = association.name
     certificate.topic = association.topic
     certificate.organisation = association.organisation
-    certificate.leader_name = await _leader_name(session, association.id)
+    certificate.leader_name = common.leader_name
     if certificate.kind is CertificateKind.PARTICIPATION:
         certificate.hours = rules.hours
         certificate.title = rules.title
@@ -94,13 +113,17 @@ async def mark_issued(
     *,
     decided_by: int | None,
     links: Links,
+    sequence: int | None = None,
 ) -> None:
     """Give the certificate its number and code; the registry's sequence is per kind and
-    year, across associations, so the numbering is serialised (`_serialise_numbering`)."""
-    await _serialise_numbering(session, association.id)
+    year, across associations, so the numbering is serialised (`_serialise_numbering`).
+    A batch, holding the lock already, passes the `sequence` it counts itself."""
     today = local_today(association)
+    if sequence is None:
+        await _serialise_numbering(session, association.id)
+        sequence = await _next_sequence(session, certificate.kind, today.year)
     certificate.year = today.year
-    certificate.sequence = await _next_sequence(session, certificate.kind, today.year)
+    certificate.sequence = sequence
     prefix = PREFIXES[certificate.kind]
     certificate.number = f"{prefix}-{today.year}-{certificate.sequence:04d}"
     certificate.code = await _unused_code(session)
@@ -237,6 +260,10 @@ async def issue_to_all_eligible(
         for user in (await session.scalars(select(User).where(User.id.in_(chosen)))).all()
     }
     issued = []
+    common = await _common(session, association)
+    await _serialise_numbering(session, association_id)
+    year = local_today(association).year
+    sequence = await _next_sequence(session, CertificateKind.PARTICIPATION, year)
     for user_id in chosen:
         person = people[user_id]
         cert = pending.get(user_id) or Certificate(
@@ -247,10 +274,13 @@ async def issue_to_all_eligible(
             period_end=period[1],
             requested_at=now(),
         )
-        await snapshot(session, cert, association, person)
+        await snapshot(session, cert, association, person, common)
         session.add(cert)
         cert.period_end = period[1]
-        await mark_issued(session, cert, association, decided_by=leader.id, links=links)
+        await mark_issued(
+            session, cert, association, decided_by=leader.id, links=links, sequence=sequence
+        )
+        sequence += 1
         issued.append(cert)
     await audit(
         session,
