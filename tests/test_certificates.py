@@ -19,6 +19,7 @@ from models.certificates import (
     Certificate,
     CertificateStatus,
     CertificateTitle,
+    GrammaticalCase,
     NameCorrection,
 )
 from models.meetings import Meeting, MeetingAttendance
@@ -454,3 +455,22 @@ async def test_mydata_and_forget_cover_certificates(session) -> None:  # type: i
     assert await session.scalar(select(func.count()).select_from(Certificate)) == 0
     assert await session.scalar(select(func.count()).select_from(NameCorrection)) == 0
     assert await verification.verify(session, code) is None
+
+
+async def test_a_correction_follows_the_name_it_corrects(session) -> None:  # type: ignore[no-untyped-def]
+    _, _, good, _, _ = await _world(session)
+    session.add(
+        NameCorrection(
+            user_id=good.id,
+            grammatical_case=GrammaticalCase.DATIVE,
+            full_name="Иванова Мария Петровна",
+            corrected="Ивановой Марие Петровне",
+        )
+    )
+    await session.flush()
+    assert (await names.printed_names(session, good))[1] == "Ивановой Марие Петровне"
+    good.full_name = "Петрова Мария Петровна"  # married: the old correction no longer fits
+    assert (await names.printed_names(session, good)) == (
+        "Петрова Мария Петровна",
+        "Петровой Марии Петровне",
+    )

@@ -156,3 +156,14 @@ def test_the_registry_lists_valid_and_revoked() -> None:
     assert contains(pdf, "аннулирован 2 июня 2026 г.: выдан по ошибке")
     empty = build_registry(RegistryData(SAMPLE.association, [], date(2026, 6, 3)))
     assert "Сертификаты не выдавались." in full_text(empty)
+
+
+def test_every_block_of_a_long_certificate_fits_its_box() -> None:
+    width = certificate.PAGE_W - 2 * certificate.SIDE
+    room = 100 * certificate.mm
+    laid = certificate._laid_out(LONG, width, room)
+    assert sum(p.wrap(width, certificate.PAGE_H)[1] + after for p, after in laid) <= room
+    assert all(p.minWidth() <= width for p, _ in laid)  # no word wider than the line
+    short = certificate._laid_out(SAMPLE, width, room)
+    assert short[1][0].style.fontSize == 30  # a usual name keeps its full size
+    assert laid[1][0].style.fontSize < 30  # the long one is shrunk
