@@ -455,6 +455,8 @@ async def test_mydata_and_forget_cover_certificates(session) -> None:  # type: i
     assert await session.scalar(select(func.count()).select_from(Certificate)) == 0
     assert await session.scalar(select(func.count()).select_from(NameCorrection)) == 0
     assert await verification.verify(session, code) is None
+    # The PDF kept for sending it printed the name: gone too.
+    assert await session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
 async def test_a_correction_follows_the_name_it_corrects(session) -> None:  # type: ignore[no-untyped-def]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.certificate import RegistryData, RegistryRow, build_registry
 from documents.data import AssociationInfo
-from models import Association, Membership, MembershipStatus
+from models import Association, Membership, MembershipStatus, OutboxMessage, StoredFile, User
 from models.certificates import (
     Certificate,
     CertificateKind,
@@ -182,8 +182,16 @@ async def registry_csv(session: AsyncSession, actor: Actor, association_id: int)
 
 
 async def erase_of_person(session: AsyncSession, user_id: int) -> None:
-    """/forget: the person's certificates (a check of their codes then finds nothing) and
-    the corrections of their name."""
+    """/forget: the person's certificates (a check of their codes then finds nothing), the
+    PDFs kept for sending them (they print the name), and the corrections of their name."""
+    telegram_id = await session.scalar(select(User.telegram_id).where(User.id == user_id))
+    if telegram_id is not None:
+        sent = OutboxMessage.chat_id == telegram_id, OutboxMessage.dedupe_key.like("cert:%")
+        files = list((await session.scalars(select(OutboxMessage.file_id).where(*sent))).all())
+        await session.execute(update(OutboxMessage).where(*sent).values(file_id=None))
+        found = [file_id for file_id in files if file_id is not None]
+        if found:
+            await session.execute(delete(StoredFile).where(StoredFile.id.in_(found)))
     await session.execute(delete(Certificate).where(Certificate.user_id == user_id))
     await session.execute(delete(NameCorrection).where(NameCorrection.user_id == user_id))
 
