@@ -81,7 +81,7 @@ def _screen(t: Translator, mine: list[CertificateView], can_ask: bool) -> Html:
                 "association's rules; otherwise your request goes to the leader."
             )
         )
-    else:
+    elif not mine:
         lines.append(
             t.gettext(
                 "\nCertificates are issued to members of associations: join one in /associations."

@@ -58,7 +58,8 @@ class Outcome:
 
 
 async def requestable(session: AsyncSession, actor: Actor) -> list[Association]:
-    """The associations where the actor is an active member (a certificate may be asked)."""
+    """The associations where the actor is an active member and has neither a certificate
+    for the current period nor a request waiting (a certificate may be asked there)."""
     user = await require_registered(session, actor)
     rows = await session.scalars(
         select(Association)
@@ -66,7 +67,18 @@ async def requestable(session: AsyncSession, actor: Actor) -> list[Association]:
         .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
         .order_by(Association.name)
     )
-    return list(rows.all())
+    having = set(
+        (
+            await session.execute(
+                select(Certificate.association_id, Certificate.period_start).where(
+                    Certificate.user_id == user.id,
+                    Certificate.kind == CertificateKind.PARTICIPATION,
+                    Certificate.status.in_([CertificateStatus.ISSUED, CertificateStatus.REQUESTED]),
+                )
+            )
+        ).all()
+    )
+    return [a for a in rows.all() if (a.id, period_of(a)[0]) not in having]
 
 
 async def _existing(
