@@ -25,6 +25,7 @@ from handlers import (
     admin,
     announcements,
     associations,
+    certificates,
     common,
     consultations,
     correspondence,
@@ -86,6 +87,7 @@ FEATURES: list[ModuleType] = [
     uploads,
     resources,
     report,
+    certificates,
 ]
 
 

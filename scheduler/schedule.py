@@ -18,6 +18,7 @@ from bot.inbox import prune
 from scheduler import announcements, events, meetings, newsletters, protocols, reminders
 from scheduler.activity import refresh_activity_rollup
 from scheduler.associations import pass_on_lapsed_offers
+from scheduler.certificates import deliver_certificates
 from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
 from scheduler.metrics import measure_outbox_backlog
@@ -75,4 +76,5 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("materials-digest", every=timedelta(hours=1), run=weekly_materials_digest, first=40.0),
     Sweep("annual-reports", every=timedelta(hours=1), run=send_annual_reports, first=120.0),
     Sweep("activity-rollup", every=timedelta(hours=1), run=refresh_activity_rollup, first=150.0),
+    Sweep("certificate-delivery", every=timedelta(seconds=10), run=deliver_certificates),
 )

@@ -27,6 +27,7 @@ from models import (
 )
 from services.access import Actor, user_by_telegram_id
 from services.audit import audit
+from services.certificates.registry import erase_of_person as erase_certificates
 from services.clock import now
 from services.correspondence import erase_of_person
 from services.errors import NotRegistered
@@ -164,6 +165,7 @@ async def forget(session: AsyncSession, *, actor: Actor) -> None:
         raise NotRegistered()
     await erase_of_person(session, user.id)  # and the outbox rows that relayed them
     await erase_unpublished(session, user.id)  # approved materials stay in the bank, unnamed
+    await erase_certificates(session, user.id)  # and their codes no longer verify
     await _erase_linked_records(session, user)
     moment = now()
     await session.execute(

@@ -496,7 +496,9 @@ async def test_the_bot_serves_the_page_from_its_registry(fake_api, database_url)
         verification._LOOKUPS.remove(by_telegram_id)
 
 
-async def test_visitors_hold_at_most_two_database_connections() -> None:
+async def test_visitors_hold_at_most_two_database_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     holding = 0
     most = 0
     release = asyncio.Event()
@@ -515,17 +517,15 @@ async def test_visitors_hold_at_most_two_database_connections() -> None:
         await release.wait()
         return VALID if code == VALID.code else None
 
-    verification.verifier(slow)
-    try:
-        lookup = database_lookup(sessions)  # type: ignore[arg-type]
-        waiting = [asyncio.create_task(lookup("K7MXQ-RT4WC")) for _ in range(6)]
-        for _ in range(20):
-            await asyncio.sleep(0)
-        assert most == holding == 2
-        release.set()
-        found = await asyncio.gather(*waiting)
-    finally:
-        verification._LOOKUPS.remove(slow)
+    # Only this lookup: the features' own would ask the stand-in session for real rows.
+    monkeypatch.setattr(verification, "_LOOKUPS", [slow])
+    lookup = database_lookup(sessions)  # type: ignore[arg-type]
+    waiting = [asyncio.create_task(lookup("K7MXQ-RT4WC")) for _ in range(6)]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert most == holding == 2
+    release.set()
+    found = await asyncio.gather(*waiting)
     assert found == [VALID] * 6
     assert most == 2 and holding == 0
 
