@@ -476,3 +476,37 @@ async def test_a_correction_follows_the_name_it_corrects(session) -> None:  # ty
         "Петрова Мария Петровна",
         "Петровой Марии Петровне",
     )
+
+
+async def test_the_web_page_checks_an_issued_and_a_revoked_certificate(sessions) -> None:  # type: ignore[no-untyped-def]
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web import database_lookup, make_web_app
+
+    async with sessions() as session:
+        leader, association, good, _, _ = await _world(session)
+        outcome = await requests.request_participation(
+            session, Actor(good.telegram_id), association_id=association.id, links=LINKS
+        )
+        code = (await session.get(Certificate, outcome.view.certificate_id)).code
+        await NoticeRenderer("ru").deliver(session)
+        await session.commit()
+    app = make_web_app(database_lookup(sessions))
+    async with TestClient(TestServer(app)) as client:
+        answer = await client.get(f"/verify/{verification.printed_code(code)}")
+        page = await answer.text()
+        assert answer.status == 200
+        assert "Документ действителен" in page and "Иванова Мария Петровна" in page
+        assert "ВМО-2027-0001" in page and association.name in page
+        async with sessions() as session:
+            await issue.revoke(
+                session,
+                Actor(leader.telegram_id),
+                certificate_id=outcome.view.certificate_id,
+                reason="выдан по ошибке",
+            )
+            await NoticeRenderer("ru").deliver(session)
+            await session.commit()
+        answer = await client.get(f"/verify/{code}")
+        page = await answer.text()
+        assert "Документ отозван" in page and "выдан по ошибке" in page
