@@ -30,6 +30,7 @@ from models.meetings import (
 )
 from models.plans import Plan, PlanEntry, PlanItemStatus, PlanStatus
 from services.access import Actor, require_association_role, require_registered
+from services.associations import held_in_roles
 from services.clock import academic_year_start, now
 from services.dateparse import OutsidePeriod, TimeInPast, parse_meeting_time
 from services.errors import DomainError, InvalidInput, NotFound
@@ -214,17 +215,7 @@ class MeetingView:
 async def managed_associations(session: AsyncSession, actor: Actor) -> list[Association]:
     """Associations where the person is the leader or the secretary."""
     user = await require_registered(session, actor)
-    rows = await session.scalars(
-        select(Association)
-        .join(Membership, Membership.association_id == Association.id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role.in_(MANAGERS),
-        )
-        .order_by(Association.name)
-    )
-    return list(rows.all())
+    return await held_in_roles(session, user.id, MANAGERS)
 
 
 async def active_members(session: AsyncSession, association_id: int) -> list[User]:

@@ -27,6 +27,7 @@ from services.access import (
     require_registered,
     role_holder,
 )
+from services.associations import held_in_roles
 from services.audit import audit, record_activity
 from services.clock import now
 from services.errors import DomainError, InvalidInput, NotFound
@@ -198,17 +199,7 @@ class GivenTask:
 async def managed_associations(session: AsyncSession, actor: Actor) -> list[Association]:
     """The associations where the actor may give tasks (leader or administrator)."""
     user = await require_registered(session, actor)
-    rows = await session.scalars(
-        select(Association)
-        .join(Membership, Membership.association_id == Association.id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role.in_(MANAGERS),
-        )
-        .order_by(Association.name)
-    )
-    return list(rows.all())
+    return await held_in_roles(session, user.id, MANAGERS)
 
 
 async def check_giver(session: AsyncSession, actor: Actor, association_id: int) -> Association:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.certificate import RegistryData, RegistryRow, build_registry
 from documents.data import AssociationInfo
-from models import Association, Membership, MembershipStatus, OutboxMessage, StoredFile, User
+from models import Association, OutboxMessage, StoredFile, User
 from models.certificates import (
     Certificate,
     CertificateKind,
@@ -24,6 +24,7 @@ from models.certificates import (
     NameCorrection,
 )
 from services.access import Actor, require_registered
+from services.associations import held_in_roles
 from services.certificates.common import (
     MANAGERS,
     CertificateView,
@@ -237,17 +238,7 @@ async def overview(session: AsyncSession, actor: Actor, association_id: int) -> 
 async def led(session: AsyncSession, actor: Actor) -> list[Association]:
     """The associations the actor leads (their certificates are theirs to manage)."""
     user = await require_registered(session, actor)
-    rows = await session.scalars(
-        select(Association)
-        .join(Membership, Membership.association_id == Association.id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role.in_(MANAGERS),
-        )
-        .order_by(Association.name)
-    )
-    return list(rows.all())
+    return await held_in_roles(session, user.id, MANAGERS)
 
 
 async def managed_certificate(
