@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, MemberRole, Membership, MembershipStatus, User
@@ -640,10 +640,13 @@ async def cancel(session: AsyncSession, actor: Actor, *, meeting_id: int) -> Mee
 
 
 # RSVP and attendance --------------------------------------------------------------------------
-async def rsvp(
-    session: AsyncSession, actor: Actor, *, meeting_id: int, answer: RsvpAnswer
-) -> Counts:
-    """Record a member's answer; the card is marked for the next batched edit."""
+async def rsvp(session: AsyncSession, actor: Actor, *, meeting_id: int, answer: RsvpAnswer) -> None:
+    """Record a member's answer; the card is marked for the next batched edit.
+
+    Nothing is written before the commit (the answer and the mark go with it), so the
+    update holds no row of the meeting — and on SQLite not the write lock — while it
+    answers the button; only the first answer since the card's last edit marks it.
+    """
     meeting = await get_meeting(session, meeting_id)
     user = await require_association_role(session, actor, meeting.association_id)
     if meeting.status is MeetingStatus.CANCELLED:
@@ -662,15 +665,7 @@ async def rsvp(
     else:
         found.answer, found.answered_at = answer, now()
     if not meeting.card_dirty:
-        # Only the first answer since the last card edit writes the meeting's row: a crowd
-        # answering at once would otherwise queue on its lock, each for a whole update.
-        await session.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting_id, Meeting.card_dirty.is_(False))
-            .values(card_dirty=True)
-        )
-    await session.flush()
-    return await counts(session, meeting_id)
+        meeting.card_dirty = True
 
 
 async def mark_present(session: AsyncSession, actor: Actor, *, meeting_id: int) -> bool:
