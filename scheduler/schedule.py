@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
-from scheduler import announcements, events, meetings, newsletters, protocols, reminders
+from scheduler import announcements, contests, events, meetings, newsletters, protocols, reminders
 from scheduler.associations import pass_on_lapsed_offers
 from scheduler.consultations import escalate_unanswered, remind_unanswered
 from scheduler.correspondence import erase_old_messages
@@ -73,4 +73,8 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("material-review-digest", every=timedelta(minutes=15), run=tell_review_digests),
     Sweep("materials-digest", every=timedelta(hours=1), run=weekly_materials_digest, first=40.0),
     Sweep("annual-reports", every=timedelta(hours=1), run=send_annual_reports, first=120.0),
+    Sweep("contest-opening", every=timedelta(minutes=15), run=contests.open_submissions),
+    Sweep("contest-closing", every=timedelta(minutes=15), run=contests.close_submissions),
+    Sweep("contest-jury-reminders", every=timedelta(minutes=30), run=contests.remind_jurors),
+    Sweep("contest-results-reminders", every=timedelta(hours=1), run=contests.remind_organisers),
 )

@@ -96,6 +96,11 @@ _ERASED_WITH_THE_PERSON = (
     "mentorships",
     "survey_invitations",
     "survey_responses",
+    "contest_entries",  # with their files, scores and votes (cascade)
+    "contest_scores.juror_user_id",
+    "contest_votes",
+    "contest_diplomas",
+    "contest_jurors",
 )
 
 
