@@ -26,6 +26,7 @@ from handlers import (
     associations,
     common,
     consultations,
+    contests,
     correspondence,
     events,
     groups,
@@ -84,6 +85,7 @@ FEATURES: list[ModuleType] = [
     uploads,
     resources,
     report,
+    contests,
 ]
 
 

@@ -26,7 +26,7 @@ from services.access import Actor, require_association_role, require_registered
 from services.audit import audit
 from services.clock import now
 from services.contests.common import ORGANISERS, is_methodist, today_in
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotFound
 from services.names import short_name
 from services.notices import Notice, tell
 from services.texts import N_
@@ -378,3 +378,14 @@ async def organised_contests(session: AsyncSession, actor: Actor) -> list[Contes
             (Contest.organiser_user_id == user.id) | Contest.association_id.in_(led)
         )
     return [await contest_card(session, contest) for contest in (await session.scalars(query))]
+
+
+async def rules_of(
+    session: AsyncSession, actor: Actor, contest_id: int
+) -> tuple[ContestCard, str | None]:
+    """A contest's card with its rules, and the rules file's Telegram id if there is one."""
+    await require_registered(session, actor)
+    contest = await session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFound()
+    return await contest_card(session, contest), contest.rules_file_id
