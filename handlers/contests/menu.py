@@ -41,11 +41,11 @@ async def contest_command(update: Update, context: BotContext) -> None:
         parts.append(t.gettext("<b>Open contests</b>"))
         for card in open_ones:
             parts.append(contest_card(t, card))
-            row = [(t.plain("📜 Rules"), Rules(card.contest_id).data())]
+            row = [(t.plain("📜 Contest rules"), Rules(card.contest_id).data())]
             if card.status is ContestStatus.OPEN:
                 row.append(
                     (
-                        t.plain("📤 Submit: {title}", title=card.title[:30]),
+                        t.plain("📤 Enter a work: {title}", title=card.title[:30]),
                         Submit(card.contest_id).data(),
                     )
                 )

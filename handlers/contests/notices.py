@@ -16,7 +16,7 @@ from services.outbox import Buttons
 
 
 def _rules_buttons(t: Translator, card: ContestCard) -> Buttons:
-    return [[{"text": t.plain("📜 Rules"), "callback": Rules(card.contest_id).data()}]]
+    return [[{"text": t.plain("📜 Contest rules"), "callback": Rules(card.contest_id).data()}]]
 
 
 @renders("contests.announced")
