@@ -18,6 +18,8 @@ from documents.base import LANDSCAPE_WIDTH, build_pdf, esc, para, signatures, st
 from documents.tables import keep_with_table, numbered_table
 from services.formatting import format_date
 
+SIGNERS_PER_BLOCK = 5
+
 
 @dataclass(frozen=True)
 class ProtocolRow:
@@ -129,8 +131,10 @@ def build_contest_protocol(data: ContestProtocolData) -> bytes:
     story.append(Spacer(1, 10 * mm))
     signers = [("Организатор конкурса", data.organiser)] if data.organiser else []
     signers += [("Член жюри", name) for name in data.jury]
-    if signers:
-        story.append(signatures(signers, width=LANDSCAPE_WIDTH))
+    # A few lines per table: a jury of twenty signs over pages, never cut inside a line.
+    for start in range(0, len(signers), SIGNERS_PER_BLOCK):
+        story.append(signatures(signers[start : start + SIGNERS_PER_BLOCK], width=LANDSCAPE_WIDTH))
+        story.append(Spacer(1, 12))
     return build_pdf(
         story,
         title=f"Протокол подведения итогов конкурса «{data.title}»",

@@ -445,3 +445,53 @@ async def test_forget_and_the_activity_count(session) -> None:  # type: ignore[n
     ]
     assert await session.scalar(select(func.count()).select_from(ContestVote)) == 0
     assert await session.scalar(select(func.count()).select_from(ContestScore)) == 0
+
+
+async def test_a_network_wide_contest_is_a_methodists(session) -> None:  # type: ignore[no-untyped-def]
+    from models.user import NetworkRole
+
+    leader, _, people = await _world(session)
+    methodist = await make_teacher(
+        session, 770_010, full_name="Методистова Ольга Ивановна", roles=(NetworkRole.METHODIST,)
+    )
+    expert = await make_teacher(
+        session, 770_011, full_name="Экспертов Иван Ильич", roles=(NetworkRole.EXPERT,)
+    )
+    with pytest.raises(PermissionDenied):
+        await announcing.jury_candidates(session, Actor(leader.telegram_id), None)
+    candidates = await announcing.jury_candidates(session, Actor(methodist.telegram_id), None)
+    assert {user_id for user_id, _ in candidates} == {methodist.id, expert.id}
+    contest = await announcing.announce(
+        session,
+        Actor(methodist.telegram_id),
+        association_id=None,
+        draft=_draft([expert.id, people["anna"].id]),  # Anna is no network expert: dropped
+    )
+    told = take_pending(session)
+    assert [(n.kind, n.user.id) for n in told] == [("contests.jury", expert.id)]
+    assert contest.association_id is None and contest.audience.value == "network"
+    nomination = await session.scalar(
+        select(ContestNomination.id).where(ContestNomination.contest_id == contest.id)
+    )
+    # a teacher of no association may take part
+    view, _ = await entries.submit(
+        session,
+        Actor(people["outsider"].telegram_id),
+        contest_id=contest.id,
+        draft=_work(nomination),
+    )
+    assert view.contest == contest.title
+    assert await judging.progress(session, Actor(methodist.telegram_id), contest.id)
+    with pytest.raises(NotTheOrganiser):
+        await judging.progress(session, Actor(leader.telegram_id), contest.id)
+
+
+def test_the_diplomas_qr_code_is_reportlabs_own() -> None:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from documents.diploma import qr_modules
+
+    link = "https://t.me/vmo_bot?start=verify_K7MXQRT4WC"
+    widget = QrCodeWidget(link, barLevel="M")
+    widget.qr.make()
+    assert qr_modules(link) == [[bool(m) for m in row] for row in widget.qr.modules]

@@ -10,11 +10,11 @@ from telegram import Message, Update
 
 from bot.callbacks import Callback, cb
 from bot.context import BotContext
-from bot.dialogs import Dialog, Turn, cleaned_answer
+from bot.dialogs import Dialog, Then, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
 from bot.keyboards import inline
 from bot.replies import ack, choose_association
-from handlers.contests.buttons import BUTTONS, Announce, AnnounceIn
+from handlers.contests.buttons import BUTTONS, Announce, AnnounceIn, AnnounceNetwork
 from models.contests import ContestAudience
 from services.contests import announcing as service
 from services.formatting import format_date
@@ -45,10 +45,18 @@ async def announce_in(update: Update, context: BotContext, press: AnnounceIn) ->
     await _start(update, context, press.association_id)
 
 
-async def _start(update: Update, context: BotContext, association_id: int) -> None:
-    association = await service.check_organiser(context.session, context.actor, association_id)
+@BUTTONS.on(AnnounceNetwork)
+async def announce_network(update: Update, context: BotContext, press: AnnounceNetwork) -> None:
+    await ack(update)
+    await _start(update, context, None)
+
+
+async def _start(update: Update, context: BotContext, association_id: int | None) -> None:
+    zone = await service.check_organiser(context.session, context.actor, association_id)
     people = await service.jury_candidates(context.session, context.actor, association_id)
-    data = {"association_id": association_id, "tz": association.timezone, "people": people}
+    if not people:
+        raise service.BadJury(limit=service.MAX_JURORS)
+    data = {"association_id": association_id, "tz": zone, "people": people}
     await NEW.start(update, context, "title", data)
 
 
@@ -113,7 +121,7 @@ def _after(turn: Turn, key: str) -> date | None:
     return None
 
 
-def _date_step(key: str, prompt: str, then: str) -> None:
+def _date_step(key: str, prompt: str, then: Then) -> None:
     async def ask(turn: Turn) -> None:
         await turn.say(turn.t.gettext(prompt))
 
@@ -240,8 +248,18 @@ NEW.text_step(
     clean=_criteria,
     then="opens",
 )
-for (_key, _prompt), (_next, _) in zip(DATES, (*DATES[1:], ("audience", "")), strict=True):
-    _date_step(_key, _prompt, _next)
+
+
+async def _after_dates(turn: Turn) -> None:
+    if turn.data["association_id"] is None:  # network-wide: open to every teacher
+        turn.put(audience=ContestAudience.NETWORK.value)
+        await turn.goto("vote")
+    else:
+        await turn.goto("audience")
+
+
+for (_key, _prompt), (_next, _) in zip(DATES, (*DATES[1:], ("", "")), strict=True):
+    _date_step(_key, _prompt, _next or _after_dates)
 NEW.choice_step(
     "audience", prompt=N_("Who may take part?"), options=_audiences, key="audience", then="vote"
 )

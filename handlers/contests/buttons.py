@@ -23,6 +23,11 @@ class Announce(Press, prefix=PREFIX, action="new"):
 
 
 @dataclass(frozen=True)
+class AnnounceNetwork(Press, prefix=PREFIX, action="newnet"):
+    """Start announcing a network-wide contest (a methodist's)."""
+
+
+@dataclass(frozen=True)
 class Rules(Press, prefix=PREFIX, action="rules"):
     contest_id: int
 

@@ -12,6 +12,7 @@ from bot.replies import ack, reply
 from handlers.contests.buttons import (
     BUTTONS,
     Announce,
+    AnnounceNetwork,
     Ballot,
     Diploma,
     Manage,
@@ -22,7 +23,7 @@ from handlers.contests.buttons import (
 )
 from handlers.contests.wording import contest_card, status_title
 from models.contests import ContestStatus
-from services.contests import announcing, diplomas, entries, judging
+from services.contests import announcing, cards, diplomas, entries, judging
 from services.formatting import format_date
 
 
@@ -33,7 +34,7 @@ async def contest_command(update: Update, context: BotContext) -> None:
     queues = await judging.juror_contests(session, actor)
     votes = await entries.votable_contests(session, actor)
     awarded = await diplomas.my_diplomas(session, actor)
-    organised = await announcing.organised_contests(session, actor)
+    organised = await cards.organised_contests(session, actor)
     may_announce = bool(await announcing.organised_associations(session, actor))
     parts: list[Html] = []
     rows: list[list[Button]] = []
@@ -95,6 +96,8 @@ async def contest_command(update: Update, context: BotContext) -> None:
             )
     if may_announce:
         rows.append([(t.plain("➕ Announce a contest"), Announce().data())])
+    if await announcing.may_announce_network(session, actor):
+        rows.append([(t.plain("🌐 Announce a network-wide contest"), AnnounceNetwork().data())])
     if not parts:
         parts.append(t.gettext("There are no open contests for you right now."))
     await reply(update, context, "\n\n".join(parts), inline(rows) if rows else None)
@@ -117,7 +120,7 @@ def _mine(t: Translator, views: list[entries.EntryView]) -> Html:
 
 @BUTTONS.on(Rules)
 async def rules(update: Update, context: BotContext, press: Rules) -> None:
-    card, file_id = await announcing.rules_of(context.session, context.actor, press.contest_id)
+    card, file_id = await cards.rules_of(context.session, context.actor, press.contest_id)
     await ack(update)
     keyboard = None
     if card.status is ContestStatus.OPEN:

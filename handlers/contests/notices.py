@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.notices import Rendered, renders
 from handlers.contests.buttons import Diploma, Manage, Queue, Rules
 from handlers.contests.wording import contest_card, progress_text, ranking
-from services.contests.announcing import ContestCard
+from services.contests.cards import ContestCard
 from services.contests.results import RankedEntry, Results
 from services.formatting import format_date
 from services.notices import Notice

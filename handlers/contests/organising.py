@@ -18,7 +18,7 @@ from handlers.contests.buttons import BUTTONS, AllDiplomas, Manage, Protocol, Pu
 from handlers.contests.buttons import Diploma as DiplomaPress
 from handlers.contests.wording import contest_card, progress_text, ranking, status_title
 from models.contests import ContestStatus
-from services.contests import announcing, diplomas, judging, results
+from services.contests import cards, diplomas, judging, results
 from services.contests.common import load, require_organiser
 from services.offload import offload
 from services.verification import verification_link
@@ -38,7 +38,7 @@ async def manage(update: Update, context: BotContext, press: Manage) -> None:
     t, session = context.t, context.session
     progress = await judging.progress(session, context.actor, press.contest_id)
     contest = await load(session, press.contest_id)
-    card = await announcing.contest_card(session, contest)
+    card = await cards.contest_card(session, contest)
     found = await results.compute(session, contest)
     await ack(update)
     text = t.gettext(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from bot.i18n import Html, Translator
 from documents.contest_protocol import number
 from models.contests import ContestAudience, ContestStatus
-from services.contests.announcing import ContestCard
+from services.contests.cards import ContestCard
 from services.contests.entries import EntryView
 from services.contests.judging import Progress
 from services.contests.results import Results

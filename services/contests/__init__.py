@@ -1,4 +1,5 @@
-"""Contests and project festivals: announcing (`announcing`), taking part and the audience
+"""Contests and project festivals: announcing (`announcing`), the card people read
+(`cards`), taking part and the audience
 vote (`entries`), the jury (`judging`), the ranking and publishing (`results`), diplomas,
 their verification and the results protocol (`diplomas`), the calendar's sweeps (`sweeps`).
 What they share is in `common`.
@@ -11,6 +12,7 @@ Notices recorded here (worded in handlers/contests/notices.py): `contests.announ
 
 from services.contests import (  # noqa: F401  (the diplomas' lookup registers itself)
     announcing,
+    cards,
     common,
     diplomas,
     entries,

@@ -5,28 +5,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, MemberRole, Membership, MembershipStatus, User
+from models import (
+    Association,
+    Membership,
+    MembershipStatus,
+    NetworkRole,
+    NetworkRoleGrant,
+    User,
+)
 from models.contests import (
     Contest,
     ContestAudience,
     ContestCriterion,
-    ContestEntry,
     ContestJuror,
     ContestNomination,
     ContestStatus,
 )
 from services import dateparse
-from services.access import Actor, require_association_role, require_registered
+from services.access import (
+    Actor,
+    require_association_role,
+    require_network_role,
+    require_registered,
+)
 from services.audit import audit
 from services.clock import now
-from services.contests.common import ORGANISERS, is_methodist, today_in
-from services.errors import InvalidInput, NotFound
+from services.contests.cards import contest_card
+from services.contests.common import NETWORK_ZONE, ORGANISERS, is_methodist, today_in
+from services.errors import InvalidInput
 from services.names import short_name
 from services.notices import Notice, tell
 from services.texts import N_
@@ -98,27 +110,6 @@ class ContestDraft:
     audience_vote: bool = False
     rules_file_id: str | None = None
     rules_file_name: str | None = None
-
-
-@dataclass(frozen=True)
-class ContestCard:
-    contest_id: int
-    title: str
-    rules: str
-    issuer: str  # the association, or the network
-    status: ContestStatus
-    opens_on: date
-    closes_on: date
-    judging_until: date
-    results_on: date
-    audience: ContestAudience
-    audience_vote: bool
-    nominations: tuple[tuple[int, str], ...] = ()
-    criteria: tuple[tuple[int, str, int], ...] = ()
-    entries: int = 0
-    has_rules_file: bool = False
-    timezone: str = "Europe/Moscow"
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 # cleaning the answers ----------------------------------------------------------------------
@@ -208,27 +199,47 @@ async def organised_associations(session: AsyncSession, actor: Actor) -> list[As
 
 
 async def jury_candidates(
-    session: AsyncSession, actor: Actor, association_id: int
+    session: AsyncSession, actor: Actor, association_id: int | None
 ) -> list[tuple[int, str]]:
-    """The association's active members who may sit on the jury: (user id, short name)."""
-    await require_association_role(session, actor, association_id, *ORGANISERS)
-    rows = await session.execute(
-        select(User.id, User.full_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            User.telegram_id.is_not(None),
+    """Who may sit on the jury: the association's active members, or for a network-wide
+    contest the network's methodists and experts: (user id, short name)."""
+    if association_id is None:
+        await require_network_role(session, actor, NetworkRole.METHODIST)
+        query = (
+            select(User.id, User.full_name)
+            .join(NetworkRoleGrant, NetworkRoleGrant.user_id == User.id)
+            .where(NetworkRoleGrant.role.in_([NetworkRole.METHODIST, NetworkRole.EXPERT]))
+            .distinct()
         )
-        .order_by(User.full_name)
-        .limit(60)
+    else:
+        await require_association_role(session, actor, association_id, *ORGANISERS)
+        query = (
+            select(User.id, User.full_name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.association_id == association_id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        )
+    rows = await session.execute(
+        query.where(User.telegram_id.is_not(None)).order_by(User.full_name).limit(60)
     )
     return [(user_id, short_name(name)) for user_id, name in rows.all()]
 
 
-async def check_organiser(session: AsyncSession, actor: Actor, association_id: int) -> Association:
+async def check_organiser(session: AsyncSession, actor: Actor, association_id: int | None) -> str:
+    """The time zone the contest's dates are typed in, if the actor may announce one there
+    (None: network-wide, for a methodist)."""
+    if association_id is None:
+        await require_network_role(session, actor, NetworkRole.METHODIST)
+        return NETWORK_ZONE
     await require_association_role(session, actor, association_id, *ORGANISERS)
-    return await session.get_one(Association, association_id)
+    return (await session.get_one(Association, association_id)).timezone
+
+
+async def may_announce_network(session: AsyncSession, actor: Actor) -> bool:
+    user = await require_registered(session, actor)
+    return await is_methodist(session, actor, user)
 
 
 def _check_dates(draft: ContestDraft) -> None:
@@ -237,14 +248,16 @@ def _check_dates(draft: ContestDraft) -> None:
 
 
 async def announce(
-    session: AsyncSession, actor: Actor, *, association_id: int, draft: ContestDraft
+    session: AsyncSession, actor: Actor, *, association_id: int | None, draft: ContestDraft
 ) -> Contest:
     """Create the contest with its nominations, criteria and jury; the jurors and the
-    association's group are told."""
-    organiser = await require_association_role(session, actor, association_id, *ORGANISERS)
-    association = await session.get_one(Association, association_id)
+    association's group are told. `association_id` None: a network-wide contest (a
+    methodist's), open to every teacher, judged by the network's people."""
+    zone = await check_organiser(session, actor, association_id)
+    organiser = await require_registered(session, actor)
+    association = await session.get(Association, association_id) if association_id else None
     _check_dates(draft)
-    if draft.opens_on < today_in(association.timezone):
+    if draft.opens_on < today_in(zone):
         raise DateInPast()
     if not 1 <= len(set(draft.jurors)) <= MAX_JURORS:
         raise BadJury(limit=MAX_JURORS)
@@ -259,12 +272,12 @@ async def announce(
         closes_on=draft.closes_on,
         judging_until=draft.judging_until,
         results_on=draft.results_on,
-        audience=draft.audience,
+        audience=ContestAudience.NETWORK if association is None else draft.audience,
         audience_vote=draft.audience_vote,
         status=ContestStatus.ANNOUNCED,
         created_at=now(),
     )
-    if draft.opens_on <= today_in(association.timezone):
+    if draft.opens_on <= today_in(zone):
         contest.status = ContestStatus.OPEN
     session.add(contest)
     await session.flush()
@@ -279,7 +292,8 @@ async def announce(
                 max_score=criterion.max_score,
             )
         )
-    jurors = await _members(session, association_id, draft.jurors)
+    allowed = {user_id for user_id, _ in await jury_candidates(session, actor, association_id)}
+    jurors = await _people(session, [i for i in draft.jurors if i in allowed])
     if not jurors:
         raise BadJury(limit=MAX_JURORS)
     for juror in jurors:
@@ -289,7 +303,7 @@ async def announce(
     for juror in jurors:
         key = f"contest:{contest.id}:juror:{juror.id}"
         tell(session, Notice("contests.jury", {"card": card}, user=juror, dedupe_key=key))
-    if association.chat_id is not None:
+    if association is not None and association.chat_id is not None:
         tell(
             session,
             Notice(
@@ -309,83 +323,6 @@ async def announce(
     return contest
 
 
-async def _members(session: AsyncSession, association_id: int, ids: Sequence[int]) -> list[User]:
-    rows = await session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            User.id.in_(list(ids)),
-        )
-        .order_by(User.id)
-    )
+async def _people(session: AsyncSession, ids: Sequence[int]) -> list[User]:
+    rows = await session.scalars(select(User).where(User.id.in_(list(ids))).order_by(User.id))
     return list(rows.all())
-
-
-async def contest_card(session: AsyncSession, contest: Contest) -> ContestCard:
-    association = (
-        await session.get(Association, contest.association_id) if contest.association_id else None
-    )
-    nominations = (
-        await session.execute(
-            select(ContestNomination.id, ContestNomination.name)
-            .where(ContestNomination.contest_id == contest.id)
-            .order_by(ContestNomination.position)
-        )
-    ).all()
-    criteria = (
-        await session.execute(
-            select(ContestCriterion.id, ContestCriterion.name, ContestCriterion.max_score)
-            .where(ContestCriterion.contest_id == contest.id)
-            .order_by(ContestCriterion.position)
-        )
-    ).all()
-    entries = await session.scalar(
-        select(func.count()).select_from(ContestEntry).where(ContestEntry.contest_id == contest.id)
-    )
-    return ContestCard(
-        contest_id=contest.id,
-        title=contest.title,
-        rules=contest.rules,
-        issuer=association.name if association else "",
-        status=contest.status,
-        opens_on=contest.opens_on,
-        closes_on=contest.closes_on,
-        judging_until=contest.judging_until,
-        results_on=contest.results_on,
-        audience=contest.audience,
-        audience_vote=contest.audience_vote,
-        nominations=tuple((row[0], row[1]) for row in nominations),
-        criteria=tuple((row[0], row[1], row[2]) for row in criteria),
-        entries=entries or 0,
-        has_rules_file=contest.rules_file_id is not None,
-        timezone=association.timezone if association else "Europe/Moscow",
-    )
-
-
-async def organised_contests(session: AsyncSession, actor: Actor) -> list[ContestCard]:
-    """The contests the actor runs (organiser, or leader of the association), newest first."""
-    user = await require_registered(session, actor)
-    query = select(Contest).order_by(Contest.id.desc()).limit(10)
-    if not await is_methodist(session, actor, user):
-        led = select(Membership.association_id).where(
-            Membership.user_id == user.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role == MemberRole.LEADER,
-        )
-        query = query.where(
-            (Contest.organiser_user_id == user.id) | Contest.association_id.in_(led)
-        )
-    return [await contest_card(session, contest) for contest in (await session.scalars(query))]
-
-
-async def rules_of(
-    session: AsyncSession, actor: Actor, contest_id: int
-) -> tuple[ContestCard, str | None]:
-    """A contest's card with its rules, and the rules file's Telegram id if there is one."""
-    await require_registered(session, actor)
-    contest = await session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound()
-    return await contest_card(session, contest), contest.rules_file_id

@@ -83,7 +83,7 @@ async def require_organiser(session: AsyncSession, actor: Actor, contest: Contes
     a methodist or a platform admin."""
     try:
         if contest.association_id is None:
-            return await require_network_role(session, actor)
+            return await require_network_role(session, actor, NetworkRole.METHODIST)
         user = await require_association_role(session, actor, contest.association_id, *ORGANISERS)
     except DomainError:
         user = await require_registered(session, actor)

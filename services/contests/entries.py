@@ -22,7 +22,7 @@ from models.contests import (
 from services.access import Actor, require_registered
 from services.audit import audit
 from services.clock import now
-from services.contests.announcing import ContestCard, contest_card
+from services.contests.cards import ContestCard, contest_card
 from services.contests.common import (
     NotForYou,
     NotOpenYet,

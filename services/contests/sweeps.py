@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Association, User
 from models.contests import Contest, ContestStatus
 from services.clock import now
-from services.contests.announcing import contest_card
+from services.contests.cards import contest_card
 from services.contests.common import contest_today
 from services.contests.judging import progress_of, remaining_by_juror
 from services.notices import Notice, tell
