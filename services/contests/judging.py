@@ -179,6 +179,11 @@ async def scorable(
     session: AsyncSession, actor: Actor, entry_id: int
 ) -> tuple[EntryView, list[Criterion]]:
     """The entry and its criteria, if the actor may score it now."""
+    _, contest = await _may_score(session, actor, entry_id)
+    return await entry_view(session, entry_id), await criteria_of(session, contest.id)
+
+
+async def _may_score(session: AsyncSession, actor: Actor, entry_id: int) -> tuple[User, Contest]:
     entry = await session.get(ContestEntry, entry_id)
     if entry is None:
         raise NotFound()
@@ -189,7 +194,7 @@ async def scorable(
         raise NotJudgingNow()
     if _conflict(juror, entry):
         raise Conflict()
-    return await entry_view(session, entry.id), await criteria_of(session, contest.id)
+    return juror, contest
 
 
 async def score(
@@ -202,8 +207,8 @@ async def score(
 ) -> int:
     """Record (or correct) the juror's scores of the entry, one per criterion, each within
     its maximum; returns the total."""
-    _, criteria = await scorable(session, actor, entry_id)
-    juror = await require_registered(session, actor)
+    juror, contest = await _may_score(session, actor, entry_id)
+    criteria = await criteria_of(session, contest.id)
     if set(values) != {criterion.criterion_id for criterion in criteria}:
         raise MissingScores()
     for criterion in criteria:

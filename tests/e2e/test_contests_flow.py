@@ -156,6 +156,7 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
     assert "не входите в жюри" in fake_api.calls_of("answerCallbackQuery")[-1].params["text"]
 
+    still_open = await say(fake_api, BORIS, "/contest", "Открытые конкурсы")
     set_clock(lambda: CLOSED)
     await jobs.runner_of(harness.app).renew()
     for _ in range(2):  # a second run sends nothing twice
@@ -166,6 +167,12 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     await fake_api.wait_for_message(GROUP, "зрительское голосование")
     late = await say(fake_api, BORIS, "/contest", None)
     assert "Открытые конкурсы" not in late["text"]
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(BORIS, still_open, button(still_open, "Подать"))  # a day late
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    assert "Приём работ на этот конкурс закрыт" in (
+        fake_api.calls_of("answerCallbackQuery")[-1].params["text"]
+    )
 
     queue = await press(fake_api, JUROR, told, "Оценить работы", "ждут 2 работы")
     await press(fake_api, JUROR, queue, "Функции", "Функции вокруг нас 2.0")
