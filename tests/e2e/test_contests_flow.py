@@ -170,8 +170,9 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     before = len(fake_api.calls_of("answerCallbackQuery"))
     fake_api.user_presses(BORIS, still_open, button(still_open, "Подать"))  # a day late
     await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
-    assert "Приём работ на этот конкурс закрыт" in (
-        fake_api.calls_of("answerCallbackQuery")[-1].params["text"]
+    assert (
+        "Приём работ на этот конкурс закрыт"
+        in (fake_api.calls_of("answerCallbackQuery")[-1].params["text"])
     )
 
     queue = await press(fake_api, JUROR, told, "Оценить работы", "ждут 2 работы")
