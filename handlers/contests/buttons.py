@@ -38,6 +38,13 @@ class Submit(Press, prefix=PREFIX, action="sub"):
 
 
 @dataclass(frozen=True)
+class Replace(Press, prefix=PREFIX, action="rep"):
+    """Submit a new version of one's entry (same contest and nomination)."""
+
+    entry_id: int
+
+
+@dataclass(frozen=True)
 class Queue(Press, prefix=PREFIX, action="q"):
     """A juror's queue in a contest."""
 

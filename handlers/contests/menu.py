@@ -18,6 +18,7 @@ from handlers.contests.buttons import (
     Manage,
     OpenContests,
     Queue,
+    Replace,
     Rules,
     Submit,
 )
@@ -53,6 +54,10 @@ async def contest_command(update: Update, context: BotContext) -> None:
             rows.append(row)
     if mine:
         parts.append(_mine(t, mine))
+        for view in mine:
+            if view.replaceable:
+                label = t.plain("🔁 Replace: {title}", title=view.title[:40])
+                rows.append([(label, Replace(view.entry_id).data())])
     if queues:
         parts.append(t.gettext("<b>Jury</b>"))
         for contest_id, title, left in queues:

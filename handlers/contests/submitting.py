@@ -12,7 +12,7 @@ from bot.dialogs import Dialog, Turn
 from bot.dialogs import register as register_dialog
 from bot.keyboards import inline
 from bot.replies import ack
-from handlers.contests.buttons import BUTTONS, Submit
+from handlers.contests.buttons import BUTTONS, Replace, Submit
 from services.contests import entries as service
 from services.errors import DomainError, InvalidInput
 from services.texts import N_
@@ -31,6 +31,21 @@ async def start_submission(update: Update, context: BotContext, press: Submit) -
         "files": [],
     }
     await SUBMIT.start(update, context, "nomination", data)
+
+
+@BUTTONS.on(Replace)
+async def start_replacement(update: Update, context: BotContext, press: Replace) -> None:
+    view = await service.own_entry(context.session, context.actor, press.entry_id)
+    card = await service.submittable(context.session, context.actor, view.contest_id)
+    await ack(update)
+    data = {
+        "contest_id": card.contest_id,
+        "title_of_contest": card.title,
+        "nominations": [[view.nomination_id, view.nomination]],
+        "nomination": str(view.nomination_id),
+        "files": [],
+    }
+    await SUBMIT.start(update, context, "title", data)
 
 
 def _nominations(turn: Turn) -> list[tuple[str, str]]:

@@ -128,6 +128,8 @@ class EntryView:
     submitted_at: object
     replaced: bool
     closes_on: date
+    nomination_id: int = 0
+    replaceable: bool = False  # submissions still open
 
 
 # what is open ----------------------------------------------------------------------------
@@ -240,6 +242,13 @@ async def submit(
     return await entry_view(session, entry.id), replaced
 
 
+async def _still_open(session: AsyncSession, contest: Contest) -> bool:
+    today = await contest_today(session, contest)
+    return contest.status is not ContestStatus.PUBLISHED and (
+        contest.opens_on <= today <= contest.closes_on
+    )
+
+
 async def _files(session: AsyncSession, entry_id: int) -> tuple[WorkFile, ...]:
     rows = await session.execute(
         select(ContestEntryFile.telegram_file_id, ContestEntryFile.file_name)
@@ -269,6 +278,8 @@ async def entry_view(session: AsyncSession, entry_id: int) -> EntryView:
         submitted_at=entry.submitted_at,
         replaced=entry.replaced_at is not None,
         closes_on=contest.closes_on,
+        nomination_id=nomination.id,
+        replaceable=await _still_open(session, contest),
     )
 
 

@@ -135,7 +135,15 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
         fake_api, BORIS, "Геометрия в архитектуре", link="https://disk.example.ru/b"
     )
     await press(fake_api, BORIS, summary, "Подать", "подана")
-    summary = await _submit(fake_api, ANNA, "Функции вокруг нас 2.0")
+    mine = await say(fake_api, ANNA, "/contest", "Мои работы")
+    await press(fake_api, ANNA, mine, "Заменить", "название работы")
+    await say(fake_api, ANNA, "Функции вокруг нас 2.0", "аннотацию")
+    await say(fake_api, ANNA, "Новая редакция: с самоанализом урока", "Отправьте работу")
+    await say(fake_api, ANNA, "не ссылка", "ссылк")  # neither a file nor a link: explained
+    fake_api.user_sends_document(ANNA, "урок-2.pdf", b"%PDF-1.4 fake 2")
+    attached = await fake_api.wait_for_message(ANNA, "Прикреплён 1 файл")
+    summary = await press(fake_api, ANNA, attached, "Готово", "Проверьте заявку")
+    assert "урок-2.pdf" in summary["text"] and "Лучший урок" in summary["text"]
     await press(fake_api, ANNA, summary, "Подать", "заменена")
     mine = await say(fake_api, ANNA, "/contest", "Мои работы")
     assert "Функции вокруг нас 2.0" in mine["text"]
