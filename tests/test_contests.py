@@ -285,7 +285,7 @@ async def test_ties_publishing_diplomas_and_verification(session) -> None:  # ty
     leader, association, people = await _world(session)
     contest, _, (c1, c2), ids = await _three_entries(session, leader, association, people)
     judge5, judge9 = Actor(people["judge5"].telegram_id), Actor(people["judge9"].telegram_id)
-    with pytest.raises(judging.NotJudgingNow):
+    with pytest.raises(results.TooEarly):
         await results.publish(session, Actor(leader.telegram_id), contest.id)
     _at(JUDGING)
     with pytest.raises(results.NothingJudged):

@@ -49,7 +49,7 @@ async def manage(update: Update, context: BotContext, press: Manage) -> None:
         ranking=ranking(t, found),
     )
     rows: list[list[Button]] = []
-    if card.status is not ContestStatus.PUBLISHED and card.status is ContestStatus.JUDGING:
+    if card.status in (ContestStatus.OPEN, ContestStatus.JUDGING):
         rows.append([(t.plain("📢 Publish the results"), Publish(card.contest_id).data())])
     rows.append([(t.plain("📄 Results protocol (PDF)"), Protocol(card.contest_id).data())])
     if card.status is ContestStatus.PUBLISHED:

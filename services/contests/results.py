@@ -35,7 +35,6 @@ from services.audit import audit
 from services.clock import now
 from services.contests.common import (
     AlreadyPublished,
-    NotJudgingNow,
     contest_today,
     load,
     require_organiser,
@@ -47,6 +46,10 @@ from services.texts import N_
 
 PRIZE_PLACES = 3
 HUNDREDTH = Decimal("0.01")
+
+
+class TooEarly(DomainError):
+    message = N_("The results can be published once submissions are closed (after {day}).")
 
 
 class NothingJudged(DomainError):
@@ -231,7 +234,7 @@ async def publish(session: AsyncSession, actor: Actor, contest_id: int) -> Resul
     if contest.status is ContestStatus.PUBLISHED:
         raise AlreadyPublished()
     if await contest_today(session, contest) <= contest.closes_on:
-        raise NotJudgingNow()
+        raise TooEarly(day=contest.closes_on.strftime("%d.%m.%Y"))
     found = await compute(session, contest)
     if not any(e.result is not None for n in found.nominations for e in n.entries):
         raise NothingJudged()
