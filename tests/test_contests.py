@@ -174,6 +174,7 @@ async def test_the_submission_window_and_replacing(session) -> None:  # type: ig
         session, leader, association, people, opens_on=date(2026, 12, 3)
     )
     anna = Actor(people["anna"].telegram_id)
+    assert [c.accepting for c in await entries.open_contests(session, anna)] == [False]
     with pytest.raises(NotOpenYet):
         await entries.submit(session, anna, contest_id=contest.id, draft=_work(nominations[0]))
     _at(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
@@ -205,7 +206,9 @@ async def test_the_submission_window_and_replacing(session) -> None:  # type: ig
     assert replaced and view.replaced and view.files == () and view.link.endswith("/u")
     count = await session.scalar(select(func.count()).select_from(ContestEntry))
     assert count == 1
-    assert [c.contest_id for c in await entries.open_contests(session, anna)] == [contest.id]
+    assert [(c.contest_id, c.accepting) for c in await entries.open_contests(session, anna)] == [
+        (contest.id, True)  # by the dates, though the opening sweep has not run
+    ]
     _at(datetime(2026, 12, 10, 20, 59, tzinfo=UTC))  # 23:59 in Moscow: the last day
     await entries.submit(session, anna, contest_id=contest.id, draft=_work(nominations[1]))
     _at(datetime(2026, 12, 10, 21, 1, tzinfo=UTC))  # 00:01 on the 11th in Moscow

@@ -23,7 +23,6 @@ from handlers.contests.buttons import (
     Submit,
 )
 from handlers.contests.wording import contest_card, status_title
-from models.contests import ContestStatus
 from services.contests import announcing, cards, diplomas, entries, judging
 from services.formatting import format_date
 
@@ -44,7 +43,7 @@ async def contest_command(update: Update, context: BotContext) -> None:
         for card in open_ones:
             parts.append(contest_card(t, card))
             row = [(t.plain("📜 Contest rules"), Rules(card.contest_id).data())]
-            if card.status is ContestStatus.OPEN:
+            if card.accepting:
                 row.append(
                     (
                         t.plain("📤 Enter a work: {title}", title=card.title[:30]),
@@ -128,7 +127,7 @@ async def rules(update: Update, context: BotContext, press: Rules) -> None:
     card, file_id = await cards.rules_of(context.session, context.actor, press.contest_id)
     await ack(update)
     keyboard = None
-    if card.status is ContestStatus.OPEN:
+    if card.accepting:
         keyboard = inline([[(context.t.plain("📤 Submit a work"), Submit(card.contest_id).data())]])
     await reply(update, context, contest_card(context.t, card, rules=True), keyboard)
     if file_id is not None and update.effective_chat is not None:

@@ -3,7 +3,7 @@ contests someone organises, the rules with their file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from models.contests import (
     ContestStatus,
 )
 from services.access import Actor, require_registered
-from services.contests.common import NETWORK_ZONE, is_methodist
+from services.contests.common import NETWORK_ZONE, is_methodist, today_in
 from services.errors import NotFound
 
 
@@ -40,8 +40,8 @@ class ContestCard:
     criteria: tuple[tuple[int, str, int], ...] = ()
     entries: int = 0
     has_rules_file: bool = False
-    timezone: str = "Europe/Moscow"
-    extra: dict[str, int] = field(default_factory=dict)
+    timezone: str = NETWORK_ZONE
+    accepting: bool = False  # works are taken today (by the dates, whatever the sweeps did)
 
 
 async def contest_card(session: AsyncSession, contest: Contest) -> ContestCard:
@@ -65,6 +65,7 @@ async def contest_card(session: AsyncSession, contest: Contest) -> ContestCard:
     entries = await session.scalar(
         select(func.count()).select_from(ContestEntry).where(ContestEntry.contest_id == contest.id)
     )
+    zone = association.timezone if association else NETWORK_ZONE
     return ContestCard(
         contest_id=contest.id,
         title=contest.title,
@@ -81,7 +82,9 @@ async def contest_card(session: AsyncSession, contest: Contest) -> ContestCard:
         criteria=tuple((row[0], row[1], row[2]) for row in criteria),
         entries=entries or 0,
         has_rules_file=contest.rules_file_id is not None,
-        timezone=association.timezone if association else NETWORK_ZONE,
+        accepting=contest.status is not ContestStatus.PUBLISHED
+        and contest.opens_on <= today_in(zone) <= contest.closes_on,
+        timezone=zone,
     )
 
 
