@@ -134,7 +134,7 @@ def build_contest_protocol(data: ContestProtocolData) -> bytes:
     # A few lines per table: a jury of twenty signs over pages, never cut inside a line.
     for start in range(0, len(signers), SIGNERS_PER_BLOCK):
         story.append(signatures(signers[start : start + SIGNERS_PER_BLOCK], width=LANDSCAPE_WIDTH))
-        story.append(Spacer(1, 12))
+        story.append(Spacer(1, 16))
     return build_pdf(
         story,
         title=f"Протокол подведения итогов конкурса «{data.title}»",
