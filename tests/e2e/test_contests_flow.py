@@ -240,3 +240,34 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
 async def _entry_id(harness, title: str) -> int:  # type: ignore[no-untyped-def]
     async with harness.sessions() as session:
         return await session.scalar(select(ContestEntry.id).where(ContestEntry.title == title))
+
+
+async def test_the_calendar_reminds_the_jury_and_the_organiser_once(harness, fake_api):
+    await _world(harness, fake_api)
+    await _announce(fake_api)
+    summary = await _submit(fake_api, ANNA, "Функции вокруг нас")
+    await press(fake_api, ANNA, summary, "Подать", "подана")
+    await _drain(harness)
+    await fake_api.wait_for_message(JUROR, "Вы включены в жюри")
+    for moment, sweeps in (
+        (datetime(2026, 12, 13, 9, 0, tzinfo=UTC), ("contest-closing", "contest-jury-reminders")),
+        (datetime(2026, 12, 16, 9, 0, tzinfo=UTC), ("contest-results-reminders",)),
+    ):
+        set_clock(lambda moment=moment: moment)
+        await jobs.runner_of(harness.app).renew()
+        for _ in range(2):  # a second run (or a restart) sends nothing twice
+            for name in sweeps:
+                await jobs.run_now(harness.app, name)
+        await _drain(harness)
+    reminder = await fake_api.wait_for_message(JUROR, "заканчивается 15 декабря 2026 г.")
+    assert "ещё ждёт 1 работа" in reminder["text"]
+    assert button(reminder, "Оценить работы").startswith("con1:q:")
+    due = await fake_api.wait_for_message(LEADER, "Сегодня день подведения итогов")
+    assert "Оценено хотя бы одним членом жюри: 0 из 1 работы" in due["text"]
+    screen = await press(fake_api, LEADER, due, "Конкурс", "Рейтинг")
+    assert "Опубликовать итоги" in str(screen["reply_markup"])
+    juror_texts = [m.get("text", "") for m in fake_api.sent_to(JUROR)]
+    assert sum("заканчивается" in text for text in juror_texts) == 1
+    assert sum("Приём работ на конкурс" in text for text in juror_texts) == 1
+    leader_texts = [m.get("text", "") for m in fake_api.sent_to(LEADER)]
+    assert sum("день подведения итогов" in text for text in leader_texts) == 1
