@@ -20,11 +20,12 @@ from handlers.contests.wording import contest_card, progress_text, ranking, stat
 from models.contests import ContestStatus
 from services.contests import cards, diplomas, judging, results
 from services.contests.common import load, require_organiser
+from services.contests.diplomas import LinkFor
 from services.offload import offload
 from services.verification import verification_link
 
 
-def _link_for(context: BotContext):  # type: ignore[no-untyped-def]
+def _link_for(context: BotContext) -> LinkFor:
     username = context.bot.username
 
     def link(code: str) -> str:

@@ -4,7 +4,7 @@ replaces the entry until submissions close."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.callbacks import Callback, cb
 from bot.context import BotContext
@@ -55,7 +55,7 @@ def _nominations(turn: Turn) -> list[tuple[str, str]]:
 # the work: files or a link -----------------------------------------------------------------
 
 
-def _done_keyboard(turn: Turn):  # type: ignore[no-untyped-def]
+def _done_keyboard(turn: Turn) -> InlineKeyboardMarkup | None:
     if not turn.data.get("files"):
         return None
     return inline([[(turn.t.plain("Done ➡️"), cb(SUBMIT.name, "done"))]])

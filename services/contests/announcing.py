@@ -44,7 +44,7 @@ from services.notices import Notice, tell
 from services.texts import N_
 
 MAX_TITLE = 200
-MAX_RULES = 3500
+MAX_RULES = 2500  # with the card and the criteria, within one message (4096)
 MAX_NOMINATIONS = 10
 MAX_CRITERIA = 10
 MAX_SCORE = 100

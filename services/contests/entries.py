@@ -135,8 +135,11 @@ class EntryView:
 # what is open ----------------------------------------------------------------------------
 
 
-async def open_contests(session: AsyncSession, actor: Actor) -> list[ContestCard]:
-    """The contests the actor may take part in whose submissions are open now (or soon)."""
+async def open_contests(
+    session: AsyncSession, actor: Actor, *, limit: int = 5
+) -> list[ContestCard]:
+    """The contests the actor may take part in whose submissions are open now (or soon),
+    the nearest deadline first; at most `limit` (their cards fill one message)."""
     user = await require_registered(session, actor)
     mine = select(Membership.association_id).where(
         Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
@@ -152,11 +155,11 @@ async def open_contests(session: AsyncSession, actor: Actor) -> list[ContestCard
             ),
         )
         .order_by(Contest.closes_on, Contest.id)
-        .limit(10)
+        .limit(limit * 3)
     )
-    cards = []
+    cards: list[ContestCard] = []
     for contest in rows:
-        if await contest_today(session, contest) <= contest.closes_on:
+        if len(cards) < limit and await contest_today(session, contest) <= contest.closes_on:
             cards.append(await contest_card(session, contest))
     return cards
 
