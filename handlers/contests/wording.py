@@ -78,8 +78,19 @@ def score_text(value: Decimal | None) -> str:
     return number(value)
 
 
-def ranking(t: Translator, found: Results, *, limit: int = 10) -> Html:
-    """Per nomination, the places with the results (the first `limit` of each)."""
+SHOWN_RANKED = 30  # lines of a ranking in one message, over all the nominations
+TITLE_SHOWN = 60
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_SHOWN else text[: TITLE_SHOWN - 1].rstrip() + "…"
+
+
+def ranking(t: Translator, found: Results, *, limit: int | None = None) -> Html:
+    """Per nomination, the places with the results: the first `limit` of each (by default
+    as many as keep the whole ranking within one message)."""
+    if limit is None:
+        limit = max(3, SHOWN_RANKED // max(1, len(found.nominations)))
     parts = []
     for nomination in found.nominations:
         lines = [t.gettext("<b>{name}</b>", name=nomination.name)]
@@ -89,7 +100,7 @@ def ranking(t: Translator, found: Results, *, limit: int = 10) -> Html:
                     "{place}. {author} — «{title}» ({result})",
                     place=str(entry.place) if entry.place else "—",
                     author=entry.author,
-                    title=entry.title,
+                    title=_short(entry.title),
                     result=score_text(entry.result),
                 )
             )
@@ -100,7 +111,7 @@ def ranking(t: Translator, found: Results, *, limit: int = 10) -> Html:
             lines.append(t.gettext("No entries."))
         parts.append("\n".join(lines))
     if found.audience_award:
-        names = ", ".join(f"{e.author} — «{e.title}»" for e in found.audience_award)
+        names = ", ".join(f"{e.author} — «{_short(e.title)}»" for e in found.audience_award[:3])
         parts.append(
             t.gettext(
                 "👥 Audience award: {names} ({n})", names=names, n=found.audience_award[0].votes
