@@ -44,6 +44,7 @@ from services.notices import Notice, tell
 from services.texts import N_
 
 MAX_TITLE = 200
+MAX_NAME = 100  # a nomination's or a criterion's
 MAX_RULES = 2500  # with the card and the criteria, within one message (4096)
 MAX_NOMINATIONS = 10
 MAX_CRITERIA = 10
@@ -60,7 +61,9 @@ class BadRules(InvalidInput):
 
 
 class BadNominations(InvalidInput):
-    message = N_("Write 1 to {limit} nominations, one per line, each 2 to 200 characters long.")
+    message = N_(
+        "Write 1 to {limit} nominations, one per line, each 2 to {length} characters long."
+    )
 
 
 class BadCriteria(InvalidInput):
@@ -135,12 +138,12 @@ def clean_nominations(text: str) -> tuple[str, ...]:
         name = " ".join(line.strip(" \t-•*").split())
         if not name:
             continue
-        if not 2 <= len(name) <= 200:
-            raise BadNominations(limit=MAX_NOMINATIONS)
+        if not 2 <= len(name) <= MAX_NAME:
+            raise BadNominations(limit=MAX_NOMINATIONS, length=MAX_NAME)
         if name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     if not 1 <= len(names) <= MAX_NOMINATIONS:
-        raise BadNominations(limit=MAX_NOMINATIONS)
+        raise BadNominations(limit=MAX_NOMINATIONS, length=MAX_NAME)
     return tuple(names)
 
 
@@ -157,7 +160,7 @@ def clean_criteria(text: str) -> tuple[CriterionDraft, ...]:
         if match is None:
             raise BadCriteria(limit=MAX_CRITERIA)
         name, top = match["name"].strip(" -—–:"), int(match["max"])
-        if not 2 <= len(name) <= 200 or not 1 <= top <= MAX_SCORE:
+        if not 2 <= len(name) <= MAX_NAME or not 1 <= top <= MAX_SCORE:
             raise BadCriteria(limit=MAX_CRITERIA)
         found.append(CriterionDraft(name, top))
     if not 1 <= len(found) <= MAX_CRITERIA:
