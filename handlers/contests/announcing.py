@@ -25,8 +25,9 @@ NEW = register_dialog(Dialog("conn"))
 
 @BUTTONS.on(Announce)
 async def announce(update: Update, context: BotContext, press: Announce) -> None:
-    await ack(update)
     found = await service.organised_associations(context.session, context.actor)
+    if len(found) != 1:  # one association: its dialog answers the press when it starts
+        await ack(update)
     await choose_association(
         update,
         context,
@@ -41,13 +42,11 @@ async def announce(update: Update, context: BotContext, press: Announce) -> None
 
 @BUTTONS.on(AnnounceIn)
 async def announce_in(update: Update, context: BotContext, press: AnnounceIn) -> None:
-    await ack(update)
     await _start(update, context, press.association_id)
 
 
 @BUTTONS.on(AnnounceNetwork)
 async def announce_network(update: Update, context: BotContext, press: AnnounceNetwork) -> None:
-    await ack(update)
     await _start(update, context, None)
 
 
@@ -56,6 +55,7 @@ async def _start(update: Update, context: BotContext, association_id: int | None
     people = await service.jury_candidates(context.session, context.actor, association_id)
     if not people:
         raise service.BadJury(limit=service.MAX_JURORS)
+    await ack(update)
     data = {"association_id": association_id, "tz": zone, "people": people}
     await NEW.start(update, context, "title", data)
 

@@ -12,9 +12,14 @@ from handlers.contests.buttons import BUTTONS, Ballot, Vote
 from services.contests import entries as service
 
 
-async def _ballot(update: Update, context: BotContext, contest_id: int, note: str = "") -> None:
+async def _ballot(
+    update: Update,
+    context: BotContext,
+    contest_id: int,
+    ballot: tuple[list[service.EntryView], int | None],
+) -> None:
     t = context.t
-    offered, chosen = await service.ballot(context.session, context.actor, contest_id)
+    offered, chosen = ballot
     if not offered:
         await show(update, context, t.gettext("There are no works to vote for."))
         return
@@ -33,15 +38,14 @@ async def _ballot(update: Update, context: BotContext, contest_id: int, note: st
         "your vote until the results.",
         contest=offered[0].contest,
     )
-    if note:
-        text = t.gettext("{text}\n\n{note}", text=text, note=note)
     await show(update, context, text, inline(rows))
 
 
 @BUTTONS.on(Ballot)
 async def ballot(update: Update, context: BotContext, press: Ballot) -> None:
+    found = await service.ballot(context.session, context.actor, press.contest_id)
     await ack(update)
-    await _ballot(update, context, press.contest_id)
+    await _ballot(update, context, press.contest_id, found)
 
 
 @BUTTONS.on(Vote)
@@ -53,4 +57,5 @@ async def vote(update: Update, context: BotContext, press: Vote) -> None:
     await ack(
         update, t.plain("Your vote is changed.") if changed else t.plain("Your vote is counted.")
     )
-    await _ballot(update, context, press.contest_id)
+    found = await service.ballot(context.session, context.actor, press.contest_id)
+    await _ballot(update, context, press.contest_id, found)

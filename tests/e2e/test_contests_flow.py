@@ -271,3 +271,32 @@ async def test_the_calendar_reminds_the_jury_and_the_organiser_once(harness, fak
     assert sum("Приём работ на конкурс" in text for text in juror_texts) == 1
     leader_texts = [m.get("text", "") for m in fake_api.sent_to(LEADER)]
     assert sum("день подведения итогов" in text for text in leader_texts) == 1
+
+
+async def _forged(harness, fake_api, user: int, message: dict, data: str) -> str:  # type: ignore[no-untyped-def]
+    forged = {
+        **message,
+        "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]},
+    }
+    fake_api.world.chat(user).messages[message["message_id"]] = forged
+    await harness.idle()
+    before = len(fake_api.calls_of("answerCallbackQuery"))
+    fake_api.user_presses(user, forged, data)
+    await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) > before)
+    return fake_api.calls_of("answerCallbackQuery")[-1].params.get("text", "")
+
+
+async def test_forged_and_stale_presses_are_refused(harness, fake_api):
+    await _world(harness, fake_api)
+    await _announce(fake_api)
+    screen = await say(fake_api, ANNA, "/contest", "Открытые конкурсы")
+    contest = button(screen, "Подать").rsplit(":", 1)[1]
+    # a participant presses the organiser's buttons, garbled data, a vote before its time
+    assert "организатор" in await _forged(harness, fake_api, ANNA, screen, f"con1:pub:{contest}:1")
+    assert "организатор" in await _forged(harness, fake_api, ANNA, screen, f"con1:prot:{contest}")
+    assert "устарела" in await _forged(harness, fake_api, ANNA, screen, "con1:vote:abc:1")
+    assert "после окончания приёма" in await _forged(
+        harness, fake_api, ANNA, screen, f"con1:bal:{contest}"
+    )
+    async with harness.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ContestDiploma)) == 0
