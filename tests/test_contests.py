@@ -12,6 +12,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from bot.notices import NoticeRenderer
+from models import OutboxMessage
 from models.contests import (
     ContestCriterion,
     ContestDiploma,
@@ -391,7 +393,13 @@ async def test_sweeps_open_close_and_remind_once(session) -> None:  # type: igno
     contest, _, (c1, c2), ids = await _three_entries(session, leader, association, people)
     contest.status = ContestStatus.ANNOUNCED
     assert await sweeps.open_submissions(session) == 1 and contest.status is ContestStatus.OPEN
-    assert [n.kind for n in take_pending(session)] == ["contests.opened"]
+    await NoticeRenderer("ru").deliver(session)
+    (opened,) = (
+        await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == -100_770))
+    ).all()
+    assert "Начался приём работ" in opened.payload["text"]
+    assert "Педагогический дебют" in opened.payload["text"]
+    assert "1 декабря 2026 г. – 10 декабря 2026 г." in opened.payload["text"]
     assert await sweeps.close_submissions(session) == 0
     _at(JUDGING)
     assert await sweeps.close_submissions(session) == 1
