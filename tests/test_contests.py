@@ -303,7 +303,18 @@ async def test_ties_publishing_diplomas_and_verification(session) -> None:  # ty
     await judging.score(session, judge9, entry_id=ids["vera"], values={c1: 5, c2: 3})
     with pytest.raises(NotTheOrganiser):
         await results.publish(session, Actor(people["anna"].telegram_id), contest.id)
+    vera = Actor(people["vera"].telegram_id)
+    with pytest.raises(results.NotPublishedYet):
+        await results.feedback(session, vera, ids["vera"])
     found = await results.publish(session, Actor(leader.telegram_id), contest.id)
+    with pytest.raises(entries.NotYourEntry):
+        await results.feedback(session, vera, ids["anna"])
+    judged = await results.feedback(session, vera, ids["vera"])
+    assert (judged.place, judged.result) == (3, Decimal("8.50"))
+    assert judged.criteria == (
+        ("Оригинальность", 10, Decimal("5.00")),
+        ("Оформление", 5, Decimal("3.50")),
+    )
     ranking = [(e.title, e.result, e.place) for e in found.nominations[0].entries]
     assert ranking == [
         ("Работа anna", Decimal("12.00"), 1),

@@ -102,3 +102,10 @@ class Vote(Press, prefix=PREFIX, action="vote"):
 @dataclass(frozen=True)
 class OpenContests(Press, prefix=PREFIX, action="open"):
     """The main menu's entry: the /contest screen."""
+
+
+@dataclass(frozen=True)
+class Scores(Press, prefix=PREFIX, action="fb"):
+    """One's own entry as the jury judged it (after the results)."""
+
+    entry_id: int

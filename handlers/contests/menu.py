@@ -20,10 +20,11 @@ from handlers.contests.buttons import (
     Queue,
     Replace,
     Rules,
+    Scores,
     Submit,
 )
-from handlers.contests.wording import contest_card, status_title
-from services.contests import announcing, cards, diplomas, entries, judging
+from handlers.contests.wording import contest_card, score_text, status_title
+from services.contests import announcing, cards, diplomas, entries, judging, results
 from services.formatting import format_date
 
 
@@ -57,6 +58,9 @@ async def contest_command(update: Update, context: BotContext) -> None:
             if view.replaceable:
                 label = t.plain("🔁 Replace: {title}", title=view.title[:40])
                 rows.append([(label, Replace(view.entry_id).data())])
+            elif view.published:
+                label = t.plain("📊 The jury's scores: {title}", title=view.title[:30])
+                rows.append([(label, Scores(view.entry_id).data())])
     if queues:
         parts.append(t.gettext("<b>Jury</b>"))
         for contest_id, title, left in queues:
@@ -143,3 +147,27 @@ async def open_contests(update: Update, context: BotContext, press: OpenContests
 def menu_rows(context: BotContext) -> list[list[Button]]:
     """The main menu's entry to /contest."""
     return [[(context.t.plain("🏆 Contests"), OpenContests().data())]]
+
+
+@BUTTONS.on(Scores)
+async def scores(update: Update, context: BotContext, press: Scores) -> None:
+    t = context.t
+    found = await results.feedback(context.session, context.actor, press.entry_id)
+    await ack(update)
+    lines = [
+        t.gettext(
+            "📊 <b>{title}</b> ({nomination})\nPlace: {place}. Result: {result}",
+            title=found.title,
+            nomination=found.nomination,
+            place=str(found.place) if found.place else "—",
+            result=score_text(found.result),
+        )
+    ]
+    for name, top, value in found.criteria:
+        lines.append(
+            t.gettext("• {name}: {value} of {top}", name=name, value=score_text(value), top=top)
+        )
+    if found.comments:
+        lines.append(t.gettext("<b>The jury's comments</b>"))
+        lines.extend(t.gettext("— {comment}", comment=comment[:500]) for comment in found.comments)
+    await reply(update, context, "\n".join(lines))

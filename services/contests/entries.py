@@ -130,6 +130,7 @@ class EntryView:
     closes_on: date
     nomination_id: int = 0
     replaceable: bool = False  # submissions still open
+    published: bool = False  # the results are out: the jury's scores can be read
 
 
 # what is open ----------------------------------------------------------------------------
@@ -283,6 +284,7 @@ async def entry_view(session: AsyncSession, entry_id: int) -> EntryView:
         closes_on=contest.closes_on,
         nomination_id=nomination.id,
         replaceable=await _still_open(session, contest),
+        published=contest.status is ContestStatus.PUBLISHED,
     )
 
 

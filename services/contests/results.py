@@ -39,6 +39,7 @@ from services.contests.common import (
     load,
     require_organiser,
 )
+from services.contests.entries import own_entry
 from services.errors import DomainError
 from services.names import clean_name, short_name
 from services.notices import Notice, tell
@@ -294,3 +295,48 @@ async def publish(session: AsyncSession, actor: Actor, contest_id: int) -> Resul
         target_id=contest.id,
     )
     return found
+
+
+class NotPublishedYet(DomainError):
+    message = N_("The jury's scores are shown once the results are published.")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a participant learns of the judging once the results are out."""
+
+    title: str
+    nomination: str
+    place: int | None
+    result: Decimal | None
+    criteria: tuple[tuple[str, int, Decimal | None], ...]  # name, maximum, jury's average
+    comments: tuple[str, ...]  # the jurors' comments, unsigned
+
+
+async def feedback(session: AsyncSession, actor: Actor, entry_id: int) -> Feedback:
+    """The participant's own entry as the jury judged it (after publishing)."""
+    view = await own_entry(session, actor, entry_id)
+    contest = await load(session, view.contest_id)
+    if contest.status is not ContestStatus.PUBLISHED:
+        raise NotPublishedYet()
+    found = await compute(session, contest)
+    entry = next(e for n in found.nominations for e in n.entries if e.entry_id == entry_id)
+    comments = (
+        await session.scalars(
+            select(ContestScore.comment)
+            .where(ContestScore.entry_id == entry_id, ContestScore.comment.is_not(None))
+            .group_by(ContestScore.juror_user_id, ContestScore.comment)
+            .order_by(ContestScore.juror_user_id)
+        )
+    ).all()
+    return Feedback(
+        title=view.title,
+        nomination=view.nomination,
+        place=entry.place,
+        result=entry.result,
+        criteria=tuple(
+            (name, top, value)
+            for (name, top), value in zip(found.criteria, entry.by_criterion, strict=True)
+        ),
+        comments=tuple(comment for comment in comments if comment),
+    )

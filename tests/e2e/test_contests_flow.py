@@ -226,6 +226,9 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     async with harness.sessions() as session:
         code = await session.scalar(select(ContestDiploma.code).where(ContestDiploma.place == 1))
     assert f"{code[:5]}-{code[5:]}" in text
+    mine = await say(fake_api, ANNA, "/contest", "Мои дипломы")
+    judged = await press(fake_api, ANNA, mine, "Оценки жюри", "Место: 1. Итог: 14")
+    assert "Оригинальность: 9 из 10" in judged["text"] and "— Яркий замысел" in judged["text"]
 
     before = len(fake_api.calls_of("sendDocument"))
     manage = await say(fake_api, LEADER, "/contest", "Мои конкурсы")
