@@ -41,6 +41,7 @@ from services.contests.common import (
 )
 from services.contests.entries import own_entry
 from services.errors import DomainError
+from services.locks import lock
 from services.names import clean_name, short_name
 from services.notices import Notice, tell
 from services.texts import N_
@@ -230,8 +231,8 @@ async def publish(session: AsyncSession, actor: Actor, contest_id: int) -> Resul
     participant are told."""
     from services.contests.diplomas import issue_diplomas
 
-    contest = await load(session, contest_id)
-    await require_organiser(session, actor, contest)
+    await require_organiser(session, actor, await load(session, contest_id))
+    contest = await lock(session, Contest, contest_id)  # published once, diplomas issued once
     if contest.status is ContestStatus.PUBLISHED:
         raise AlreadyPublished()
     if await contest_today(session, contest) <= contest.closes_on:
