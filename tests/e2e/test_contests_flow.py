@@ -303,3 +303,43 @@ async def test_forged_and_stale_presses_are_refused(harness, fake_api):
     )
     async with harness.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(ContestDiploma)) == 0
+
+
+async def test_a_methodist_announces_a_network_wide_contest(harness, fake_api):
+    from models.user import NetworkRole
+
+    await _world(harness, fake_api)
+    fake_api.add_user(781_010, "Ольга")
+    fake_api.add_user(781_011, "Иван")
+    async with unit_of_work(harness.sessions) as session:
+        await make_teacher(
+            session, 781_010, full_name="Методистова Ольга Ивановна", roles=(NetworkRole.METHODIST,)
+        )
+        await make_teacher(
+            session, 781_011, full_name="Экспертов Иван Ильич", roles=(NetworkRole.EXPERT,)
+        )
+    screen = await say(fake_api, 781_010, "/contest", None)
+    await press(fake_api, 781_010, screen, "сетевой конкурс", "название конкурса")
+    await say(fake_api, 781_010, "Сетевой фестиваль проектов", "положение")
+    question = await say(fake_api, 781_010, "Фестиваль проектов учителей всей сети", "Приложите")
+    await press(fake_api, 781_010, question, "Без файла", "номинации")
+    await say(fake_api, 781_010, "Проект", "критерии")
+    await say(fake_api, 781_010, "Значимость — 10", "С какого дня")
+    await say(fake_api, 781_010, "1.12", "Последний день приёма")
+    await say(fake_api, 781_010, "10.12", "Последний день работы жюри")
+    await say(fake_api, 781_010, "15.12", "итоги")
+    vote = await say(fake_api, 781_010, "16.12", "зрительское")  # no «who may take part»
+    jury = await press(fake_api, 781_010, vote, "Без зрительского", "членов жюри")
+    assert "Петрова" not in str(jury["reply_markup"])  # the network's people only
+    fake_api.user_presses(781_010, jury, button(jury, "Экспертов"))
+    chat = fake_api.world.chat(781_010)
+    await fake_api.wait_for(lambda: "✅ Экспертов" in str(chat.messages[jury["message_id"]]))
+    summary = await press(
+        fake_api, 781_010, chat.messages[jury["message_id"]], "Готово", "Проверьте конкурс"
+    )
+    assert "Кто участвует: Все педагоги сети" in summary["text"]
+    await press(fake_api, 781_010, summary, "Объявить", "объявлен")
+    await _drain(harness)
+    await fake_api.wait_for_message(781_011, "Вы включены в жюри")
+    listing = await say(fake_api, BORIS, "/contest", "Сетевой фестиваль проектов")
+    assert "(сеть)" in listing["text"] and "все педагоги сети" in listing["text"]
