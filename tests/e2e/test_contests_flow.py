@@ -252,20 +252,24 @@ async def test_the_calendar_reminds_the_jury_and_the_organiser_once(harness, fak
     await press(fake_api, ANNA, summary, "Подать", "подана")
     await _drain(harness)
     await fake_api.wait_for_message(JUROR, "Вы включены в жюри")
-    for moment, sweeps in (
-        (datetime(2026, 12, 13, 9, 0, tzinfo=UTC), ("contest-closing", "contest-jury-reminders")),
-        (datetime(2026, 12, 16, 9, 0, tzinfo=UTC), ("contest-results-reminders",)),
+    told = {}
+    for moment, sweep, chat, expect in (
+        (datetime(2026, 12, 11, 9, 0, tzinfo=UTC), "contest-closing", JUROR, "Приём работ"),
+        (datetime(2026, 12, 13, 9, 0, tzinfo=UTC), "contest-jury-reminders", JUROR, "заканч"),
+        (datetime(2026, 12, 16, 9, 0, tzinfo=UTC), "contest-results-reminders", LEADER, "Сегодня"),
     ):
         set_clock(lambda moment=moment: moment)
         await jobs.runner_of(harness.app).renew()
         for _ in range(2):  # a second run (or a restart) sends nothing twice
-            for name in sweeps:
-                await jobs.run_now(harness.app, name)
+            await jobs.run_now(harness.app, sweep)
         await _drain(harness)
-    reminder = await fake_api.wait_for_message(JUROR, "заканчивается 15 декабря 2026 г.")
+        told[sweep] = await fake_api.wait_for_message(chat, expect)
+    reminder = told["contest-jury-reminders"]
+    assert "заканчивается 15 декабря 2026 г." in reminder["text"]
     assert "ещё ждёт 1 работа" in reminder["text"]
     assert button(reminder, "Оценить работы").startswith("con1:q:")
-    due = await fake_api.wait_for_message(LEADER, "Сегодня день подведения итогов")
+    due = told["contest-results-reminders"]
+    assert "Сегодня день подведения итогов" in due["text"]
     assert "Оценено хотя бы одним членом жюри: 0 из 1 работы" in due["text"]
     screen = await press(fake_api, LEADER, due, "Конкурс", "Рейтинг")
     assert "Опубликовать итоги" in str(screen["reply_markup"])
