@@ -60,6 +60,11 @@ def number(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
+def points_after_do(n: int) -> str:
+    """«до 1 балла», «до 5 баллов», «до 21 балла»: the genitive after «до»."""
+    return "балла" if n % 10 == 1 and n % 100 != 11 else "баллов"
+
+
 def _table(data: ContestProtocolData, nomination: ProtocolNomination) -> Flowable:
     headers = ["Участник", "Организация", "Работа"]
     headers += [f"К{index}" for index in range(1, len(data.criteria) + 1)]
@@ -107,7 +112,7 @@ def build_contest_protocol(data: ContestProtocolData) -> bytes:
         Paragraph("Критерии оценивания:", st.heading),
     ]
     for index, (name, top) in enumerate(data.criteria, 1):
-        story.append(para(f"К{index} — {name} (до {top} баллов).", st.body_left))
+        story.append(para(f"К{index} — {name} (до {top} {points_after_do(top)}).", st.body_left))
     story.append(
         para(
             "Итог — среднее по членам жюри значение суммы баллов по всем критериям; "

@@ -517,3 +517,16 @@ def test_the_diplomas_qr_code_is_reportlabs_own() -> None:
     widget = QrCodeWidget(link, barLevel="M")
     widget.qr.make()
     assert qr_modules(link) == [[bool(m) for m in row] for row in widget.qr.modules]
+
+
+def test_points_after_do_in_the_protocol() -> None:
+    from documents.contest_protocol import points_after_do
+
+    assert [points_after_do(n) for n in (1, 5, 10, 11, 21, 100)] == [
+        "балла",
+        "баллов",
+        "баллов",
+        "баллов",
+        "балла",
+        "баллов",
+    ]

@@ -117,7 +117,7 @@ async def _score(
         summary = await press(fake_api, JUROR, prompt, "Без комментария", "Сохранить?")
     else:
         summary = await say(fake_api, JUROR, comment, "Сохранить?")
-    return await press(fake_api, JUROR, summary, "Сохранить", "Сохранено")
+    return await press(fake_api, JUROR, summary, "Сохранить", "сохранены")
 
 
 async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
@@ -190,7 +190,7 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     await say(fake_api, JUROR, "9", "Критерий 2 из 2")
     await say(fake_api, JUROR, "5", "Комментарий")
     summary = await say(fake_api, JUROR, "Яркий замысел", "Итого: 14")
-    saved = await press(fake_api, JUROR, summary, "Сохранить", "Сохранено: 14 баллов")
+    saved = await press(fake_api, JUROR, summary, "Сохранить", "сохранены, итого 14")
     assert "Осталась 1 работа" in saved["text"]
     saved = await _score(fake_api, saved, "Следующая работа", ("7", "3"), None)
     assert "Осталось 0 работ" in saved["text"]
