@@ -113,8 +113,11 @@ def ranking(t: Translator, found: Results, *, limit: int | None = None) -> Html:
     if found.audience_award:
         names = ", ".join(f"{e.author} — «{_short(e.title)}»" for e in found.audience_award[:3])
         parts.append(
-            t.gettext(
-                "👥 Audience award: {names} ({n})", names=names, n=found.audience_award[0].votes
+            t.ngettext(
+                "👥 Audience award: {names} ({n} vote)",
+                "👥 Audience award: {names} ({n} votes)",
+                found.audience_award[0].votes,
+                names=names,
             )
         )
     return Html("\n\n".join(parts))

@@ -211,7 +211,11 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
     await press(fake_api, LEADER, question, "Да, опубликовать", "выдано 2 диплома")
     await _drain(harness)
     results = await fake_api.wait_for_message(GROUP, "Итоги конкурса")
-    assert "Смирнов Б. О." in results["text"] and "Приз зрительских симпатий" in results["text"]
+    assert "Смирнов Б. О." in results["text"]
+    assert (
+        "Приз зрительских симпатий: Петрова А. С. — «Функции вокруг нас 2.0» (1 голос)"
+        in (results["text"])
+    )
     placed = await fake_api.wait_for_message(ANNA, "заняла 1 место")
     await fake_api.wait_for_message(BORIS, "заняла 2 место")
 
