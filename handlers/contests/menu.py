@@ -114,15 +114,18 @@ async def contest_command(update: Update, context: BotContext) -> None:
 def _mine(t: Translator, views: list[entries.EntryView]) -> Html:
     lines = [t.gettext("<b>My entries</b>")]
     for view in views:
-        lines.append(
-            t.gettext(
+        params = {"title": view.title, "contest": view.contest, "nomination": view.nomination}
+        if view.replaceable:
+            line = t.gettext(
                 "📄 «{title}» — {contest}, {nomination} (until {closes} it can be replaced)",
-                title=view.title,
-                contest=view.contest,
-                nomination=view.nomination,
                 closes=format_date(view.closes_on, t.language),
+                **params,
             )
-        )
+        elif view.published:
+            line = t.gettext("📄 «{title}» — {contest}, {nomination}: results published", **params)
+        else:
+            line = t.gettext("📄 «{title}» — {contest}, {nomination}: with the jury", **params)
+        lines.append(line)
     return Html("\n".join(lines))
 
 

@@ -231,6 +231,7 @@ async def test_a_contest_from_announcement_to_diplomas(harness, fake_api):
         code = await session.scalar(select(ContestDiploma.code).where(ContestDiploma.place == 1))
     assert f"{code[:5]}-{code[5:]}" in text
     mine = await say(fake_api, ANNA, "/contest", "Мои дипломы")
+    assert "Лучший урок: итоги опубликованы" in mine["text"]
     judged = await press(fake_api, ANNA, mine, "Оценки жюри", "Место: 1. Итог: 14")
     assert "Оригинальность: 9 из 10" in judged["text"] and "— Яркий замысел" in judged["text"]
 
