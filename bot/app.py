@@ -28,6 +28,7 @@ from handlers import (
     certificates,
     common,
     consultations,
+    contests,
     correspondence,
     events,
     groups,
@@ -88,6 +89,7 @@ FEATURES: list[ModuleType] = [
     resources,
     report,
     certificates,
+    contests,
 ]
 
 

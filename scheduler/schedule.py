@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbox import prune
-from scheduler import announcements, events, meetings, newsletters, protocols, reminders
+from scheduler import announcements, contests, events, meetings, newsletters, protocols, reminders
 from scheduler.activity import refresh_activity_rollup
 from scheduler.associations import pass_on_lapsed_offers
 from scheduler.certificates import deliver_certificates
@@ -77,4 +77,8 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("annual-reports", every=timedelta(hours=1), run=send_annual_reports, first=120.0),
     Sweep("activity-rollup", every=timedelta(hours=1), run=refresh_activity_rollup, first=150.0),
     Sweep("certificate-delivery", every=timedelta(seconds=10), run=deliver_certificates),
+    Sweep("contest-opening", every=timedelta(minutes=15), run=contests.open_submissions),
+    Sweep("contest-closing", every=timedelta(minutes=15), run=contests.close_submissions),
+    Sweep("contest-jury-reminders", every=timedelta(minutes=30), run=contests.remind_jurors),
+    Sweep("contest-results-reminders", every=timedelta(hours=1), run=contests.remind_organisers),
 )

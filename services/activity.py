@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActivityEvent
+from models.contests import Contest, ContestEntry
 from models.meetings import Meeting, MeetingAttendance, MeetingRsvp, MeetingStatus, RsvpAnswer
 from models.polls import Poll, PollVote
 from models.resources import Material
@@ -307,6 +308,22 @@ def _tasks(scope: Scope, start: datetime, end: datetime, user_id: int | None) ->
         .group_by(Task.association_id, TaskAssignment.user_id)
     )
     return _where(query, Task.association_id, TaskAssignment.user_id, scope, user_id)
+
+
+@source(Form.CONTESTS)
+def _contests(scope: Scope, start: datetime, end: datetime, user_id: int | None) -> Select:
+    """Entries submitted to the association's contests (a replaced entry counts once)."""
+    query = (
+        select(Contest.association_id, ContestEntry.user_id, func.count())
+        .join(Contest, Contest.id == ContestEntry.contest_id)
+        .where(
+            Contest.association_id.is_not(None),
+            ContestEntry.submitted_at >= start,
+            ContestEntry.submitted_at < end,
+        )
+        .group_by(Contest.association_id, ContestEntry.user_id)
+    )
+    return _where(query, Contest.association_id, ContestEntry.user_id, scope, user_id)
 
 
 async def tally(

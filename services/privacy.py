@@ -98,6 +98,11 @@ _ERASED_WITH_THE_PERSON = (
     "survey_invitations",
     "survey_responses",
     "nomination_entries",  # the person on a nomination list, and the leader's words on them
+    "contest_entries",  # with their files, scores and votes (cascade)
+    "contest_scores.juror_user_id",
+    "contest_votes",
+    "contest_diplomas",
+    "contest_jurors",
 )
 
 
