@@ -46,21 +46,25 @@ async def _worker(api, database_url: str, log: Path) -> asyncio.subprocess.Proce
     )
 
 
-async def _claimed_by(receiver: BotHarness, pid: int | None) -> set[int]:
-    """Waits until the worker with this pid holds a claim; returns the claimed update ids."""
+async def _holding_claims(
+    receiver: BotHarness, workers: list[asyncio.subprocess.Process]
+) -> tuple[asyncio.subprocess.Process, set[int]]:
+    """Waits until one of the workers holds a claim (either may take the whole burst:
+    the one that finishes an update claims the next at once); that worker and its ids."""
     for _ in range(400):
         async with receiver.sessions() as session:
-            rows = await session.scalars(
-                select(ReceivedUpdate.update_id).where(
-                    ReceivedUpdate.handled_at.is_(None),
-                    ReceivedUpdate.claimed_by.like(f"%-{pid}-%"),
+            rows = await session.execute(
+                select(ReceivedUpdate.update_id, ReceivedUpdate.claimed_by).where(
+                    ReceivedUpdate.handled_at.is_(None), ReceivedUpdate.claimed_by.is_not(None)
                 )
             )
-            claimed = set(rows.all())
-        if claimed:
-            return claimed
+            claims = rows.all()
+        for worker in workers:
+            held = {update_id for update_id, by in claims if f"-{worker.pid}-" in by}
+            if held:
+                return worker, held
         await asyncio.sleep(0.025)
-    raise AssertionError("the worker never claimed an update")
+    raise AssertionError("no worker ever claimed an update")
 
 
 async def _until_all_handled(receiver: BotHarness) -> None:
@@ -112,9 +116,9 @@ async def test_two_workers_and_a_killed_one_keep_order_and_lose_nothing(
         for n, person in enumerate(PEOPLE):
             fake_api.user_sends(person, f"Кузнецова {NAMES[n]} Ивановна")
             fake_api.user_sends(person, f"СОШ № {n}")
-        in_hand = await _claimed_by(receiver, workers[0].pid)
-        workers[0].send_signal(signal.SIGKILL)  # mid-burst, holding claims
-        await workers[0].wait()
+        killed, in_hand = await _holding_claims(receiver, workers)
+        killed.send_signal(signal.SIGKILL)  # mid-burst, holding claims
+        await killed.wait()
         for person in PEOPLE:
             await fake_api.wait_for_message(person, "должность", timeout=60)
         await _until_all_handled(receiver)
