@@ -104,6 +104,37 @@ class Dialog:
         on_text = cleaned_answer("buttons", link_buttons.parse_buttons, then)
         self.step(name, ask=ask, on_text=on_text, on_button=on_button)
 
+    def optional_document_step(self, name: str, *, prompt: str, then: Then) -> None:
+        """A step asking for one optional file sent as a document (kept as `file`: its id
+        and name) or «Without a file» (`file` None); then the step `then`.
+
+        `prompt` is the question's msgid (marked with N_), translated when asked.
+        """
+
+        async def ask(turn: Turn) -> None:
+            t = turn.t
+            await turn.say(
+                t.gettext(prompt),
+                inline([[(t.plain("Without a file ➡️"), cb(self.name, "nofile"))]]),
+            )
+
+        async def on_file(turn: Turn, message: Message) -> None:
+            if message.document is None:
+                await turn.say(turn.t.gettext("Please send the file as a document (📎 → File)."))
+                await turn.repeat()
+                return
+            turn.put(file={"id": message.document.file_id, "name": message.document.file_name})
+            await _go_on(turn, then)
+
+        async def on_button(turn: Turn, data: Callback) -> None:
+            if data.action != "nofile":
+                await turn.repeat()
+                return
+            turn.put(file=None)
+            await _go_on(turn, then)
+
+        self.step(name, ask=ask, on_file=on_file, on_button=on_button)
+
     def text_step(
         self,
         name: str,

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from telegram import Message, Update
+from telegram import Update
 
-from bot.callbacks import Callback, cb
 from bot.context import BotContext
 from bot.dialogs import Dialog, Then, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.keyboards import inline
 from bot.replies import ack, choose_association
 from handlers.contests.buttons import BUTTONS, Announce, AnnounceIn, AnnounceNetwork
 from models.contests import ContestAudience
@@ -58,34 +56,6 @@ async def _start(update: Update, context: BotContext, association_id: int | None
     await ack(update)
     data = {"association_id": association_id, "tz": zone, "people": people}
     await NEW.start(update, context, "title", data)
-
-
-# the rules file ----------------------------------------------------------------------------
-
-
-async def _ask_file(turn: Turn) -> None:
-    t = turn.t
-    await turn.say(
-        t.gettext("Attach the rules as a file (a document), or go on without one."),
-        inline([[(t.plain("Without a file ➡️"), cb(NEW.name, "nofile"))]]),
-    )
-
-
-async def _on_file(turn: Turn, message: Message) -> None:
-    if message.document is None:
-        await turn.say(turn.t.gettext("Please send the file as a document (📎 → File)."))
-        await turn.repeat()
-        return
-    turn.put(file={"id": message.document.file_id, "name": message.document.file_name})
-    await turn.goto("nominations")
-
-
-async def _on_no_file(turn: Turn, data: Callback) -> None:
-    if data.action != "nofile":
-        await turn.repeat()
-        return
-    turn.put(file=None)
-    await turn.goto("nominations")
 
 
 def _criteria(text: str) -> list[list[object]]:
@@ -231,7 +201,11 @@ NEW.text_step(
     clean=service.clean_rules,
     then="file",
 )
-NEW.step("file", ask=_ask_file, on_file=_on_file, on_button=_on_no_file)
+NEW.optional_document_step(
+    "file",
+    prompt=N_("Attach the rules as a file (a document), or go on without one."),
+    then="nominations",
+)
 NEW.text_step(
     "nominations",
     prompt=N_("Write the nominations, one per line."),

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import Message, Update
+from telegram import Update
 
-from bot.callbacks import Callback, cb
 from bot.context import BotContext
 from bot.dialogs import Dialog, Turn, cleaned_answer
 from bot.dialogs import register as register_dialog
-from bot.keyboards import inline
 from bot.replies import ack, choose_association
 from handlers.tasks.buttons import BUTTONS, GiveIn
 from models import MemberRole
@@ -54,34 +52,6 @@ async def _start(update: Update, context: BotContext, association_id: int) -> No
         raise service.NoAssignees()
     data = {"association_id": association_id, "tz": association.timezone, "people": people}
     await GIVE.start(update, context, "title", data)
-
-
-# the optional file -------------------------------------------------------------------------
-
-
-async def _ask_file(turn: Turn) -> None:
-    t = turn.t
-    await turn.say(
-        t.gettext("Attach a file to the task (send it as a document), or go on without one."),
-        inline([[(t.plain("Without a file ➡️"), cb(GIVE.name, "nofile"))]]),
-    )
-
-
-async def _on_file(turn: Turn, message: Message) -> None:
-    if message.document is None:
-        await turn.say(turn.t.gettext("Please send the file as a document (📎 → File)."))
-        await turn.repeat()
-        return
-    turn.put(file={"id": message.document.file_id, "name": message.document.file_name})
-    await turn.goto("audience")
-
-
-async def _on_no_file(turn: Turn, data: Callback) -> None:
-    if data.action != "nofile":
-        await turn.repeat()
-        return
-    turn.put(file=None)
-    await turn.goto("audience")
 
 
 # assignees -------------------------------------------------------------------------------
@@ -214,7 +184,11 @@ GIVE.text_step(
     clean=service.clean_description,
     then="file",
 )
-GIVE.step("file", ask=_ask_file, on_file=_on_file, on_button=_on_no_file)
+GIVE.optional_document_step(
+    "file",
+    prompt=N_("Attach a file to the task (send it as a document), or go on without one."),
+    then="audience",
+)
 GIVE.choice_step(
     "audience",
     prompt=N_("Who receives the task?"),
