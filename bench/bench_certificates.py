@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ GIVEN = ["Мария Петровна", "Иван Сергеевич", "Анна
 async def _fill(session, members: int, offset: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     from sqlalchemy import insert
 
+    from bench.bench_report import meeting_rows
     from models.association import (
         Association,
         AssociationKind,
@@ -100,19 +101,7 @@ async def _fill(session, members: int, offset: int) -> tuple[int, int]:  # type:
             for i in ids
         ],
     )
-    meetings = [
-        {
-            "id": association_id * 10 + n,
-            "association_id": association_id,
-            "number": n,
-            "academic_year": 2026,
-            "topic": f"Заседание {n}",
-            "form": "online",
-            "link": "https://example.org",
-            "starts_at": NOW - timedelta(days=30 * n),
-        }
-        for n in range(1, 6)
-    ]
+    meetings = meeting_rows(association_id, NOW)
     await session.execute(insert(Meeting), meetings)
     await session.execute(
         insert(MeetingAttendance),

@@ -18,6 +18,7 @@ import tracemalloc
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -45,6 +46,23 @@ def _rows(association_id: int, users: range, meeting_ids: list[int]) -> dict[str
                     {"association_id": association_id, "user_id": user, "kind": kind, "at": at}
                 )
     return rows
+
+
+def meeting_rows(association_id: int, now: datetime, count: int = 5) -> list[dict[str, Any]]:
+    """Rows of `count` held meetings of the association, a month apart before `now`."""
+    return [
+        {
+            "id": association_id * 10 + n,
+            "association_id": association_id,
+            "number": n,
+            "academic_year": 2026,
+            "topic": f"Заседание {n}",
+            "form": "online",
+            "link": "https://example.org",
+            "starts_at": now - timedelta(days=30 * n),
+        }
+        for n in range(1, count + 1)
+    ]
 
 
 async def _fill(session) -> int:  # type: ignore[no-untyped-def]
@@ -88,19 +106,7 @@ async def _fill(session) -> int:  # type: ignore[no-untyped-def]
                 }
             ],
         )
-        meetings = [
-            {
-                "id": a * 10 + n,
-                "association_id": a,
-                "number": n,
-                "academic_year": 2026,
-                "topic": f"Заседание {n}",
-                "form": "online",
-                "link": "https://example.org",
-                "starts_at": NOW - timedelta(days=30 * n),
-            }
-            for n in range(1, 6)
-        ]
+        meetings = meeting_rows(a, NOW)
         await session.execute(insert(Meeting), meetings)
         await session.execute(insert(Plan), [{"id": a, "association_id": a, "academic_year": 2026}])
         await session.execute(
