@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -32,7 +31,7 @@ from reportlab.platypus import Paragraph, Spacer
 from documents.base import CREATOR, PORTRAIT_WIDTH, build_pdf, esc, printable, styles
 from documents.data import AssociationInfo
 from documents.fonts import SANS, SERIF, SERIF_BOLD, SERIF_ITALIC
-from documents.qr import qr_drawing
+from documents.qr import draw_qr
 from documents.tables import numbered_table
 from services.formatting import format_date
 
@@ -221,9 +220,7 @@ def _bottom(canvas: Canvas, data: CertificateData) -> None:
         width,
     )
     qr_x = PAGE_W - SIDE - QR_SIZE
-    qr = qr_drawing(data.link, QR_SIZE)
-    qr.initialFontName = SERIF  # the renderer would set Helvetica first
-    renderPDF.draw(qr, canvas, qr_x, base + 4 * mm)
+    draw_qr(canvas, data.link, qr_x, base + 4 * mm, QR_SIZE)
     canvas.setFont(SANS, 9)
     canvas.setFillColor(GREY)
     canvas.drawCentredString(qr_x + QR_SIZE / 2, base, f"Код проверки: {data.printed_code}")

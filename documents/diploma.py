@@ -9,13 +9,11 @@ page each, for the organiser.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -26,6 +24,7 @@ from reportlab.platypus import Paragraph
 
 from documents.base import CREATOR, esc, name_markup, printable, styles
 from documents.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC
+from documents.qr import draw_qr
 from services.formatting import format_date
 
 PAGE = landscape(A4)
@@ -138,41 +137,6 @@ def _footer(canvas: Canvas, data: DiplomaData) -> None:
     canvas.drawRightString(qr_left - 3 * mm, bottom + 3 * mm, "или отправьте код боту: /verify")
 
 
-QUIET_ZONE = 4  # modules of white around the code, as the standard wants
-
-
-def qr_modules(text: str) -> list[list[bool]]:
-    """The QR code's dark modules (error correction M, the best mask), row by row."""
-    code = QRCode(None, QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    return [[bool(module) for module in row] for row in code.modules]
-
-
-def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
-    """The QR code of `text` as one filled path: one rectangle per run of dark modules.
-
-    The same modules as documents/qr.py's drawing, drawn straight on the canvas: a diploma
-    run of hundreds would otherwise spend most of its time building a shape per module.
-    """
-    modules = qr_modules(text)
-    box = size / (len(modules) + 2 * QUIET_ZONE)
-    path = canvas.beginPath()
-    for r, row in enumerate(modules):
-        column = 0
-        for dark, run in itertools.groupby(row):
-            count = len(list(run))
-            if dark:
-                left = x + (column + QUIET_ZONE) * box
-                top = y + size - (r + QUIET_ZONE + 1) * box
-                path.rect(left, top, count * box, box)
-            column += count
-    canvas.saveState()
-    canvas.setFillColor(colors.black)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
-
-
 def build_diplomas(diplomas: Sequence[DiplomaData]) -> bytes:
     """The diplomas, one page each, as one PDF."""
     styles()
@@ -194,4 +158,4 @@ def build_diploma(data: DiplomaData) -> bytes:
     return build_diplomas([data])
 
 
-__all__ = ["DiplomaData", "build_diploma", "build_diplomas", "draw_qr", "qr_modules"]
+__all__ = ["DiplomaData", "build_diploma", "build_diplomas"]

@@ -508,10 +508,10 @@ async def test_a_network_wide_contest_is_a_methodists(session) -> None:  # type:
         await judging.progress(session, Actor(leader.telegram_id), contest.id)
 
 
-def test_the_diplomas_qr_code_is_reportlabs_own() -> None:
+def test_the_qr_code_is_reportlabs_own() -> None:
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
-    from documents.diploma import qr_modules
+    from documents.qr import qr_modules
 
     link = "https://t.me/vmo_bot?start=verify_K7MXQRT4WC"
     widget = QrCodeWidget(link, barLevel="M")

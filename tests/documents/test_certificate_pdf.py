@@ -80,13 +80,13 @@ def test_the_certificate_says_who_what_when_and_how_to_check() -> None:
 
 def test_the_qr_code_holds_the_verification_link(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, float]] = []
-    real = certificate.qr_drawing
+    real = certificate.draw_qr
 
-    def spy(data: str, size: float):  # type: ignore[no-untyped-def]
+    def spy(canvas, data: str, x: float, y: float, size: float) -> None:  # type: ignore[no-untyped-def]
         seen.append((data, size))
-        return real(data, size)
+        real(canvas, data, x, y, size)
 
-    monkeypatch.setattr(certificate, "qr_drawing", spy)
+    monkeypatch.setattr(certificate, "draw_qr", spy)
     build_certificate(SAMPLE)
     assert seen == [("https://t.me/vmo_bot?start=verify_K7MXQRT4WC", certificate.QR_SIZE)]
     page = dataclasses.replace(
