@@ -325,9 +325,12 @@ class OutboxWorker:
     ) -> OutboxMessage | None:
         while candidates:
             row_id, chat_id = candidates.popleft()
+            overall = self.limits.pause_wait()
             chat_wait = self.limits.chat_wait(chat_id)
-            if chat_wait > 0:
-                # Out of the due set until the chat may receive again: no starvation.
+            if chat_wait > overall:
+                # Out of the due set until the chat may receive again: no starvation. An
+                # overall 429 pause is not the chat's: the row is claimed and waits it out
+                # (postponing every row would leave nothing due while the pause lasts).
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id == row_id)
