@@ -15,15 +15,13 @@ from typing import Any
 
 from markupsafe import escape
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.buttons import settle
 from bot.callbacks import Callback, cb, parse
 from bot.context import BotContext
 from bot.errors import undo_update
 from bot.keyboards import columns, inline
-from bot.replies import send_text
+from bot.replies import edit_pressed, send_text
 from models import DialogState
 from services import dialogs as store
 from services import link_buttons
@@ -385,18 +383,11 @@ class Turn:
 
     async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
         """Edit the message whose button was pressed, or send a new one."""
-        query = self.update.callback_query
-        if query is not None and isinstance(query.message, Message):
-            try:
-                await query.message.edit_text(
-                    text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-                )
-                self.edited_pressed = True
-                return
-            except BadRequest as error:
-                if "not modified" in error.message:
-                    return
-                log.info("could not edit dialog message (%s); sending anew", error.message)
+        edit = await edit_pressed(self.update, self.context, text, keyboard)
+        if edit == "edited":
+            self.edited_pressed = True
+        if edit != "impossible":
+            return
         await self.say(text, keyboard)
 
 

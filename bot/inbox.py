@@ -32,10 +32,15 @@ class InboxBot(ExtBot[None]):
 
     Known updates are still returned, so the next getUpdates confirms them (otherwise
     Telegram would offer them forever); the processor skips the ones already handled.
+    Each update is stored as Telegram sent it (the JSON of the answer), not re-serialised
+    from PTB's objects. `post` is a Bot API call whose answer stays JSON: the replies
+    need only the sent message's id, and building PTB's whole Message for each one was
+    the largest single cost of an update after the HTTP call itself.
     """
 
     _inbox_sessions: async_sessionmaker[AsyncSession] | None = None
     _fresh: set[int] | None = None
+    _raw_updates: list[dict[str, Any]] | None = None
 
     def attach_inbox(self, sessions: async_sessionmaker[AsyncSession], fresh: set[int]) -> None:
         """Store updates with `sessions`; add the ids of newly stored ones to `fresh`."""
@@ -43,20 +48,34 @@ class InboxBot(ExtBot[None]):
         self._fresh = fresh
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        self._raw_updates = None
         updates = await super().get_updates(*args, **kwargs)
         if not updates or self._inbox_sessions is None:
             return updates
-        new_ids = await store_new(self._inbox_sessions, updates)
+        raw = self._raw_updates or []
+        if len(raw) != len(updates):  # not through _do_post (never, but then re-serialise)
+            raw = [update.to_dict() for update in updates]
+        new_ids = await store_new(self._inbox_sessions, list(zip(updates, raw, strict=True)))
         if self._fresh is not None:
             self._fresh.update(new_ids)
         return updates
 
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        result = await super()._do_post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            self._raw_updates = result  # one getUpdates at a time (PTB's Updater)
+        return result
+
+    async def post(self, method: str, data: dict[str, Any]) -> Any:
+        """Call `method` with PTB's defaults inserted; Telegram's answer as JSON."""
+        return await self._post(method, data)
+
 
 async def store_new(
-    sessions: async_sessionmaker[AsyncSession], updates: Sequence[Update]
+    sessions: async_sessionmaker[AsyncSession], received: Sequence[tuple[Update, dict[str, Any]]]
 ) -> set[int]:
-    """Insert the updates not seen before; return their ids."""
-    ids = [u.update_id for u in updates]
+    """Insert the updates not seen before (each with Telegram's JSON); return their ids."""
+    ids = [update.update_id for update, _ in received]
     async with unit_of_work(sessions) as session:
         known = set(
             (
@@ -65,12 +84,12 @@ async def store_new(
                 )
             ).all()
         )
-        fresh = [update for update in updates if update.update_id not in known]
-        for update in fresh:
+        fresh = [(update, raw) for update, raw in received if update.update_id not in known]
+        for update, raw in fresh:
             session.add(
                 ReceivedUpdate(
                     update_id=update.update_id,
-                    payload=update.to_dict(),
+                    payload=raw,
                     received_at=now(),
                     lane=lane_of(update),
                 )

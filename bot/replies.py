@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -10,11 +12,14 @@ from telegram.error import BadRequest, RetryAfter
 
 from bot.callbacks import cb
 from bot.context import BotContext
+from bot.inbox import InboxBot
 from bot.keyboards import inline
 from bot.request import DIRECT, CallPolicy, LongWait, calls_with
 from bot.scope import current_scope
 from models import Association
 from services import outbox
+
+log = logging.getLogger(__name__)
 
 # A reply that would wait longer than this for its turn (Telegram's flood limits) goes to
 # the outbox instead: the handler does not hold the person's other updates that long.
@@ -28,8 +33,8 @@ _HANDED_IN_UPDATE = "replies_handed_off_in_update"
 
 async def reply(
     update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> Message | None:
-    """Answer in the chat the update came from (HTML)."""
+) -> int | None:
+    """Answer in the chat the update came from (HTML); the message's id (None: handed off)."""
     chat = update.effective_chat
     if chat is None:
         return None
@@ -44,11 +49,12 @@ async def send_text(
     keyboard: InlineKeyboardMarkup | None = None,
     *,
     thread_id: int | None = None,
-) -> Message | None:
+) -> int | None:
     """Send a reply now or, when flood control would hold it long, through the outbox.
 
-    A handed-off reply is an outbox row in the update's transaction, so it leaves after
-    the commit, in order behind the chat's earlier ones; None is returned for it.
+    The sent message's id is returned. A handed-off reply is an outbox row in the update's
+    transaction, so it leaves after the commit, in order behind the chat's earlier ones;
+    None is returned for it.
     """
     # Only a reply inside an update's unit of work can become an outbox row.
     buttons = _plain_buttons(keyboard) if current_scope.get() is not None else None
@@ -57,13 +63,13 @@ async def send_text(
         return None
     try:
         with calls_with(_MAY_HAND_OFF if buttons is not None else DIRECT):
-            return await context.bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-                message_thread_id=thread_id,
+            sent = await _post(
+                context,
+                "sendMessage",
+                {"chat_id": chat_id, "text": text, "message_thread_id": thread_id},
+                keyboard,
             )
+            return int(sent["message_id"])
     except (LongWait, RetryAfter):
         # LongWait: its turn is far off. RetryAfter: Telegram kept saying 429 through every
         # wait (a crowd at once): the outbox keeps trying, so the answer is not lost.
@@ -71,6 +77,45 @@ async def send_text(
             raise
         await _hand_off(update, context, chat_id, text, buttons, thread_id)
         return None
+
+
+async def _post(
+    context: BotContext,
+    method: str,
+    data: dict[str, Any],
+    keyboard: InlineKeyboardMarkup | None,
+) -> dict[str, Any]:
+    """sendMessage or editMessageText in HTML, link previews as the bot's defaults say;
+    Telegram's answer stays JSON (bot/inbox.py, InboxBot.post: why)."""
+    bot = cast(InboxBot, context.bot)
+    previews = bot.defaults.link_preview_options if bot.defaults else None
+    extra = {"parse_mode": ParseMode.HTML, "reply_markup": keyboard}
+    return cast(
+        dict[str, Any], await bot.post(method, {**data, **extra, "link_preview_options": previews})
+    )
+
+
+Edit = Literal["edited", "unchanged", "impossible"]
+
+
+async def edit_pressed(
+    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None
+) -> Edit:
+    """Put `text` into the message whose button was pressed: "edited"; "unchanged" when it
+    already says that; "impossible" (no such message, too old, deleted: send a new one)."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return "impossible"
+    message = query.message
+    where = {"chat_id": message.chat_id, "message_id": message.message_id, "text": text}
+    try:
+        await _post(context, "editMessageText", where, keyboard)
+    except BadRequest as error:
+        if "not modified" in error.message:
+            return "unchanged"
+        log.info("could not edit the pressed message (%s); sending anew", error.message)
+        return "impossible"
+    return "edited"
 
 
 def _plain_buttons(keyboard: InlineKeyboardMarkup | None) -> list[list[dict[str, str]]] | None:
@@ -138,15 +183,8 @@ async def show(
     update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
 ) -> None:
     """Edit the message whose button was pressed (or send a new one)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-            return
-        except BadRequest as error:
-            if "not modified" in error.message:
-                return
-    await reply(update, context, text, keyboard)
+    if await edit_pressed(update, context, text, keyboard) == "impossible":
+        await reply(update, context, text, keyboard)
 
 
 async def alert(update: Update, text: str) -> None:

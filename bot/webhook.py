@@ -69,18 +69,20 @@ class WebhookServer:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.settings.webhook_secret.encode()):
             return web.Response(status=403, text="forbidden")
-        update = await self._parse(request)
-        if update is None:
+        parsed = await self._parse(request)
+        if parsed is None:
             return web.Response(status=400, text="not an update")
+        update, body = parsed
         data: dict[str, Any] = self.application.bot_data
-        fresh = await store_new(data["sessions"], [update])
+        fresh = await store_new(data["sessions"], [(update, body)])
         processor = data["processor"]
         if fresh and not processor.receive_only:
             processor.fresh_update_ids.update(fresh)
             await self.application.update_queue.put(update)
         return web.Response(status=200)
 
-    async def _parse(self, request: web.Request) -> Update | None:
+    async def _parse(self, request: web.Request) -> tuple[Update, dict[str, Any]] | None:
+        """The update and the JSON Telegram sent (what is stored); None for anything else."""
         try:
             body = await request.json(loads=json.loads)
         except (ValueError, UnicodeDecodeError):
@@ -88,9 +90,10 @@ class WebhookServer:
         if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
             return None
         try:
-            return Update.de_json(body, self.application.bot)
+            update = Update.de_json(body, self.application.bot)
         except (KeyError, TypeError, ValueError):
             return None
+        return (update, body) if update is not None else None
 
 
 async def serve(application: Application, settings: Settings) -> None:

@@ -153,7 +153,7 @@ async def _report(turn: Turn, album: str | None) -> None:
         except BadRequest as error:
             log.info("could not edit the album's answer (%s); sending anew", error.message)
     sent = await send_text(turn.update, turn.context, turn.state.chat_id, text, keyboard)
-    turn.put(status={"id": sent.message_id if sent else None, "album": album})
+    turn.put(status={"id": sent, "album": album})
 
 
 FORM.step("files", ask=ask_files, on_text=on_link, on_file=on_file, on_button=on_button)
