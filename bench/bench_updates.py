@@ -36,11 +36,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
 import random
 import resource
+import signal
 import statistics
 import sys
 import tempfile
@@ -59,6 +61,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.echo_bot import start_echo_bot, stop_echo_bot
 from bot.settings import load_settings
 from handlers.meetings.buttons import Going
 from models import ReceivedUpdate
@@ -74,6 +77,7 @@ from tests.fakebot.server import Call
 from tests.flows import button
 from tests.harness import ADMIN_ID, BotHarness
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LATENCY = 0.05
 ANSWER_METHODS = frozenset({"sendMessage", "editMessageText"})
 TEACHER_BASE = 500_000
@@ -415,6 +419,9 @@ async def child_main(args: argparse.Namespace) -> None:
     settings = load_settings(_env_file=None, **json.loads(args.child))
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
+    if args.echo:
+        await _echo_child(args, settings, errors)
+        return
     if args.trace:
         TRACE = Trace()
         TRACE.install()
@@ -444,6 +451,24 @@ async def child_main(args: argparse.Namespace) -> None:
     print("REPORT " + json.dumps(report), flush=True)
 
 
+async def _echo_child(args: argparse.Namespace, settings: Any, errors: _ErrorCounter) -> None:
+    """The yardstick (bench/echo_bot.py) in the bot's place: same report, no database."""
+    application = await start_echo_bot(
+        settings.bot_token,
+        settings.bot_api_base_url,
+        settings.bot_api_base_file_url,
+        aiohttp=args.echo == "aiohttp",
+    )
+    print("READY", flush=True)
+    cpu_start = time.process_time()
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    cpu = time.process_time() - cpu_start
+    await stop_echo_bot(application)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {"cpu": cpu, "errors": errors.count, "first_error": errors.first, "peak_mb": peak_mb}
+    print("REPORT " + json.dumps(report), flush=True)
+
+
 async def spawn_workers(
     values: dict[str, Any], count: int, *, paced: bool = True
 ) -> list[asyncio.subprocess.Process]:
@@ -461,11 +486,20 @@ async def spawn_workers(
             cwd=ROOT,
             env=env,
             stdout=asyncio.subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         for _ in range(count)
     ]
     await asyncio.sleep(3.0)  # their imports and first claim (a cold start, not measured)
     return workers
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the bench's bot process dies, so a
+    killed or crashed run leaves no worker claiming updates from the next run's database."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _env_value(value: Any) -> str:
@@ -494,6 +528,7 @@ class BotProcess:
         command += ["--db-pool", str(self.args.db_pool), "--workers", str(self.args.workers)]
         command += ["--trace"] if self.args.trace else []
         command += ["--no-limits"] if self.args.no_limits else []
+        command += ["--echo", self.args.echo] if self.args.echo else []
         self.proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )
@@ -528,6 +563,7 @@ class Result:
     order_violations: int
     errors: int
     notes: str
+    cpu_ms: float | None = None  # the bot process's CPU per update (it runs alone)
 
 
 class _ErrorCounter(logging.Handler):
@@ -651,6 +687,7 @@ def arrival_offsets(scripts: dict[int, list[Step]], rate: float) -> dict[int, fl
 
 
 async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -> Result:
+    """One workload against the bot (or, with `args.echo`, the plain PTB echo bot)."""
     global TRACE
     users = args.users
     newcomers = max(1, round(users * args.newcomers)) if args.newcomers > 0 else 0
@@ -717,6 +754,11 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 telegram_id = NEWCOMER_BASE + n
                 api.add_user(telegram_id, first_name="Olga", language_code="en")
                 scripts[telegram_id] = REGISTRATION[:1] if args.first_contacts else REGISTRATION
+            if args.echo:  # the echo bot's answer is the user's own text
+                scripts = {
+                    uid: [[replace(a, expect=a.text or "") for a in step] for step in steps]
+                    for uid, steps in scripts.items()
+                }
             arrivals = arrival_offsets(scripts, args.rate)
             await asyncio.gather(
                 *(
@@ -747,7 +789,8 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
                 bot_report = await process.stop()
             await api.stop()
             logging.getLogger().removeHandler(errors)
-        handled = await _handled_count(url)
+        # The echo bot keeps no record: what it answered is what it handled.
+        handled = stats.pushed - stats.missing if args.echo else await _handled_count(url)
     elapsed = max(stats.last_answer - stats.first_push, 1e-9)
     unhandled = stats.pushed - handled
     latencies = sorted(stats.latencies) or [0.0]
@@ -796,6 +839,7 @@ async def run_mode(mode: str, in_flight: int | None, args: argparse.Namespace) -
         order_violations=stats.order_violations,
         errors=total_errors,
         notes=notes,
+        cpu_ms=bot_report["cpu"] * 1000 / max(stats.pushed, 1) if bot_report else None,
     )
 
 
@@ -806,13 +850,15 @@ def _percentile(values: list[float], share: float) -> float:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| mode | updates | offered/s | handled/s | p50 ms | p95 ms | order violations | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| mode | updates | offered/s | handled/s | p50 ms | p95 ms | order violations | errors "
+        "| bot CPU per update, ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        cpu = f"{r.cpu_ms:.2f}" if r.cpu_ms is not None else "—"
         lines.append(
             f"| {r.mode} | {r.updates} | {r.offered:.1f} | {r.per_second:.1f} | {r.p50_ms:.0f} | "
-            f"{r.p95_ms:.0f} | {r.order_violations} | {r.errors} |"
+            f"{r.p95_ms:.0f} | {r.order_violations} | {r.errors} | {cpu} |"
         )
     return "\n".join(lines)
 
@@ -827,7 +873,16 @@ async def main(args: argparse.Namespace) -> None:
         modes.append(
             (f"(b) ours (OrderedUpdateProcessor, {ours} in flight{processes})", lambda: ours)
         )
+    echoes = [
+        (e, f"(e) plain PTB echo bot, {e}")
+        for e in ("httpx", "aiohttp")
+        if f"echo-{e}" in args.modes
+    ]
     results = []
+    for echo, name in echoes:
+        result = await run_mode(name, None, argparse.Namespace(**{**vars(args), "echo": echo}))
+        print(f"{name}: {result.notes}", file=sys.stderr, flush=True)
+        results.append(result)
     for name, in_flight in modes:
         result = await run_mode(name, in_flight(), args)
         print(f"{name}: {result.notes}", file=sys.stderr, flush=True)
@@ -856,10 +911,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per API call")
     parser.add_argument("--database-url", default="", help="e.g. postgresql+asyncpg://...")
     parser.add_argument("--concurrent", type=int, default=0, help="override CONCURRENT_UPDATES")
-    parser.add_argument("--modes", default="sequential,ours", help="sequential,ours")
+    parser.add_argument(
+        "--modes",
+        default="sequential,ours",
+        help="sequential,ours,echo-httpx,echo-aiohttp (the echo bots: the yardstick)",
+    )
     parser.add_argument("--db-pool", type=int, default=0, help="try this engine pool size")
     parser.add_argument("--in-process", action="store_true", help="bot in the bench process")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--echo", default="", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help="print where the time goes")
     parser.add_argument(
         "--workers",
