@@ -24,9 +24,10 @@ run: $(STAMP_RUN)
 	$(BIN)/python -m bot run
 
 ## Install with the test extras and run the whole suite (SQLite; PostgreSQL too when
-## TEST_DATABASE_URL is set).
+## TEST_DATABASE_URL is set) in TEST_WORKERS processes (pytest-xdist).
+TEST_WORKERS ?= 2
 test: $(STAMP_TEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 migrate: $(STAMP_RUN)
 	$(BIN)/python -m bot migrate

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from models.db import create_engine, create_session_factory
 from models.migrate import head_revisions, upgrade_async
@@ -20,7 +26,22 @@ from tests.harness import BotHarness, make_settings
 
 pytest_plugins = ["tests.fakebot.pytest_plugin"]
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BASE_PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _database_of_this_process(url: str) -> str:
+    """Under pytest-xdist each worker process has a database of its own (test_gw0, ...):
+    tests drop and re-create the schema, and LISTEN/NOTIFY and advisory locks are per
+    database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _database_of_this_process(BASE_PG_URL)
+_pg_database_ready = PG_URL == BASE_PG_URL
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -35,6 +56,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs against TEST_DATABASE_URL")
+
+
+async def _ensure_pg_database() -> None:
+    """Create this worker's database on first use (CREATE DATABASE runs outside a transaction)."""
+    global _pg_database_ready
+    if _pg_database_ready:
+        return
+    name = make_url(PG_URL).database
+    engine = create_async_engine(BASE_PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not found:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    _pg_database_ready = True
 
 
 async def _reset_postgres(url: str) -> None:
@@ -119,6 +159,7 @@ async def blank_database_url(request: pytest.FixtureRequest, tmp_path) -> str:  
     """An empty database without a schema: a fresh SQLite file, or an empty PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+    await _ensure_pg_database()
     await _reset_postgres(PG_URL)
     return PG_URL
 
@@ -130,6 +171,7 @@ async def database_url(
     """A database migrated to the head and holding no rows."""
     if request.param == "sqlite":
         return await migrated_templates.sqlite_copy(tmp_path / "test.sqlite3")
+    await _ensure_pg_database()
     return await migrated_templates.postgres_emptied(PG_URL)
 
 
