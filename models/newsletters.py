@@ -43,6 +43,11 @@ class Newsletter(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)
+    # The copies are enqueued a page at a time (services.newsletters.fan_out): the last
+    # user id given one, how many were, and when the last page was (or sending stopped).
+    fanout_after_user_id: Mapped[int] = mapped_column(default=0)
+    enqueued: Mapped[int] = mapped_column(default=0)
+    fanned_out_at: Mapped[datetime | None]
     # The author's live progress message, edited at most every few seconds.
     progress_chat_id: Mapped[int | None]
     progress_message_id: Mapped[int | None]

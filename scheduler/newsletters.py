@@ -29,7 +29,7 @@ from scheduler.lent import sweep_settings
 from services import newsletters
 from services.clock import now
 from services.notices import Notice, tell
-from services.outbox import BatchProgress, batch_progress
+from services.outbox import BatchProgress
 
 PROGRESS_EVERY = 3.0
 BAR_WIDTH = 12
@@ -113,9 +113,13 @@ async def follow_newsletters(session: AsyncSession) -> None:
 async def _follow(
     session: AsyncSession, newsletter: Newsletter, default_language: str, rate: float
 ) -> None:
-    progress = await batch_progress(session, newsletter.batch)
+    progress = await newsletters.progress_of(session, newsletter)
     author = await session.get(User, newsletter.author_id)
-    if progress.done:
+    if newsletter.fanned_out_at is None:
+        # Its copies become outbox rows when this unit of work ends: done is judged from
+        # the next pass, once the last page is in.
+        await newsletters.fan_out(session, newsletter)
+    elif progress.done:
         # The last edit shows the final state, beside the report that follows it.
         _show_progress(session, newsletter, author, progress, rate)
         await newsletters.finish(

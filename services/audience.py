@@ -135,14 +135,30 @@ def _selected(audience: Audience) -> Select[tuple[User]]:
     return query.order_by(User.id)
 
 
-async def recipient_users(session: AsyncSession, audience: Audience) -> list[User]:
-    """Everyone the audience selects, in user id order."""
-    people = await session.scalars(_selected(audience))
-    return [
-        person
-        for person in people.all()
-        if _matches(audience, person.subjects, person.organisation, person.municipality)
-    ]
+@dataclass(frozen=True)
+class Page:
+    """A page of an audience in user id order: the people it takes, and the id to go on
+    after (None when this was the last page)."""
+
+    people: list[User]
+    next_after: int | None
+
+
+async def recipient_page(
+    session: AsyncSession, audience: Audience, *, after_user_id: int, size: int
+) -> Page:
+    """The audience's people after `after_user_id`, `size` candidates at a time: a region's
+    audience is read a page per transaction, never whole (services.newsletters.fan_out)."""
+    page = await session.scalars(_selected(audience).where(User.id > after_user_id).limit(size))
+    candidates = page.all()
+    return Page(
+        people=[
+            person
+            for person in candidates
+            if _matches(audience, person.subjects, person.organisation, person.municipality)
+        ],
+        next_after=candidates[-1].id if len(candidates) == size else None,
+    )
 
 
 def _matches(

@@ -3,7 +3,9 @@
 A network methodist (or a platform admin) writes to any audience. A leader writes only to
 their own association: that is an official notice of it, which also reaches members who
 switched newsletters off. Every recipient is one outbox row of the batch `nl:<id>` with the
-dedupe key `nl:<id>:<user id>`, so starting a newsletter twice sends nothing twice.
+dedupe key `nl:<id>:<user id>`, so starting a newsletter twice sends nothing twice. The rows
+are enqueued a page at a time (`fan_out`: the start enqueues the first, the sweep the rest),
+so a newsletter to a whole region never holds one transaction for long.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +50,9 @@ CAPTION_LIMIT = 1024 - HEADER_ROOM
 PROGRESS_PRIORITY = 0
 REPORT_PRIORITY = 1
 NEWSLETTER_PRIORITY = 5
+# Copies enqueued per transaction: a newsletter to a whole region (100,000 teachers) never
+# holds the update that starts it, nor a sweep, for more than a fraction of a second.
+FANOUT_PAGE = 250
 
 
 class EmptyText(InvalidInput):
@@ -300,9 +305,37 @@ async def cancel(session: AsyncSession, *, actor: Actor, newsletter_id: int) -> 
         await session.refresh(newsletter)
         return "scheduled", 0
     await session.refresh(newsletter)
-    if newsletter.status is NewsletterStatus.SENDING:
-        return "sending", await outbox.cancel_batch(session, newsletter.batch)
-    raise TooLate()
+    if newsletter.status is not NewsletterStatus.SENDING:
+        raise TooLate()
+    # The fan-out ends first: this waits for a page being enqueued to commit, so the
+    # cancel below stops its copies too.
+    await session.execute(
+        update(Newsletter)
+        .where(Newsletter.id == newsletter.id, Newsletter.fanned_out_at.is_(None))
+        .values(fanned_out_at=now())
+    )
+    await session.refresh(newsletter)
+    stopped = await outbox.cancel_batch(session, newsletter.batch)
+    return "sending", stopped + never_enqueued(newsletter)
+
+
+def never_enqueued(newsletter: Newsletter) -> int:
+    """Recipients counted at the start whose copies are not enqueued (yet, or ever: the
+    newsletter was stopped first)."""
+    return max(0, newsletter.recipients - newsletter.enqueued)
+
+
+async def progress_of(session: AsyncSession, newsletter: Newsletter) -> outbox.BatchProgress:
+    """The batch's counts, with the copies not enqueued: pending while the pages are still
+    being enqueued, stopped once the newsletter was stopped before its last page."""
+    progress = await outbox.batch_progress(session, newsletter.batch)
+    missing = never_enqueued(newsletter)
+    if not missing:
+        return progress
+    total = progress.total + missing
+    if newsletter.fanned_out_at is None:
+        return replace(progress, total=total, pending=progress.pending + missing)
+    return replace(progress, total=total, cancelled=progress.cancelled + missing)
 
 
 def copy_notice(
@@ -328,7 +361,8 @@ def copy_notice(
 
 
 async def start(session: AsyncSession, newsletter: Newsletter, *, rate: float) -> int:
-    """Tell every recipient and show the author the progress message; returns recipients.
+    """Show the author the progress message and enqueue the first page of copies; returns
+    the recipients counted now (the sweep enqueues the other pages: `fan_out`).
 
     `rate` (messages a second) is the pace the progress message estimates the time by.
     """
@@ -345,15 +379,9 @@ async def start(session: AsyncSession, newsletter: Newsletter, *, rate: float) -
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise TooLate()
     await session.refresh(newsletter)
-    people = await audiences.recipient_users(session, Audience.from_json(newsletter.audience))
-    newsletter.recipients = len(people)
-    author = await session.get_one(User, newsletter.author_id)
-    association = (
-        await session.get(Association, newsletter.association_id)
-        if newsletter.association_id is not None
-        else None
-    )
+    newsletter.recipients = await audiences.count(session, Audience.from_json(newsletter.audience))
     if newsletter.progress_chat_id is not None:
+        author = await session.get_one(User, newsletter.author_id)
         tell(
             session,
             Notice(
@@ -364,8 +392,54 @@ async def start(session: AsyncSession, newsletter: Newsletter, *, rate: float) -
                 priority=PROGRESS_PRIORITY,
             ),
         )
-    tell(session, *(copy_notice(newsletter, author, association, person) for person in people))
-    return len(people)
+    await fan_out(session, newsletter)
+    return newsletter.recipients
+
+
+async def fan_out(session: AsyncSession, newsletter: Newsletter) -> None:
+    """Enqueue the next `FANOUT_PAGE` copies of a newsletter being sent. After the last
+    page its count of recipients is the copies enqueued (the audience may have changed
+    since the start)."""
+    if newsletter.fanned_out_at is not None:
+        return
+    await session.flush()  # the refresh below must not lose what the caller changed
+    page = await audiences.recipient_page(
+        session,
+        Audience.from_json(newsletter.audience),
+        after_user_id=newsletter.fanout_after_user_id,
+        size=FANOUT_PAGE,
+    )
+    finished = page.next_after is None
+    # The page is claimed by moving the cursor, and only while the newsletter is still
+    # being fanned out: a cancel committed meanwhile (it ends the fan-out first) wins.
+    claimed = await session.execute(
+        update(Newsletter)
+        .where(
+            Newsletter.id == newsletter.id,
+            Newsletter.fanned_out_at.is_(None),
+            Newsletter.fanout_after_user_id == newsletter.fanout_after_user_id,
+        )
+        .values(
+            fanout_after_user_id=page.next_after or newsletter.fanout_after_user_id,
+            enqueued=Newsletter.enqueued + len(page.people),
+            fanned_out_at=now() if finished else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(newsletter)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return
+    if finished:
+        newsletter.recipients = newsletter.enqueued
+    if not page.people:
+        return
+    author = await session.get_one(User, newsletter.author_id)
+    association = (
+        await session.get(Association, newsletter.association_id)
+        if newsletter.association_id is not None
+        else None
+    )
+    tell(session, *(copy_notice(newsletter, author, association, p) for p in page.people))
 
 
 async def due(session: AsyncSession) -> list[Newsletter]:

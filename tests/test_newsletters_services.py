@@ -214,3 +214,70 @@ def test_the_features_sweeps_are_rows_of_the_schedule() -> None:
     assert rows["event-digest"].run is weekly_digest
     with pytest.raises(RuntimeError):  # settings are lent only while a sweep runs
         sweep_settings()
+
+
+async def _rows_of(session, newsletter) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+    await NoticeRenderer("ru").deliver(session)
+    rows = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.batch == newsletter.batch)
+    )
+    return list(rows.all())
+
+
+async def test_a_large_audience_is_enqueued_a_page_at_a_time(session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "FANOUT_PAGE", 3)
+    meth = await make_teacher(session, 6, roles=(NetworkRole.METHODIST,))
+    teachers = [await make_teacher(session, 100 + i) for i in range(7)]
+    newsletter = await service.create(
+        session,
+        actor=Actor(telegram_id=6),
+        draft=service.Draft(text="Вебинар", audience=Audience()),
+        scheduled_at=None,
+        progress_chat_id=6,
+    )
+    assert await service.start(session, newsletter, rate=30) == 8  # counted, not loaded
+    assert (newsletter.enqueued, newsletter.fanned_out_at) == (3, None)
+    assert len(await _rows_of(session, newsletter)) == 3
+    progress = await service.progress_of(session, newsletter)  # the rest count as pending
+    assert (progress.total, progress.pending, progress.done) == (8, 8, False)
+    # Someone forgets their profile before their page: not reached, and not counted.
+    teachers[-1].forgotten_at = now()
+    pages = 1
+    while newsletter.fanned_out_at is None:
+        await service.fan_out(session, newsletter)
+        pages += 1
+    rows = await _rows_of(session, newsletter)
+    reached = sorted(row.chat_id for row in rows)
+    assert reached == [meth.telegram_id] + [t.telegram_id for t in teachers[:-1]]
+    assert (pages, newsletter.enqueued, newsletter.recipients) == (3, 7, 7)
+    await service.fan_out(session, newsletter)  # over: nothing more
+    assert len(await _rows_of(session, newsletter)) == 7
+
+
+async def test_a_cancel_during_the_fan_out_stops_the_pages_still_to_come(
+    session, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "FANOUT_PAGE", 2)
+    await make_teacher(session, 6, roles=(NetworkRole.METHODIST,))
+    for i in range(5):
+        await make_teacher(session, 100 + i)
+    newsletter = await service.create(
+        session,
+        actor=Actor(telegram_id=6),
+        draft=service.Draft(text="Вебинар", audience=Audience()),
+        scheduled_at=None,
+        progress_chat_id=6,
+    )
+    await service.start(session, newsletter, rate=30)
+    await NoticeRenderer("ru").deliver(session)
+    kind, stopped = await service.cancel(
+        session, actor=Actor(telegram_id=6), newsletter_id=newsletter.id
+    )
+    # The two enqueued are cancelled, and the four never enqueued count as stopped too.
+    assert (kind, stopped) == ("sending", 6)
+    assert newsletter.fanned_out_at is not None
+    await service.fan_out(session, newsletter)
+    rows = await _rows_of(session, newsletter)
+    assert [row.status.value for row in rows] == ["cancelled", "cancelled"]
+    progress = await service.progress_of(session, newsletter)
+    assert (progress.total, progress.cancelled, progress.pending) == (6, 6, 0)

@@ -12,6 +12,7 @@ from models import NetworkRole, OutboxMessage, OutboxStatus
 from models.newsletters import Newsletter, NewsletterStatus
 from scheduler import jobs
 from scheduler.outbox import OutboxWorker, WorkerConfig
+from services import newsletters as service
 from services.clock import set_clock
 from tests.factories import add_member, make_association, make_teacher
 from tests.flows import button, press, say
@@ -452,3 +453,78 @@ async def test_association_filter_pages_and_finds_by_name(harness, fake_api):  #
     await press(api, METHODIST, summary, "📤", "on its way")
     await _finish_sending(harness)
     assert _bodies_to(api, 730_003) == ["Для физиков"]
+
+
+async def _twenty_one_people(harness, api) -> None:  # type: ignore[no-untyped-def]
+    async with harness.sessions() as session:
+        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
+        for i in range(20):
+            await make_teacher(session, 750_000 + i)
+        await session.commit()
+    api.add_user(METHODIST, "Анна", language_code="en")
+    for i in range(20):
+        api.add_user(750_000 + i, "Анна")
+
+
+async def _send_to_everyone(api) -> None:  # type: ignore[no-untyped-def]
+    await say(api, METHODIST, "/newsletter", "newsletter's text")
+    buttons = await say(api, METHODIST, "Region-wide mailing", "link buttons")
+    audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
+    summary = await press(api, METHODIST, audience, "👁", "It will reach 21 people")
+    await press(api, METHODIST, summary, "📤", "on its way to 21 people")
+
+
+async def test_a_large_newsletter_is_enqueued_page_by_page_and_reaches_everyone_once(
+    harness, fake_api, monkeypatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "FANOUT_PAGE", 4)
+    api = fake_api
+    await _twenty_one_people(harness, api)
+    await _send_to_everyone(api)
+    await harness.idle()
+    async with harness.sessions() as session:
+        newsletter = await session.scalar(select(Newsletter))
+    assert newsletter is not None and newsletter.enqueued == 4  # the press enqueued one page
+    app = harness.app
+    for _ in range(8):  # a page per pass: 4 + 4 + 4 + 4 + 1, then the report
+        await harness.idle()
+        await app.bot_data["outbox"].drain()
+        assert await jobs.run_now(app, "newsletters")
+    await app.bot_data["outbox"].drain()
+    for i in range(20):
+        assert _bodies_to(api, 750_000 + i) == ["Region-wide mailing"]
+    report = await api.wait_for_message(METHODIST, "Delivered to")
+    assert "Delivered to 21 people" in report["text"]
+    edits = [c for c in api.calls_of("editMessageText") if c.params["chat_id"] == METHODIST]
+    assert "100%" in edits[-1].params["text"] and "is finished" in edits[-1].params["text"]
+    async with harness.sessions() as session:
+        newsletter = await session.scalar(select(Newsletter))
+    assert newsletter is not None and newsletter.status is NewsletterStatus.DONE
+    assert (newsletter.recipients, newsletter.enqueued) == (21, 21)
+
+
+async def test_stopping_before_the_last_page_stops_the_pages_not_enqueued(
+    harness, fake_api, monkeypatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "FANOUT_PAGE", 4)
+    api = fake_api
+    await _twenty_one_people(harness, api)
+    await _send_to_everyone(api)
+    await harness.idle()
+    await harness.app.bot_data["outbox"].drain()  # the progress message and the first page
+    progress = await api.wait_for_message(METHODIST, "is being sent")
+    api.user_presses(METHODIST, progress, button(progress, "⏹"))
+    await api.wait_for(
+        lambda: any(
+            "Stopped: 17 messages" in (c.params.get("text") or "")
+            for c in api.calls_of("answerCallbackQuery")
+        )
+    )
+    await _finish_sending(harness)
+    report = await api.wait_for_message(METHODIST, "because you stopped")
+    assert "17 messages were not sent because you stopped" in report["text"]
+    shown = api.world.chat(METHODIST).messages[progress["message_id"]]
+    assert shown["text"].startswith("Newsletter #1 was stopped")
+    assert "Sent: 4" in shown["text"] and "19%" in shown["text"]
+    sent = [uid for uid in range(750_000, 750_020) if _bodies_to(api, uid)]
+    assert len(sent) == 3  # the author's own copy was the fourth of the first page
