@@ -14,6 +14,7 @@ it) and forgotten profiles are always left out.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -176,7 +177,15 @@ def _matches(
 
 
 def _filtered_after(audience: Audience) -> bool:
-    return bool(audience.subject or audience.organisation or audience.municipality)
+    """Whether some filter is checked in Python: the contained texts (SQLite cannot fold
+    Cyrillic case), and a subject in the teacher's own words. A catalogue key (`math`) is
+    exact in SQL already: in the stored JSON list it can only appear as a whole element,
+    in quotes (a quote inside an element is escaped)."""
+    own_words = audience.subject is not None and not _CATALOGUE_KEY.fullmatch(audience.subject)
+    return bool(own_words or audience.organisation or audience.municipality)
+
+
+_CATALOGUE_KEY = re.compile(r"[a-z_]+")
 
 
 async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:

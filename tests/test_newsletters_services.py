@@ -19,7 +19,14 @@ from scheduler.schedule import SCHEDULE
 from services import link_buttons
 from services import newsletters as service
 from services.access import Actor
-from services.audience import Audience, BadFilterText, UnknownRole, clean_filter_text, recipients
+from services.audience import (
+    Audience,
+    BadFilterText,
+    UnknownRole,
+    clean_filter_text,
+    count,
+    recipients,
+)
 from services.clock import now
 from services.errors import PermissionDenied
 from tests.factories import add_member, make_association, make_teacher
@@ -281,3 +288,14 @@ async def test_a_cancel_during_the_fan_out_stops_the_pages_still_to_come(
     assert [row.status.value for row in rows] == ["cancelled", "cancelled"]
     progress = await service.progress_of(session, newsletter)
     assert (progress.total, progress.cancelled, progress.pending) == (6, 6, 0)
+
+
+async def test_a_catalogue_subject_is_counted_exactly_in_sql(session) -> None:  # type: ignore[no-untyped-def]
+    await make_teacher(session, 1, subjects=["math"])
+    await make_teacher(session, 2, subjects=["mathematics"])
+    await make_teacher(session, 3, subjects=['my "math" club', "Астрономия"])
+    await make_teacher(session, 4, subjects=["history", "math"])
+    maths = Audience(subject="math")
+    assert await count(session, maths) == 2 == len(await recipients(session, maths))
+    own_words = Audience(subject='my "math" club')  # checked after SQL, exactly
+    assert await count(session, own_words) == 1
