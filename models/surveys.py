@@ -63,6 +63,10 @@ class Survey(Base):
         ForeignKey("meetings.id", ondelete="SET NULL"), unique=True
     )
     reminded: Mapped[bool] = mapped_column(default=False)
+    # Invitations go out a page at a time (services.surveys.invite_next_page): the last
+    # user id invited, and when the last page was (at once for a meeting's feedback).
+    invite_after_user_id: Mapped[int] = mapped_column(default=0)
+    invited_all_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

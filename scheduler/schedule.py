@@ -26,7 +26,7 @@ from scheduler.polls import close_due_polls, remind_non_voters
 from scheduler.report import send_annual_reports
 from scheduler.resource_review import tell_review_digests
 from scheduler.resources import weekly_materials_digest
-from scheduler.surveys import offer_meeting_feedback, run_surveys
+from scheduler.surveys import invite_pages, offer_meeting_feedback, run_surveys
 from scheduler.tasks import remind_about_tasks
 
 
@@ -70,6 +70,7 @@ SCHEDULE: tuple[Sweep, ...] = (
     Sweep("consultation-reminders", every=timedelta(minutes=15), run=remind_unanswered),
     Sweep("consultation-escalations", every=timedelta(minutes=15), run=escalate_unanswered),
     Sweep("surveys", every=timedelta(minutes=5), run=run_surveys),
+    Sweep("survey-invitations", every=timedelta(seconds=2), run=invite_pages, first=2.0),
     Sweep("survey-meeting-feedback", every=timedelta(minutes=15), run=offer_meeting_feedback),
     Sweep("outbox-backlog", every=timedelta(seconds=15), run=measure_outbox_backlog),
     Sweep("material-review-digest", every=timedelta(minutes=15), run=tell_review_digests),

@@ -1,5 +1,6 @@
-"""The sweeps of /survey: opening scheduled surveys, the one reminder, closing, and the
-feedback survey offered after each held meeting. The rules live in services/surveys.py."""
+"""The sweeps of /survey: opening scheduled surveys, inviting a large audience a page at a
+time, the one reminder, closing, and the feedback survey offered after each held meeting.
+The rules live in services/surveys.py."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ async def run_surveys(session: AsyncSession) -> None:
     await surveys.remind_due(session)
     await surveys.close_due(session)
     await surveys.publish_sealed(session)
+
+
+async def invite_pages(session: AsyncSession) -> None:
+    """A page more of invitations for each open survey whose audience is not all invited."""
+    await surveys.invite_pages(session)
 
 
 async def offer_meeting_feedback(session: AsyncSession) -> None:

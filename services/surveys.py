@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, MemberRole, Membership, MembershipStatus, NetworkRole, User
@@ -57,6 +57,7 @@ MAX_OPTIONS = 10
 MAX_QUESTIONS = 30
 MAX_OPEN_DAYS = 366
 FEEDBACK_DAYS = 3  # a meeting's feedback survey stays open this long
+INVITE_PAGE = 250  # invitations per transaction (services.newsletters.FANOUT_PAGE's reason)
 FEEDBACK_WINDOW = timedelta(days=7)  # meetings held longer ago are not asked about
 REMIND_BEFORE = timedelta(days=1)
 MIN_BATCH = 3  # sealed anonymous responses stored together while a survey is open
@@ -468,12 +469,48 @@ async def reword_question(
 # ---- opening, inviting, closing ---------------------------------------------------------
 
 
-async def _recipients(session: AsyncSession, survey: Survey) -> list[int]:
+def _audience(survey: Survey) -> audiences.Audience:
     if survey.association_id is not None:
-        audience = audiences.Audience(associations=(survey.association_id,), official=True)
-    else:
-        audience = audiences.Audience.from_json(survey.audience)
-    return [user_id for user_id, _ in await audiences.recipients(session, audience)]
+        return audiences.Audience(associations=(survey.association_id,), official=True)
+    return audiences.Audience.from_json(survey.audience)
+
+
+async def invite_next_page(session: AsyncSession, survey: Survey) -> int:
+    """Invite the next `INVITE_PAGE` people of an open survey's audience; returns how many.
+    A network-wide survey (100,000 teachers) is invited a page per transaction: the press
+    that opens it invites the first, the sweep the rest, and closing stops the pages."""
+    if survey.invited_all_at is not None:
+        return 0
+    await session.flush()  # the refresh below must not lose what the caller changed
+    page = await audiences.recipient_page(
+        session, _audience(survey), after_user_id=survey.invite_after_user_id, size=INVITE_PAGE
+    )
+    claimed = await session.execute(
+        update(Survey)
+        .where(
+            Survey.id == survey.id,
+            Survey.status == SurveyStatus.OPEN,
+            Survey.invited_all_at.is_(None),
+            Survey.invite_after_user_id == survey.invite_after_user_id,
+        )
+        .values(
+            invite_after_user_id=page.next_after or survey.invite_after_user_id,
+            invited_all_at=now() if page.next_after is None else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(survey)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return 0
+    return await _invite(session, survey, [person.id for person in page.people])
+
+
+async def invite_pages(session: AsyncSession) -> int:
+    """The sweep "survey-invitations": a page more for each open survey still inviting."""
+    inviting = await session.scalars(
+        select(Survey).where(Survey.status == SurveyStatus.OPEN, Survey.invited_all_at.is_(None))
+    )
+    return sum([await invite_next_page(session, survey) for survey in inviting.all()])
 
 
 async def _invite(session: AsyncSession, survey: Survey, user_ids: Sequence[int]) -> int:
@@ -508,12 +545,11 @@ def _notice_params(survey: Survey) -> dict[str, Any]:
 
 
 async def _open_now(session: AsyncSession, survey: Survey) -> int:
-    user_ids = await _recipients(session, survey)
-    if not user_ids:
+    if not await audiences.count(session, _audience(survey)):
         raise NobodyToAsk()
     survey.status = SurveyStatus.OPEN
     survey.opens_at = now()
-    return await _invite(session, survey, user_ids)
+    return await invite_next_page(session, survey)
 
 
 async def open_survey(session: AsyncSession, actor: Actor, survey_id: int) -> Survey:
@@ -798,7 +834,7 @@ async def open_due(session: AsyncSession) -> int:
         )
     ).all()
     for survey in due:
-        if await _recipients(session, survey):
+        if await audiences.count(session, _audience(survey)):
             await _open_now(session, survey)
         else:
             survey.status = SurveyStatus.CLOSED
@@ -937,6 +973,7 @@ async def _feedback_survey(session: AsyncSession, meeting: Meeting) -> Survey:
         opens_at=now(),
         closes_at=now() + timedelta(days=FEEDBACK_DAYS),
         meeting_id=meeting.id,
+        invited_all_at=now(),  # its participants are invited at once, not its audience
     )
     session.add(survey)
     await session.flush()

@@ -367,3 +367,43 @@ async def test_forget_erases_invitations_and_named_answers(session) -> None:  # 
         select(func.count(SurveyResponse.id)).where(SurveyResponse.user_id == members[0].id)
     )
     assert left == 0 and answered == 0
+
+
+async def _network_survey(session, methodist):  # type: ignore[no-untyped-def]
+    survey = await surveys.create_survey(
+        session,
+        Actor(methodist.telegram_id),
+        template=SurveyTemplate.NEEDS,
+        association_id=None,
+        audience=Audience(subject="physics"),
+        anonymous=True,
+        closes_at=START + timedelta(days=7),
+    )
+    await surveys.open_survey(session, Actor(methodist.telegram_id), survey.id)
+    return survey
+
+
+async def test_a_network_survey_invites_a_page_at_a_time_until_it_closes(
+    session, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(surveys, "INVITE_PAGE", 2)
+    _at(START)
+    methodist = await make_teacher(session, roles=(NetworkRole.METHODIST,), subjects=["history"])
+    physicists = [await make_teacher(session, subjects=["physics"]) for _ in range(5)]
+    survey = await _network_survey(session, methodist)
+    assert [n.user.id for n in take_pending(session)] == [p.id for p in physicists[:2]]
+    assert survey.invited_all_at is None
+    assert await surveys.invite_pages(session) == 2  # the sweep: a page per pass
+    assert await surveys.invite_pages(session) == 1
+    assert survey.invited_all_at is not None
+    assert await surveys.invite_pages(session) == 0
+    invited = await session.scalars(
+        select(SurveyInvitation.user_id).where(SurveyInvitation.survey_id == survey.id)
+    )
+    assert sorted(invited.all()) == [p.id for p in physicists]
+    # Closed before its last page: nobody more is invited.
+    later = await _network_survey(session, methodist)
+    take_pending(session)
+    await surveys.close_survey(session, Actor(methodist.telegram_id), later.id)
+    assert await surveys.invite_pages(session) == 0
+    assert take_pending(session) == []
