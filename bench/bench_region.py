@@ -40,7 +40,7 @@ from models.association import AssociationKind, AssociationStatus, MemberRole
 from models.db import create_engine, create_session_factory
 from models.meetings import Meeting, MeetingAttendance, MeetingStatus
 from models.user import NetworkRole, NetworkRoleGrant, QualificationCategory
-from services import activity, activity_rollup, audience, memberships, report
+from services import activity, activity_rollup, audience, memberships, newsletters, report
 from services.access import Actor
 from services.clock import now
 from services.resources import catalogue
@@ -257,6 +257,8 @@ def reads(region: Region) -> dict[str, Read]:
     start, end = PERIOD.bounds()
     everyone = audience.Audience(official=True)
     one_subject = audience.Audience(subject=SUBJECTS[1])
+    district = audience.Audience(municipality="район 7")  # matched in Python, any case
+    middle = region.sizes.teachers // 2  # a user id halfway through the teachers
 
     async def roster(association: int, leader: int, session: AsyncSession) -> int:
         found = await memberships.roster_of(
@@ -300,8 +302,11 @@ def reads(region: Region) -> dict[str, Read]:
         "roster, 10 members": lambda s: roster(region.small, region.leader_of_small, s),
         f"catalogue search «{QUERIES[0]}», first page": find,
         "catalogue, newest first, first page": browse,
-        "newsletter audience: the whole network": lambda s: _audience(s, everyone),
-        "newsletter audience: one subject": lambda s: _audience(s, one_subject),
+        "newsletter audience: the whole network, counted": lambda s: _counted(s, everyone),
+        "newsletter audience: one subject, counted": lambda s: _counted(s, one_subject),
+        "newsletter audience: the whole network, a page": lambda s: _page(s, everyone, middle),
+        "newsletter audience: one subject, a page": lambda s: _page(s, one_subject, middle),
+        "newsletter audience: one municipality, counted": lambda s: _counted(s, district),
         "activity of an association, a year": association_year,
         "activity of the network, a year": network_year,
         "people active in the network, a year, from the acts": network_active_from_acts,
@@ -310,8 +315,17 @@ def reads(region: Region) -> dict[str, Read]:
     }
 
 
-async def _audience(session: AsyncSession, chosen: audience.Audience) -> int:
-    return len(await audience.recipients(session, chosen))
+async def _counted(session: AsyncSession, chosen: audience.Audience) -> int:
+    """What the preview and the press read: how many (services.newsletters.start)."""
+    return await audience.count(session, chosen)
+
+
+async def _page(session: AsyncSession, chosen: audience.Audience, after: int) -> int:
+    """What each pass of the fan-out reads: a page in the middle of the audience."""
+    page = await audience.recipient_page(
+        session, chosen, after_user_id=after, size=newsletters.FANOUT_PAGE
+    )
+    return len(page.people)
 
 
 @dataclass(frozen=True)
