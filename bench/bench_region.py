@@ -56,6 +56,8 @@ SUBJECTS = [
     "Химия",
     "Английский язык",
 ]
+# What a teacher's profile stores: the catalogue's keys (services/catalogs.py).
+SUBJECT_KEYS = ["math", "russian", "history", "biology", "physics", "chemistry", "english"]
 SURNAMES = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Соколова", "Попова", "Лебедева"]
 NAMES = ["Мария Петровна", "Елена Ивановна", "Ольга Сергеевна", "Анна Викторовна"]
 EVENT_KINDS = [
@@ -121,11 +123,13 @@ def _teachers(sizes: Sizes, rng: random.Random) -> Iterator[dict]:
             "full_name": name,
             "organisation": school,
             "position": "Учитель",
-            "subjects": [rng.choice(SUBJECTS)],
+            "subjects": [rng.choice(SUBJECT_KEYS)],
             "experience_years": rng.randint(1, 35),
             "category": rng.choice(list(QualificationCategory)),
             "municipality": f"Район {n % 40 + 1}",
             "search_text": f"{name} {school}".casefold(),
+            "organisation_folded": school.casefold(),
+            "municipality_folded": f"район {n % 40 + 1}",
             "language": "ru",
             "consent_version": "2026-01",
             "consent_at": now,
@@ -256,7 +260,7 @@ def reads(region: Region) -> dict[str, Read]:
     """The heaviest reads, each answering with a number of rows."""
     start, end = PERIOD.bounds()
     everyone = audience.Audience(official=True)
-    one_subject = audience.Audience(subject=SUBJECTS[1])
+    one_subject = audience.Audience(subject=SUBJECT_KEYS[1])
     district = audience.Audience(municipality="район 7")  # matched in Python, any case
     middle = region.sizes.teachers // 2  # a user id halfway through the teachers
 

@@ -48,6 +48,9 @@ class User(Base):
     municipality: Mapped[str | None] = mapped_column(String(200))
     # Lower-cased name and organisation: SQLite's LIKE folds ASCII only, not Cyrillic.
     search_text: Mapped[str | None] = mapped_column(String(600), index=True)
+    # The same for the newsletter filters «organisation contains», «municipality contains».
+    organisation_folded: Mapped[str | None] = mapped_column(String(300))
+    municipality_folded: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
     consent_version: Mapped[str | None] = mapped_column(String(32))

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Text, cast, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -34,6 +34,7 @@ from models import (
 )
 from services.errors import InvalidInput
 from services.texts import N_
+from services.users import fold
 
 MEMBER_ROLES = {role.value for role in MemberRole}
 NETWORK_ROLES = {role.value for role in NetworkRole}
@@ -100,6 +101,10 @@ def _contains(haystack: str | None, needle: str | None) -> bool:
     return needle.casefold().strip() in (haystack or "").casefold()
 
 
+def _folded_contains(column: Any, text: str) -> ColumnElement[bool]:
+    return column.contains(fold(text.strip()) or "", autoescape=True)
+
+
 def _selected(audience: Audience) -> Select[tuple[User]]:
     """The people the database can filter on (subject and texts are matched after)."""
     query = select(User).where(
@@ -110,9 +115,13 @@ def _selected(audience: Audience) -> Select[tuple[User]]:
     )
     if not audience.official:
         query = query.where(User.newsletters_enabled.is_(True))
-    if audience.subject:  # a coarse cut of the stored list; `_matches` checks it exactly
+    if audience.subject:  # exact for a catalogue key; `_matches` checks own words
         stored = json.dumps(audience.subject)
         query = query.where(cast(User.subjects, Text).contains(stored, autoescape=True))
+    if audience.organisation:
+        query = query.where(_folded_contains(User.organisation_folded, audience.organisation))
+    if audience.municipality:
+        query = query.where(_folded_contains(User.municipality_folded, audience.municipality))
     member = select(Membership.id).where(
         Membership.user_id == User.id, Membership.status == MembershipStatus.ACTIVE
     )
@@ -177,12 +186,11 @@ def _matches(
 
 
 def _filtered_after(audience: Audience) -> bool:
-    """Whether some filter is checked in Python: the contained texts (SQLite cannot fold
-    Cyrillic case), and a subject in the teacher's own words. A catalogue key (`math`) is
-    exact in SQL already: in the stored JSON list it can only appear as a whole element,
-    in quotes (a quote inside an element is escaped)."""
-    own_words = audience.subject is not None and not _CATALOGUE_KEY.fullmatch(audience.subject)
-    return bool(own_words or audience.organisation or audience.municipality)
+    """Whether a filter is checked in Python too: a subject in the teacher's own words. A
+    catalogue key (`math`) is exact in SQL: in the stored JSON list it can only appear as a
+    whole element, in quotes (a quote inside an element is escaped); the contained texts
+    are compared folded (services.users.fold) in SQL."""
+    return audience.subject is not None and not _CATALOGUE_KEY.fullmatch(audience.subject)
 
 
 _CATALOGUE_KEY = re.compile(r"[a-z_]+")

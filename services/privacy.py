@@ -33,13 +33,17 @@ from services.correspondence import erase_of_person
 from services.errors import NotRegistered
 from services.resources.submission import erase_unpublished
 
+# The profile folded for searching and filtering: not exported (it repeats the profile),
+# erased with it.
+FOLDED_COLUMNS = ("search_text", "organisation_folded", "municipality_folded")
+
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 async def _profile_section(session: AsyncSession, user: User) -> dict[str, Any]:
-    columns = [c.key for c in User.__table__.columns if c.key not in ("id", "search_text")]
+    columns = [c.key for c in User.__table__.columns if c.key not in ("id", *FOLDED_COLUMNS)]
     return {name: _iso(getattr(user, name)) for name in columns}
 
 
@@ -216,7 +220,7 @@ def _blank_profile(user: User) -> None:
         "consent_version",
         "consent_at",
         "registered_at",
-        "search_text",
+        *FOLDED_COLUMNS,
         "telegram_language",
         "language",
         "timezone",

@@ -178,13 +178,21 @@ def _apply_profile(user: User, profile: Profile) -> None:
     user.experience_years = profile.experience_years
     user.category = profile.category
     user.municipality = profile.municipality
-    refresh_search_text(user)
+    refresh_folded(user)
 
 
-def refresh_search_text(user: User) -> None:
-    """Keep the folded search column in step with the name and organisation."""
+def refresh_folded(user: User) -> None:
+    """Keep the folded columns (the search, the newsletter filters) in step with the name,
+    the organisation and the municipality."""
     parts = (user.full_name, user.organisation)
     user.search_text = " ".join(p for p in parts if p).casefold() or None
+    user.organisation_folded = fold(user.organisation)
+    user.municipality_folded = fold(user.municipality)
+
+
+def fold(text: str | None) -> str | None:
+    """What a case-insensitive `contains` compares, Cyrillic too, the same in SQL and here."""
+    return text.casefold() if text else None
 
 
 PROFILE_FIELDS = (
@@ -209,7 +217,7 @@ async def update_profile(session: AsyncSession, *, telegram_id: int, **changes: 
         if name not in PROFILE_FIELDS:
             raise ValueError(f"not a profile field: {name}")
         setattr(user, name, value)
-    refresh_search_text(user)
+    refresh_folded(user)
     return user
 
 

@@ -22,7 +22,7 @@ from models import (
     User,
 )
 from services.clock import now
-from services.users import refresh_search_text
+from services.users import refresh_folded
 
 _ids = itertools.count(1)
 SURNAMES = ["Иванова", "Петров", "Сидорова", "Кузнецов", "Смирнова", "Попов", "Васильева"]
@@ -60,7 +60,7 @@ async def make_teacher(
         registered_at=now(),
         **extra,
     )
-    refresh_search_text(user)
+    refresh_folded(user)
     session.add(user)
     await session.flush()
     for role in roles:

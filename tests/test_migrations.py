@@ -42,3 +42,28 @@ async def test_bot_refuses_a_schema_it_does_not_know(blank_database_url) -> None
             await ensure_schema_current(engine)
     finally:
         await engine.dispose()
+
+
+async def test_the_folded_filters_are_filled_for_the_people_already_there(
+    blank_database_url,
+) -> None:  # type: ignore[no-untyped-def]
+    engine = create_engine(blank_database_url)
+    try:
+        await upgrade_async(engine, "0027")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (telegram_id, organisation, municipality, subjects,"
+                    " newsletters_enabled, materials_digest_enabled, created_at)"
+                    " VALUES (1, 'МБОУ «СОШ № 5»', 'Г. ТВЕРЬ', '[]', true, true,"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+        await upgrade_async(engine)
+        async with engine.connect() as connection:
+            folded = await connection.execute(
+                text("SELECT organisation_folded, municipality_folded FROM users")
+            )
+            assert folded.one() == ("мбоу «сош № 5»", "г. тверь")
+    finally:
+        await engine.dispose()

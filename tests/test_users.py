@@ -95,9 +95,12 @@ async def test_forget_keeps_anonymous_counts(session):
     )
     exported = await export_personal_data(session, actor=Actor(777))
     assert exported["memberships"][0]["role"] == "leader"
+    assert "municipality_folded" not in exported["profile"]  # a copy of the profile
+    assert teacher.municipality_folded == "г. тверь"
     await forget(session, actor=Actor(777))
     await session.flush()
     assert teacher.telegram_id is None and teacher.full_name is None
+    assert teacher.organisation_folded is None and teacher.municipality_folded is None
     assert await audit.activity_counts(session, association_id=association.id) == {
         "group_message": 1
     }
