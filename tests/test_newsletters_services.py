@@ -231,17 +231,22 @@ async def _rows_of(session, newsletter) -> list[OutboxMessage]:  # type: ignore[
     return list(rows.all())
 
 
-async def test_a_large_audience_is_enqueued_a_page_at_a_time(session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(service, "FANOUT_PAGE", 3)
-    meth = await make_teacher(session, 6, roles=(NetworkRole.METHODIST,))
-    teachers = [await make_teacher(session, 100 + i) for i in range(7)]
-    newsletter = await service.create(
+async def _to_everyone(session):  # type: ignore[no-untyped-def]
+    """The methodist's (telegram id 6) newsletter to everyone, saved, not started."""
+    return await service.create(
         session,
         actor=Actor(telegram_id=6),
         draft=service.Draft(text="Вебинар", audience=Audience()),
         scheduled_at=None,
         progress_chat_id=6,
     )
+
+
+async def test_a_large_audience_is_enqueued_a_page_at_a_time(session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "FANOUT_PAGE", 3)
+    meth = await make_teacher(session, 6, roles=(NetworkRole.METHODIST,))
+    teachers = [await make_teacher(session, 100 + i) for i in range(7)]
+    newsletter = await _to_everyone(session)
     assert await service.start(session, newsletter, rate=30) == 8  # counted, not loaded
     assert (newsletter.enqueued, newsletter.fanned_out_at) == (3, None)
     assert len(await _rows_of(session, newsletter)) == 3
@@ -268,13 +273,7 @@ async def test_a_cancel_during_the_fan_out_stops_the_pages_still_to_come(
     await make_teacher(session, 6, roles=(NetworkRole.METHODIST,))
     for i in range(5):
         await make_teacher(session, 100 + i)
-    newsletter = await service.create(
-        session,
-        actor=Actor(telegram_id=6),
-        draft=service.Draft(text="Вебинар", audience=Audience()),
-        scheduled_at=None,
-        progress_chat_id=6,
-    )
+    newsletter = await _to_everyone(session)
     await service.start(session, newsletter, rate=30)
     await NoticeRenderer("ru").deliver(session)
     kind, stopped = await service.cancel(

@@ -48,6 +48,18 @@ async def _people(harness, api) -> None:  # type: ignore[no-untyped-def]
     api.block(T4)
 
 
+async def _twenty_one_people(harness, api, first: int = 750_000) -> None:  # type: ignore[no-untyped-def]
+    """A methodist (English) and twenty teachers, telegram ids `first` … `first` + 19."""
+    async with harness.sessions() as session:
+        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
+        for i in range(20):
+            await make_teacher(session, first + i)
+        await session.commit()
+    api.add_user(METHODIST, "Анна", language_code="en")
+    for i in range(20):
+        api.add_user(first + i, "Анна")
+
+
 async def _finish_sending(harness) -> None:  # type: ignore[no-untyped-def]
     """Deliver what is due, then let the sweep close the newsletters and report. A copy
     Telegram asked to wait for (a 429 to a busy chat) is due a moment later: passes go on
@@ -64,6 +76,18 @@ async def _finish_sending(harness) -> None:  # type: ignore[no-untyped-def]
         await app.bot_data["outbox"].drain()
         assert await jobs.run_now(app, "newsletters")
     await app.bot_data["outbox"].drain()
+
+
+async def _stop_and_finish(harness, api, progress, answer: str):  # type: ignore[no-untyped-def]
+    """Press ⏹ under the progress message, see `answer`, let it end; returns the report."""
+    api.user_presses(METHODIST, progress, button(progress, "⏹"))
+    await api.wait_for(
+        lambda: any(
+            answer in (c.params.get("text") or "") for c in api.calls_of("answerCallbackQuery")
+        )
+    )
+    await _finish_sending(harness)
+    return await api.wait_for_message(METHODIST, "because you stopped")
 
 
 async def _being_sent(harness) -> bool:  # type: ignore[no-untyped-def]
@@ -316,14 +340,7 @@ async def test_schedule_edit_cancel(harness, fake_api):  # type: ignore[no-untyp
 
 async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignore[no-untyped-def]
     api = fake_api
-    async with harness.sessions() as session:
-        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
-        for i in range(20):
-            await make_teacher(session, 740_000 + i)
-        await session.commit()
-    api.add_user(METHODIST, "Анна", language_code="en")
-    for i in range(20):
-        api.add_user(740_000 + i, "Анна")
+    await _twenty_one_people(harness, api, first=740_000)
     worker = harness.app.bot_data["outbox"]
     await worker.stop()  # the test hands out the messages itself
     await say(api, METHODIST, "/newsletter", "newsletter's text")
@@ -331,6 +348,7 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
     audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 21 people")
     await press(api, METHODIST, summary, "📤", "on its way to 21 people")
+    await harness.idle()
     await harness.idle()
     await worker.drain(limit=1)  # the progress message goes first
     progress = await api.wait_for_message(METHODIST, "is being sent")
@@ -341,15 +359,7 @@ async def test_progress_edits_and_stop_button(harness, fake_api):  # type: ignor
     await worker.drain(limit=1)  # the edit, enqueued first in line, goes first
     progress = await api.wait_for_message(METHODIST, "Sent: 5")
     assert "▓" in progress["text"] and "left" in progress["text"]
-    api.user_presses(METHODIST, progress, button(progress, "⏹"))
-    await api.wait_for(
-        lambda: any(
-            "Stopped: 16 messages" in (c.params.get("text") or "")
-            for c in api.calls_of("answerCallbackQuery")
-        )
-    )
-    await _finish_sending(harness)
-    report = await api.wait_for_message(METHODIST, "because you stopped")
+    report = await _stop_and_finish(harness, api, progress, "Stopped: 16 messages")
     assert "Newsletter #1 was stopped" in report["text"]
     assert "16 messages were not sent because you stopped" in report["text"]
     # The progress message itself says so, and its stop button is gone.
@@ -479,33 +489,23 @@ async def test_association_filter_pages_and_finds_by_name(harness, fake_api):  #
     assert _bodies_to(api, 730_003) == ["Для физиков"]
 
 
-async def _twenty_one_people(harness, api) -> None:  # type: ignore[no-untyped-def]
-    async with harness.sessions() as session:
-        await make_teacher(session, METHODIST, language="en", roles=(NetworkRole.METHODIST,))
-        for i in range(20):
-            await make_teacher(session, 750_000 + i)
-        await session.commit()
-    api.add_user(METHODIST, "Анна", language_code="en")
-    for i in range(20):
-        api.add_user(750_000 + i, "Анна")
-
-
-async def _send_to_everyone(api) -> None:  # type: ignore[no-untyped-def]
+async def _sent_in_pages_of_four(harness, api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The methodist sends a newsletter to the 21 of `_twenty_one_people`, 4 copies a page."""
+    monkeypatch.setattr(service, "FANOUT_PAGE", 4)
+    await _twenty_one_people(harness, api)
     await say(api, METHODIST, "/newsletter", "newsletter's text")
     buttons = await say(api, METHODIST, "Region-wide mailing", "link buttons")
     audience = await press(api, METHODIST, buttons, "No buttons", "Who receives the newsletter")
     summary = await press(api, METHODIST, audience, "👁", "It will reach 21 people")
     await press(api, METHODIST, summary, "📤", "on its way to 21 people")
+    await harness.idle()
 
 
 async def test_a_large_newsletter_is_enqueued_page_by_page_and_reaches_everyone_once(
     harness, fake_api, monkeypatch
 ):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(service, "FANOUT_PAGE", 4)
     api = fake_api
-    await _twenty_one_people(harness, api)
-    await _send_to_everyone(api)
-    await harness.idle()
+    await _sent_in_pages_of_four(harness, api, monkeypatch)
     async with harness.sessions() as session:
         newsletter = await session.scalar(select(Newsletter))
     assert newsletter is not None and newsletter.enqueued == 4  # the press enqueued one page
@@ -530,22 +530,11 @@ async def test_a_large_newsletter_is_enqueued_page_by_page_and_reaches_everyone_
 async def test_stopping_before_the_last_page_stops_the_pages_not_enqueued(
     harness, fake_api, monkeypatch
 ):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(service, "FANOUT_PAGE", 4)
     api = fake_api
-    await _twenty_one_people(harness, api)
-    await _send_to_everyone(api)
-    await harness.idle()
+    await _sent_in_pages_of_four(harness, api, monkeypatch)
     await harness.app.bot_data["outbox"].drain()  # the progress message and the first page
     progress = await api.wait_for_message(METHODIST, "is being sent")
-    api.user_presses(METHODIST, progress, button(progress, "⏹"))
-    await api.wait_for(
-        lambda: any(
-            "Stopped: 17 messages" in (c.params.get("text") or "")
-            for c in api.calls_of("answerCallbackQuery")
-        )
-    )
-    await _finish_sending(harness)
-    report = await api.wait_for_message(METHODIST, "because you stopped")
+    report = await _stop_and_finish(harness, api, progress, "Stopped: 17 messages")
     assert "17 messages were not sent because you stopped" in report["text"]
     shown = api.world.chat(METHODIST).messages[progress["message_id"]]
     assert shown["text"].startswith("Newsletter #1 was stopped")
