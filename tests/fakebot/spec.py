@@ -16,6 +16,19 @@ DEFAULT_SPEC_PATH = (
 _DISCRIMINATOR_RE = re.compile(r"(?:must be|always)\s+[“\"]?([a-z_]+)")
 _INT_RE = re.compile(r"-?\d+")
 _NUMERIC_NAMES = {"offset", "limit", "timeout", "until_date", "expire_date", "member_limit"}
+# Ids the Bot API types as strings, though they may look like numbers (a callback query's).
+_STRING_IDS = {
+    "callback_query_id",
+    "inline_query_id",
+    "shipping_query_id",
+    "pre_checkout_query_id",
+    "web_app_query_id",
+    "business_connection_id",
+    "file_id",
+    "custom_emoji_id",
+    "message_effect_id",
+    "gift_id",
+}
 
 
 @dataclass(frozen=True)
@@ -263,7 +276,7 @@ def guess_decode(name: str, value: Any) -> Any:
     """Decode a form value without a spec: JSON objects, arrays, booleans, integer ids."""
     if not isinstance(value, str) or not value:
         return value
-    numeric = name.endswith("_id") or name in _NUMERIC_NAMES
+    numeric = (name.endswith("_id") and name not in _STRING_IDS) or name in _NUMERIC_NAMES
     if value in ("true", "false") or value[0] in "[{" or (numeric and _INT_RE.fullmatch(value)):
         try:
             return json.loads(value)
