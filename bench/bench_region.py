@@ -326,10 +326,10 @@ async def _counted(session: AsyncSession, chosen: audience.Audience) -> int:
 
 async def _page(session: AsyncSession, chosen: audience.Audience, after: int) -> int:
     """What each pass of the fan-out reads: a page in the middle of the audience."""
-    page = await audience.recipient_page(
+    page = await audience.candidates_after(
         session, chosen, after_user_id=after, size=newsletters.FANOUT_PAGE
     )
-    return len(page.people)
+    return len(page)
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Text, cast, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from models import (
     Association,
@@ -32,6 +34,7 @@ from models import (
     NetworkRoleGrant,
     User,
 )
+from services.clock import now
 from services.errors import InvalidInput
 from services.texts import N_
 from services.users import fold
@@ -95,18 +98,12 @@ class Audience:
         )
 
 
-def _contains(haystack: str | None, needle: str | None) -> bool:
-    if not needle:
-        return True
-    return needle.casefold().strip() in (haystack or "").casefold()
-
-
 def _folded_contains(column: Any, text: str) -> ColumnElement[bool]:
     return column.contains(fold(text.strip()) or "", autoescape=True)
 
 
 def _selected(audience: Audience) -> Select[tuple[User]]:
-    """The people the database can filter on (subject and texts are matched after)."""
+    """The people the audience selects (a subject in own words is checked after)."""
     query = select(User).where(
         User.telegram_id.is_not(None),
         User.registered_at.is_not(None),
@@ -145,44 +142,59 @@ def _selected(audience: Audience) -> Select[tuple[User]]:
     return query.order_by(User.id)
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of an audience in user id order: the people it takes, and the id to go on
-    after (None when this was the last page)."""
-
-    people: list[User]
-    next_after: int | None
-
-
-async def recipient_page(
+async def candidates_after(
     session: AsyncSession, audience: Audience, *, after_user_id: int, size: int
-) -> Page:
-    """The audience's people after `after_user_id`, `size` candidates at a time: a region's
-    audience is read a page per transaction, never whole (services.newsletters.fan_out)."""
-    page = await session.scalars(_selected(audience).where(User.id > after_user_id).limit(size))
-    candidates = page.all()
-    return Page(
-        people=[
-            person
-            for person in candidates
-            if _matches(audience, person.subjects, person.organisation, person.municipality)
-        ],
-        next_after=candidates[-1].id if len(candidates) == size else None,
-    )
+) -> Sequence[User]:
+    """The next `size` people SQL selects after `after_user_id`, in user id order."""
+    query = _selected(audience).where(User.id > after_user_id).limit(size)
+    return (await session.scalars(query)).all()
 
 
-def _matches(
+async def claim_page(
+    session: AsyncSession,
+    owner: Any,
     audience: Audience,
-    subjects: list[str] | None,
-    organisation: str | None,
-    municipality: str | None,
-) -> bool:
-    """The filters the database does not apply: the subject list and the contained texts."""
-    return (
-        (not audience.subject or audience.subject in (subjects or []))
-        and _contains(organisation, audience.organisation)
-        and _contains(municipality, audience.municipality)
+    *,
+    cursor: InstrumentedAttribute[int],
+    finished: InstrumentedAttribute[datetime | None],
+    size: int,
+    only_while: Sequence[ColumnElement[bool]] = (),
+) -> list[User] | None:
+    """The next `size` candidates of `audience` for `owner` (a newsletter, a survey),
+    whose `cursor` column holds the last user id taken and `finished` when the last page
+    was: a region's audience is written a page per transaction, never whole.
+
+    The page is claimed by moving the cursor in one conditional UPDATE (the row stays
+    locked until the commit): None when it is over, another took the page first, or
+    `only_while` no longer holds (a newsletter stopped, a survey closed). The people
+    returned are those of the page the audience takes."""
+    if getattr(owner, finished.key) is not None:
+        return None
+    await session.flush()  # the refresh below must not lose what the caller changed
+    after: int = getattr(owner, cursor.key)
+    candidates = await candidates_after(session, audience, after_user_id=after, size=size)
+    last_page = len(candidates) < size
+    model = type(owner)
+    claimed = await session.execute(
+        update(model)
+        .where(model.id == owner.id, finished.is_(None), cursor == after, *only_while)
+        .values(
+            {
+                cursor.key: after if last_page else candidates[-1].id,
+                finished.key: now() if last_page else None,
+            }
+        )
+        .execution_options(synchronize_session=False)
     )
+    await session.refresh(owner)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return [person for person in candidates if _has_subject(audience, person.subjects)]
+
+
+def _has_subject(audience: Audience, subjects: list[str] | None) -> bool:
+    """The subject exactly (SQL's cut of the stored list is exact for a catalogue key)."""
+    return not audience.subject or audience.subject in (subjects or [])
 
 
 def _filtered_after(audience: Audience) -> bool:
@@ -198,21 +210,19 @@ _CATALOGUE_KEY = re.compile(r"[a-z_]+")
 
 async def recipients(session: AsyncSession, audience: Audience) -> list[tuple[int, int]]:
     """(user id, Telegram chat id) of everyone the audience selects, in user id order
-    (columns only: an audience of a whole region loads no entities, and the texts matched
-    after the database only when a filter needs them)."""
+    (columns only: an audience of a whole region loads no entities, and the subjects only
+    when a subject in own words needs checking)."""
     if not _filtered_after(audience):
         rows = await session.execute(
             _selected(audience).with_only_columns(User.id, User.telegram_id)
         )
         return [(user_id, chat_id) for user_id, chat_id in rows.all()]
-    query = _selected(audience).with_only_columns(
-        User.id, User.telegram_id, User.subjects, User.organisation, User.municipality
-    )
+    query = _selected(audience).with_only_columns(User.id, User.telegram_id, User.subjects)
     rows = (await session.execute(query)).all()
     return [
         (user_id, chat_id)
-        for user_id, chat_id, subjects, organisation, municipality in rows
-        if _matches(audience, subjects, organisation, municipality)
+        for user_id, chat_id, subjects in rows
+        if _has_subject(audience, subjects)
     ]
 
 

@@ -400,38 +400,20 @@ async def fan_out(session: AsyncSession, newsletter: Newsletter) -> None:
     """Enqueue the next `FANOUT_PAGE` copies of a newsletter being sent. After the last
     page its count of recipients is the copies enqueued (the audience may have changed
     since the start)."""
-    if newsletter.fanned_out_at is not None:
-        return
-    await session.flush()  # the refresh below must not lose what the caller changed
-    page = await audiences.recipient_page(
+    people = await audiences.claim_page(
         session,
+        newsletter,
         Audience.from_json(newsletter.audience),
-        after_user_id=newsletter.fanout_after_user_id,
+        cursor=Newsletter.fanout_after_user_id,
+        finished=Newsletter.fanned_out_at,
         size=FANOUT_PAGE,
     )
-    finished = page.next_after is None
-    # The page is claimed by moving the cursor, and only while the newsletter is still
-    # being fanned out: a cancel committed meanwhile (it ends the fan-out first) wins.
-    claimed = await session.execute(
-        update(Newsletter)
-        .where(
-            Newsletter.id == newsletter.id,
-            Newsletter.fanned_out_at.is_(None),
-            Newsletter.fanout_after_user_id == newsletter.fanout_after_user_id,
-        )
-        .values(
-            fanout_after_user_id=page.next_after or newsletter.fanout_after_user_id,
-            enqueued=Newsletter.enqueued + len(page.people),
-            fanned_out_at=now() if finished else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(newsletter)
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if people is None:  # over, or stopped (a stop ends the fan-out first)
         return
-    if finished:
+    newsletter.enqueued += len(people)
+    if newsletter.fanned_out_at is not None:
         newsletter.recipients = newsletter.enqueued
-    if not page.people:
+    if not people:
         return
     author = await session.get_one(User, newsletter.author_id)
     association = (
@@ -439,7 +421,7 @@ async def fan_out(session: AsyncSession, newsletter: Newsletter) -> None:
         if newsletter.association_id is not None
         else None
     )
-    tell(session, *(copy_notice(newsletter, author, association, p) for p in page.people))
+    tell(session, *(copy_notice(newsletter, author, association, p) for p in people))
 
 
 async def due(session: AsyncSession) -> list[Newsletter]:

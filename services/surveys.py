@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, MemberRole, Membership, MembershipStatus, NetworkRole, User
@@ -479,30 +479,16 @@ async def invite_next_page(session: AsyncSession, survey: Survey) -> int:
     """Invite the next `INVITE_PAGE` people of an open survey's audience; returns how many.
     A network-wide survey (100,000 teachers) is invited a page per transaction: the press
     that opens it invites the first, the sweep the rest, and closing stops the pages."""
-    if survey.invited_all_at is not None:
-        return 0
-    await session.flush()  # the refresh below must not lose what the caller changed
-    page = await audiences.recipient_page(
-        session, _audience(survey), after_user_id=survey.invite_after_user_id, size=INVITE_PAGE
+    people = await audiences.claim_page(
+        session,
+        survey,
+        _audience(survey),
+        cursor=Survey.invite_after_user_id,
+        finished=Survey.invited_all_at,
+        size=INVITE_PAGE,
+        only_while=(Survey.status == SurveyStatus.OPEN,),
     )
-    claimed = await session.execute(
-        update(Survey)
-        .where(
-            Survey.id == survey.id,
-            Survey.status == SurveyStatus.OPEN,
-            Survey.invited_all_at.is_(None),
-            Survey.invite_after_user_id == survey.invite_after_user_id,
-        )
-        .values(
-            invite_after_user_id=page.next_after or survey.invite_after_user_id,
-            invited_all_at=now() if page.next_after is None else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(survey)
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return 0
-    return await _invite(session, survey, [person.id for person in page.people])
+    return 0 if people is None else await _invite(session, survey, [p.id for p in people])
 
 
 async def invite_pages(session: AsyncSession) -> int:
