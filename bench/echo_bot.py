@@ -5,7 +5,7 @@ persistence, no database, a handler that answers every text with itself. Tuned t
 plain PTB allows — updates handled concurrently, a connection pool as large as the bot's,
 no rate limiter — with PTB's own HTTP layer (`HTTPXRequest`) or, with `aiohttp`, the
 bot's `AiohttpRequest` (its limits off), so the two differ only in what the bot does.
-`bench_updates.py --modes echo` runs it in the bot's place, in its own process.
+`bench_updates.py --modes echo-httpx,echo-aiohttp` runs it in the bot's place, in its own process.
 """
 
 from __future__ import annotations
